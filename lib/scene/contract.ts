@@ -1,0 +1,308 @@
+/**
+ * The scene/create contract, mirroring `SceneCreateAPIIn` in `shared/spec/claid-scene-openapi.json`.
+ *
+ * Every variant is a strict object, because the published schema sets `additionalProperties: false`
+ * everywhere. The form, the route handlers and both engines import these; nothing redeclares a field.
+ * Deliberate differences from the JSON schema are listed in `CONTRACT_DIFFERENCES` (see `differences.ts`).
+ */
+import { z } from "zod";
+
+import { isUri } from "./uri";
+import { parsePadding } from "./padding";
+import { ASPECT_RATIOS } from "./aspect-ratios";
+
+/** JSON Schema counts string length in code points; `String.length` counts UTF-16 units. */
+export function codePointLength(value: string): number {
+  let count = 0;
+  for (const _ of value) count++;
+  return count;
+}
+
+function text(min: number, max: number) {
+  return z.string().check(
+    z.refine((v) => codePointLength(v) >= min, { message: `Must be at least ${min} characters` }),
+    z.refine((v) => codePointLength(v) <= max, { message: `Must be at most ${max} characters` }),
+  );
+}
+
+export const uriString = text(1, 4096).check(z.refine(isUri, { message: "Must be an absolute URI" }));
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * An `anyOf` whose variants exclude each other by which keys are present: `route` names the only
+ * variant that could match, and that variant's own issues are reported with their field paths.
+ */
+function routedUnion<K extends string, V extends Record<K, z.ZodType>>(
+  route: (value: unknown) => K | undefined,
+  variants: V,
+  unroutable: string,
+) {
+  return z.unknown().transform((value, ctx): z.output<V[K]> => {
+    const kind = route(value);
+    if (kind === undefined) {
+      ctx.addIssue({ code: "custom", message: isRecord(value) ? unroutable : "Expected an object", input: value });
+      return z.NEVER;
+    }
+    const parsed = variants[kind].safeParse(value);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        ctx.addIssue({ code: "custom", message: issue.message, path: issue.path, input: value });
+      }
+      return z.NEVER;
+    }
+    return parsed.data as z.output<V[K]>;
+  });
+}
+
+// ----- output -----------------------------------------------------------------------------------
+
+export const OUTPUT_FORMATS = ["jpeg", "png", "webp", "avif", "tiff"] as const;
+export const formatEnum = z.enum(OUTPUT_FORMATS);
+
+export const PNG_COMPRESSIONS = ["fast", "optimal", "best"] as const;
+export const COMPRESSION_TYPES = ["lossy", "lossless"] as const;
+
+export const jpegOptions = z.strictObject({
+  type: z.literal("jpeg"),
+  quality: int(1, 100).optional(),
+  progressive: z.boolean().optional(),
+});
+export const pngOptions = z.strictObject({
+  type: z.literal("png"),
+  compression: z.enum(PNG_COMPRESSIONS).optional(),
+});
+
+const lossy = z.strictObject({ type: z.literal("lossy"), quality: int(1, 100).optional() });
+const lossless = z.strictObject({ type: z.literal("lossless") });
+const compression = z.union([z.enum(COMPRESSION_TYPES), z.discriminatedUnion("type", [lossy, lossless])]);
+
+export const webpOptions = z.strictObject({ type: z.literal("webp"), compression: compression.optional() });
+export const avifOptions = z.strictObject({ type: z.literal("avif"), compression: compression.optional() });
+
+export const formatOptions = z.discriminatedUnion("type", [jpegOptions, pngOptions, webpOptions, avifOptions]);
+export const outputFormat = z.union([formatEnum, formatOptions]);
+
+export const outputOptions = z.strictObject({
+  number_of_images: int(1, 4).optional(),
+  destination: uriString.optional(),
+  format: outputFormat.optional(),
+});
+export const output = z.union([outputOptions, uriString]);
+
+// ----- object -----------------------------------------------------------------------------------
+
+/** Schema: `anyOf [integer 0..1, number 0.01..1]`, so exactly 0 is allowed besides [0.01, 1]. */
+export const SCALE_MIN = 0.01;
+export const scale = z
+  .number()
+  .check(z.refine((v) => v === 0 || (v >= SCALE_MIN && v <= 1), { message: "Must be 0 or between 0.01 and 1" }));
+
+export const position = z.strictObject({
+  x: z.number().min(0).max(1).optional(),
+  y: z.number().min(0).max(1).optional(),
+});
+
+export const objectAbsolute = z.strictObject({
+  image_url: uriString,
+  placement_type: z.literal("absolute").optional(),
+  rotation_degree: z.number().min(0).max(360).optional(),
+  scale: scale.optional(),
+  position: position.optional(),
+});
+
+export const objectOriginal = z.strictObject({
+  image_url: uriString,
+  placement_type: z.literal("original"),
+});
+
+export const objectPadding = z.strictObject({
+  image_url: uriString,
+  placement_type: z.literal("padding"),
+  padding: z.string().check(
+    z.refine((v) => parsePadding(v).ok, {
+      message: 'Padding is "P" or "V H": numbers in percent of the frame (optionally "%"), or pixels with "px"',
+    }),
+    z.refine((v) => parsePadding(v).withinHalf, { message: "Padding can not be bigger than half of the frame" }),
+  ),
+});
+
+export type PlacementType = "absolute" | "original" | "padding";
+
+/**
+ * `anyOf [absolute, original, padding]`: the three are mutually exclusive through `placement_type`
+ * (absent, or anything unknown, can only be absolute), so routing on it judges exactly like anyOf and
+ * gives field-level errors instead of one "no variant matched".
+ */
+export function placementTypeOf(object: unknown): PlacementType {
+  const type = isRecord(object) ? object.placement_type : undefined;
+  return type === "original" || type === "padding" ? type : "absolute";
+}
+
+export const sceneObject = routedUnion(
+  (v) => (isRecord(v) ? placementTypeOf(v) : undefined),
+  { absolute: objectAbsolute, original: objectOriginal, padding: objectPadding },
+  "Expected an object",
+);
+
+// ----- scene ------------------------------------------------------------------------------------
+
+export const MODELS = ["v1", "v2-beta", "v2"] as const;
+export const PREFERENCES = ["fast", "optimal", "best"] as const;
+export const TEMPLATE_MODES = ["transform", "lock", "adjust"] as const;
+export const TEMPLATE_VIEWS = ["top", "front"] as const;
+export const EFFECT_VIEWS = ["auto", "top", "front"] as const;
+export const EFFECTS = ["shadows"] as const;
+export const TRANSPARENT = "transparent";
+
+export const aspectRatio = z.enum(ASPECT_RATIOS);
+
+export const promptAdvanced = z
+  .strictObject({
+    text: text(3, 2048).optional(),
+    generate: z.boolean().optional(),
+    guidelines: text(3, 1000).optional(),
+  })
+  .superRefine((p, ctx) => {
+    if (p.generate === true && p.text !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["text"], message: "text is not allowed when generate is true" });
+    }
+    if (p.guidelines !== undefined && p.generate !== true) {
+      ctx.addIssue({ code: "custom", path: ["guidelines"], message: "guidelines need generate: true" });
+    }
+  });
+
+export const prompt = z.union([text(3, 2048), promptAdvanced]);
+
+export const sceneEffect = z.strictObject({
+  model: z.enum(MODELS).optional(),
+  effect: z.enum(EFFECTS),
+  color: z.string().optional(),
+  view: z.enum(EFFECT_VIEWS).optional(),
+  aspect_ratio: aspectRatio.optional(),
+});
+
+export const scenePrompt = z.strictObject({
+  model: z.enum(MODELS).optional(),
+  prompt,
+  negative_prompt: text(3, 2048).optional(),
+  steps: z.number().int().min(1).lt(50).optional(),
+  color: z.string().optional(),
+  aspect_ratio: aspectRatio.optional(),
+  preference: z.enum(PREFERENCES).optional(),
+});
+
+export const sceneTemplate = z.strictObject({
+  model: z.enum(MODELS).optional(),
+  template_mode: z.enum(TEMPLATE_MODES).optional(),
+  template_url: uriString,
+  color: z.string().optional(),
+  view: z.enum(TEMPLATE_VIEWS),
+  prompt: prompt.optional(),
+  negative_prompt: text(3, 2048).optional(),
+  steps: z.number().int().min(1).lt(50).optional(),
+});
+
+export type SceneKind = "effect" | "template" | "prompt";
+
+/** Which variant a scene object can only be: each has a key the other two forbid. */
+export function sceneKindOf(scene: unknown): SceneKind | undefined {
+  if (typeof scene !== "object" || scene === null || Array.isArray(scene)) return undefined;
+  if ("effect" in scene) return "effect";
+  if ("template_url" in scene) return "template";
+  if ("prompt" in scene) return "prompt";
+  return undefined;
+}
+
+export const scene = routedUnion(
+  sceneKindOf,
+  { effect: sceneEffect, template: sceneTemplate, prompt: scenePrompt },
+  "A scene needs one of: effect, template_url (with view), or prompt",
+);
+
+// ----- request ----------------------------------------------------------------------------------
+
+export const sceneCreateRequest = z.strictObject({
+  output: output.optional(),
+  object: sceneObject,
+  scene,
+});
+
+export type SceneCreateRequest = z.output<typeof sceneCreateRequest>;
+export type SceneObject = z.output<typeof sceneObject>;
+export type ObjectAbsolute = z.output<typeof objectAbsolute>;
+export type ObjectPadding = z.output<typeof objectPadding>;
+export type ObjectOriginal = z.output<typeof objectOriginal>;
+export type SceneEffect = z.output<typeof sceneEffect>;
+export type ScenePrompt = z.output<typeof scenePrompt>;
+export type SceneTemplate = z.output<typeof sceneTemplate>;
+export type Scene = SceneEffect | ScenePrompt | SceneTemplate;
+export type OutputOptions = z.output<typeof outputOptions>;
+export type OutputFormat = z.output<typeof outputFormat>;
+export type FormatName = (typeof OUTPUT_FORMATS)[number];
+export type Prompt = z.output<typeof prompt>;
+
+// ----- response ---------------------------------------------------------------------------------
+
+export const imageInfo = z.looseObject({
+  ext: z.string(),
+  mps: z.number(),
+  mime: z.string(),
+  format: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+});
+
+export const outputImage = imageInfo.extend({
+  tmp_url: z.string().optional(),
+  object_key: z.string().optional(),
+  object_bucket: z.string().optional(),
+  object_uri: z.string().optional(),
+  claid_storage_uri: z.string().optional(),
+});
+
+export const sceneCreateResponse = z.looseObject({
+  data: z.looseObject({
+    input: imageInfo,
+    output: z.array(outputImage),
+    profiling: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+
+export type ImageInfo = z.output<typeof imageInfo>;
+export type OutputImage = z.output<typeof outputImage>;
+export type SceneCreateResponse = z.output<typeof sceneCreateResponse>;
+
+export const ERROR_TYPES = [
+  "auth",
+  "dlvr",
+  "general",
+  "le",
+  "survey",
+  "storage",
+  "image",
+  "user_settings",
+  "user",
+  "validation",
+  "analytics",
+  "scene",
+  "billing",
+  "web",
+  "runtime_settings",
+  "animation",
+  "custom_models",
+] as const;
+
+export const httpErrorDetails = z.looseObject({
+  error_code: z.string(),
+  error_type: z.enum(ERROR_TYPES),
+  error_message: z.string(),
+  error_details: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type ErrorType = (typeof ERROR_TYPES)[number];
+export type HttpErrorDetails = z.output<typeof httpErrorDetails>;

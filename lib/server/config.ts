@@ -1,0 +1,124 @@
+import "server-only";
+
+import path from "node:path";
+
+import { z } from "zod";
+
+import { registerSecret } from "./log";
+
+const ms = (fallback: number) => z.coerce.number().int().min(1).max(3_600_000).default(fallback);
+const bytes = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+const flag = z
+  .enum(["1", "0", "true", "false", "yes", "no", ""])
+  .default("")
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+
+/** `name=/abs/or/relative/path,other=...`: where `storage://name/...` destinations are written. */
+const storages = z
+  .string()
+  .default("")
+  .transform((value, ctx) => {
+    const out: Record<string, string> = {};
+    for (const entry of value.split(",").map((e) => e.trim()).filter(Boolean)) {
+      const eq = entry.indexOf("=");
+      const name = entry.slice(0, eq).trim();
+      const dir = entry.slice(eq + 1).trim();
+      if (eq < 1 || !/^[a-z0-9][a-z0-9._-]*$/i.test(name) || !dir) {
+        ctx.addIssue({ code: "custom", message: `"${entry}" is not name=folder` });
+        return z.NEVER;
+      }
+      out[name] = path.resolve(dir);
+    }
+    return out;
+  });
+
+const httpUrl = z
+  .string()
+  .check(z.refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), "must be an http(s) URL"))
+  .transform((v) => v.replace(/\/+$/, ""));
+
+const hostList = z
+  .string()
+  .transform((v) => v.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean));
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    /** Absolute origin used in URLs we hand out (tmp_url); defaults to the request's own origin. */
+    PUBLIC_BASE_URL: httpUrl.optional(),
+    DATA_DIR: z.string().min(1).default("./data").transform((v) => path.resolve(v)),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+      .optional()
+      .or(z.literal("").transform(() => undefined)),
+    CLAID_API_KEY: z.string().trim().optional().transform((v) => (v ? v : undefined)),
+    CLAID_API_BASE_URL: httpUrl.default("https://api.claid.ai"),
+    /** Hosts results may be downloaded from, besides the API's own host. */
+    CLAID_DOWNLOAD_HOSTS: hostList.default(["dl.claid.ai"]),
+    DEFAULT_ENGINE: z.enum(["local", "claid"]).optional(),
+    CLAID_TIMEOUT_MS: ms(180_000),
+    CLAID_UPLOAD_TIMEOUT_MS: ms(60_000),
+    DOWNLOAD_TIMEOUT_MS: ms(60_000),
+    FETCH_TIMEOUT_MS: ms(15_000),
+    CLAID_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+    CLAID_RETRY_CAP_MS: ms(30_000),
+    MAX_DOWNLOAD_BYTES: bytes(50 * 1024 * 1024),
+    MAX_UPLOAD_BYTES: bytes(25 * 1024 * 1024),
+    MAX_IMAGE_PIXELS: bytes(50_000_000),
+    MAX_JSON_BYTES: bytes(1024 * 1024),
+    STORAGES: storages,
+    /** Tests only: lets the guarded fetcher reach loopback addresses (stand-in servers). */
+    ALLOW_LOOPBACK_FETCH: flag,
+  })
+  .transform((env, ctx) => {
+    const defaultEngine = env.DEFAULT_ENGINE ?? (env.CLAID_API_KEY ? "claid" : "local");
+    if (defaultEngine === "claid" && !env.CLAID_API_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DEFAULT_ENGINE"],
+        message: "is claid but CLAID_API_KEY is not set",
+      });
+      return z.NEVER;
+    }
+    return { ...env, DEFAULT_ENGINE: defaultEngine };
+  });
+
+export type Config = z.output<typeof envSchema>;
+export type EngineName = "local" | "claid";
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment; throws a `ConfigError` naming each wrong variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "environment"}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+let current: Config | undefined;
+
+export function getConfig(): Config {
+  if (!current) {
+    current = loadConfig(process.env);
+    registerSecret(current.CLAID_API_KEY);
+  }
+  return current;
+}
+
+/** Tests swap the configuration; production reads it once. */
+export function setConfigForTests(config: Config | undefined) {
+  current = config;
+  if (config) registerSecret(config.CLAID_API_KEY);
+}
+
+export function engineAvailability(config: Config): Record<EngineName, boolean> {
+  return { local: true, claid: Boolean(config.CLAID_API_KEY) };
+}

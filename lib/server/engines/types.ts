@@ -1,0 +1,38 @@
+import "server-only";
+
+import type { ImageInfo, OutputImage, SceneCreateRequest } from "@/lib/scene/contract";
+import type { Config, EngineName } from "../config";
+import type { Logger } from "../log";
+import type { ObjectStore } from "../storage";
+
+export type EngineContext = {
+  config: Config;
+  storage: ObjectStore;
+  log: Logger;
+  requestId: string;
+  signal?: AbortSignal;
+};
+
+/** One output image. `key` is set once its bytes are in our storage. */
+export type EngineOutput = {
+  info: Omit<OutputImage, "tmp_url">;
+  key?: string;
+  size?: number;
+  /** Where the upstream keeps it for a while (claid engine), and until when. */
+  upstreamUrl?: string;
+  upstreamExpiresAt?: Date;
+  /** Written to a `storage://` destination instead of our storage (tmp_url is then empty). */
+  destination?: string;
+};
+
+export type EngineResult = {
+  input: ImageInfo;
+  outputs: EngineOutput[];
+  upstreamRequestId?: string;
+  timings: Record<string, number>;
+};
+
+export interface SceneEngine {
+  readonly name: EngineName;
+  createScene(request: SceneCreateRequest, ctx: EngineContext): Promise<EngineResult>;
+}
