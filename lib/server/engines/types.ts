@@ -1,6 +1,6 @@
 import "server-only";
 
-import type { ImageInfo, OutputImage, SceneCreateRequest } from "@/lib/scene/contract";
+import type { ImageInfo, SceneCreateRequest } from "@/lib/scene/contract";
 import type { Config, EngineName } from "../config";
 import type { Logger } from "../log";
 import type { ObjectStore } from "../storage";
@@ -15,7 +15,7 @@ export type EngineContext = {
 
 /** One output image. `key` is set once its bytes are in our storage. */
 export type EngineOutput = {
-  info: Omit<OutputImage, "tmp_url">;
+  info: ImageInfo;
   key?: string;
   size?: number;
   /** Where the upstream keeps it for a while (claid engine), and until when. */

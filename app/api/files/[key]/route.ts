@@ -1,0 +1,15 @@
+import { getConfig } from "@/lib/server/config";
+import { errors } from "@/lib/server/errors";
+import { route } from "@/lib/server/http/route";
+import { fileResponse } from "@/lib/server/storage/serve";
+
+export const runtime = "nodejs";
+
+// GET /api/files/:key – a stored file (?download=1 to save it)
+export const GET = route<{ key: string }>(async ({ request, params }) => {
+  const response = await fileResponse(getConfig(), params.key, {
+    download: new URL(request.url).searchParams.has("download"),
+  });
+  if (!response) throw errors.notFound("The file");
+  return response;
+});

@@ -1,0 +1,103 @@
+/**
+ * The generations API shared by the composer, the gallery and the route handlers.
+ *
+ *   POST   /api/generations            { request, engine? }        → 202 { generation }
+ *   GET    /api/generations?…filters   → { items: Generation[], nextCursor }
+ *   GET    /api/generations/:id        → { generation }
+ *   PATCH  /api/generations/:id        { favorite }                → { generation }
+ *   DELETE /api/generations/:id        → 204
+ *   GET    /api/generations/:id/events → text/event-stream of `generation` events until it settles
+ *   GET    /api/files/:key[?download=1], GET /api/files/:key/thumb
+ *   GET    /api/downloads?generation=…&output=… → application/zip (streamed)
+ */
+import { z } from "zod";
+
+import { httpErrorDetails, sceneCreateRequest } from "./contract";
+
+export const ENGINES = ["local", "claid"] as const;
+export const engineName = z.enum(ENGINES);
+export type Engine = z.output<typeof engineName>;
+
+export const GENERATION_STATUSES = ["queued", "running", "succeeded", "failed", "interrupted"] as const;
+export const generationStatus = z.enum(GENERATION_STATUSES);
+export type GenerationStatus = z.output<typeof generationStatus>;
+
+export function isSettled(status: GenerationStatus): boolean {
+  return status === "succeeded" || status === "failed" || status === "interrupted";
+}
+
+export const createGenerationBody = z.strictObject({
+  request: sceneCreateRequest,
+  engine: engineName.optional(),
+});
+export type CreateGenerationBody = z.input<typeof createGenerationBody>;
+
+export const generationOutput = z.object({
+  id: z.string(),
+  index: z.number().int(),
+  /** Our stable URL (absent when the file is not stored yet, or was written to a destination). */
+  url: z.string().nullable(),
+  thumbUrl: z.string().nullable(),
+  downloadUrl: z.string().nullable(),
+  format: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  size: z.number().int().nullable(),
+  destination: z.string().nullable(),
+});
+export type GenerationOutput = z.output<typeof generationOutput>;
+
+export const generation = z.object({
+  id: z.string(),
+  status: generationStatus,
+  engine: engineName,
+  request: sceneCreateRequest,
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  favorite: z.boolean(),
+  createdBy: z.object({ id: z.string(), name: z.string() }).nullable(),
+  timings: z.record(z.string(), z.number()),
+  upstreamRequestId: z.string().nullable(),
+  error: httpErrorDetails.nullable(),
+  outputs: z.array(generationOutput),
+});
+export type Generation = z.output<typeof generation>;
+
+export const generationFilters = z.object({
+  cursor: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(30),
+  engine: engineName.optional(),
+  status: generationStatus.optional(),
+  aspect: z.string().max(10).optional(),
+  q: z.string().max(200).optional(),
+  favorite: z
+    .enum(["1", "true"])
+    .transform(() => true)
+    .optional(),
+  from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  mine: z
+    .enum(["1", "true"])
+    .transform(() => true)
+    .optional(),
+});
+export type GenerationFilters = z.output<typeof generationFilters>;
+
+export const generationPage = z.object({ items: z.array(generation), nextCursor: z.string().nullable() });
+export type GenerationPage = z.output<typeof generationPage>;
+
+export const updateGenerationBody = z.strictObject({ favorite: z.boolean() });
+
+/** What `POST /api/uploads` and `POST /api/imports` answer. */
+export const uploadedImage = z.object({
+  key: z.string(),
+  url: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  format: z.string(),
+  size: z.number().int(),
+  hasAlpha: z.boolean(),
+  objectBox: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }),
+});
+export type UploadedImage = z.output<typeof uploadedImage>;

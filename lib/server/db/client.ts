@@ -1,0 +1,59 @@
+import "server-only";
+
+import fs from "node:fs";
+import path from "node:path";
+
+import { PGlite } from "@electric-sql/pglite";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import pg from "pg";
+
+import type { Config } from "../config";
+
+/** Either driver behind one type: code is written against PostgreSQL and runs on both. */
+export type Db = PgDatabase<PgQueryResultHKT>;
+
+export type Database = {
+  db: Db;
+  kind: "pglite" | "postgres";
+  close: () => Promise<void>;
+};
+
+export const MIGRATIONS_FOLDER = path.join(process.cwd(), "drizzle");
+
+/** Opens the database named by the configuration and applies pending migrations. */
+export async function openDatabase(
+  config: Pick<Config, "DATABASE_URL" | "DATA_DIR">,
+  options: { migrationsFolder?: string } = {},
+): Promise<Database> {
+  const migrationsFolder = options.migrationsFolder ?? MIGRATIONS_FOLDER;
+  if (config.DATABASE_URL) {
+    const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 10 });
+    const db = drizzlePg(pool);
+    await migratePg(db, { migrationsFolder });
+    return { db: db as unknown as Db, kind: "postgres", close: () => pool.end() };
+  }
+  const dir = path.join(config.DATA_DIR, "pglite");
+  fs.mkdirSync(dir, { recursive: true });
+  const client = await PGlite.create(dir);
+  const db = drizzlePglite(client);
+  await migratePglite(db, { migrationsFolder });
+  return { db: db as unknown as Db, kind: "pglite", close: () => client.close() };
+}
+
+const opened = new Map<string, Promise<Database>>();
+
+/** One database per configuration for the life of the process. */
+export function getDatabase(config: Pick<Config, "DATABASE_URL" | "DATA_DIR">): Promise<Database> {
+  const id = config.DATABASE_URL ?? `pglite:${config.DATA_DIR}`;
+  let database = opened.get(id);
+  if (!database) {
+    database = openDatabase(config);
+    database.catch(() => opened.delete(id));
+    opened.set(id, database);
+  }
+  return database;
+}

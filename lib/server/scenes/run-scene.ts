@@ -1,0 +1,29 @@
+import "server-only";
+
+import type { SceneCreateRequest } from "@/lib/scene/contract";
+import type { Config, EngineName } from "../config";
+import { engineFor } from "../engines";
+import type { EngineResult } from "../engines/types";
+import type { Logger } from "../log";
+import { objectStoreFor } from "../storage";
+
+export type RunSceneInput = {
+  request: SceneCreateRequest;
+  engine: EngineName;
+  config: Config;
+  log: Logger;
+  requestId: string;
+  signal?: AbortSignal;
+};
+
+/** Runs one scene/create request on an engine; the result's files are in storage when it returns. */
+export async function runScene(input: RunSceneInput): Promise<EngineResult> {
+  const engine = await engineFor(input.engine, input.config);
+  return engine.createScene(input.request, {
+    config: input.config,
+    storage: objectStoreFor(input.config.DATA_DIR),
+    log: input.log.child({ engine: input.engine }),
+    requestId: input.requestId,
+    signal: input.signal,
+  });
+}

@@ -1,0 +1,4 @@
+import "server-only";
+
+// Modules with start-up work import themselves here so `startServer` registers them in order.
+export {};

@@ -1,0 +1,12 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  poweredByHeader: false,
+  reactStrictMode: true,
+  // Native and WASM packages stay as plain Node requires instead of being bundled.
+  serverExternalPackages: ["sharp", "@electric-sql/pglite", "pg", "request-filtering-agent"],
+  async rewrites() {
+    return [{ source: "/v1/scene/create", destination: "/api/scene/create" }];
+  },
+};
+
+export default nextConfig;
