@@ -1,0 +1,93 @@
+import "server-only";
+
+import { sceneCreateResponse, type OutputImage, type SceneCreateRequest } from "@/lib/scene/contract";
+
+import { errors } from "../../errors";
+import type { EngineContext, EngineOutput, EngineResult, SceneEngine } from "../types";
+import { callClaid } from "./client";
+import { downloadOutput, UPSTREAM_RETENTION_MS } from "./download";
+import { resolveInputs } from "./inputs";
+
+export { downloadOutput } from "./download";
+export type { DownloadedOutput } from "./download";
+
+/** Where Claid writes the results itself instead of returning `tmp_url`s. */
+function destinationOf(request: SceneCreateRequest): string | undefined {
+  if (typeof request.output === "string") return request.output;
+  return request.output?.destination;
+}
+
+async function keepOutput(
+  output: OutputImage,
+  destination: string | undefined,
+  ctx: EngineContext,
+  upstreamRequestId: string | undefined,
+): Promise<EngineOutput> {
+  const { tmp_url: tmpUrl, ...info } = output;
+  if (destination) return { info, destination };
+  if (!tmpUrl) {
+    ctx.log.warn("claid output without tmp_url", { upstreamRequestId });
+    return { info };
+  }
+  const upstream = { upstreamUrl: tmpUrl, upstreamExpiresAt: new Date(Date.now() + UPSTREAM_RETENTION_MS) };
+  try {
+    const stored = await downloadOutput(tmpUrl, ctx);
+    return { info, ...upstream, key: stored.key, size: stored.size };
+  } catch (error) {
+    // The credits are spent and the tmp_url lives a day: keep it so the download can be tried again.
+    ctx.log.error("claid output not downloaded; kept its upstream URL", {
+      upstreamRequestId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return { info, ...upstream };
+  }
+}
+
+async function createScene(request: SceneCreateRequest, ctx: EngineContext): Promise<EngineResult> {
+  const started = performance.now();
+  const { body, uploads } = await resolveInputs(request, ctx);
+  const uploaded = performance.now();
+
+  const answer = await callClaid(
+    {
+      path: "/v1/scene/create",
+      body: new TextEncoder().encode(JSON.stringify(body)),
+      contentType: "application/json",
+      timeoutMs: ctx.config.CLAID_TIMEOUT_MS,
+      what: "scene/create",
+    },
+    { config: ctx.config, log: ctx.log, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+  );
+  const generated = performance.now();
+  const upstreamRequestId = answer.requestId;
+
+  const parsed = sceneCreateResponse.safeParse(answer.json);
+  if (!parsed.success) {
+    ctx.log.error("claid scene/create answered 2xx with an unexpected body", { upstreamRequestId });
+    throw errors.upstreamUnavailable("scene/create: the upstream answer does not match the contract", {
+      ...(upstreamRequestId ? { upstream_request_id: upstreamRequestId } : {}),
+    });
+  }
+
+  const destination = destinationOf(request);
+  const outputs = await Promise.all(
+    parsed.data.data.output.map((output) => keepOutput(output, destination, ctx, upstreamRequestId)),
+  );
+  const finished = performance.now();
+
+  return {
+    input: parsed.data.data.input,
+    outputs,
+    ...(upstreamRequestId ? { upstreamRequestId } : {}),
+    timings: {
+      upload_ms: uploaded - started,
+      uploads,
+      upstream_ms: generated - uploaded,
+      upstream_attempts: answer.attempts,
+      download_ms: finished - generated,
+      total_ms: finished - started,
+    },
+  };
+}
+
+export const claidEngine: SceneEngine = { name: "claid", createScene };
