@@ -7,7 +7,6 @@ import { setTimeout as sleep } from "node:timers/promises";
  * a 429 (the upstream refused before doing any work) and a connection that never opened (nothing was
  * sent). A time-out, a 5xx or a connection broken after sending are never repeated.
  */
-  { retry: false } | { retry: true; delayMs: number; reason: "rate_limited" | "connect" };
 
 export type RetryPolicy = {
   maxRetries: number;
