@@ -1,45 +1,40 @@
 import "server-only";
 
-import type { IncomingHttpHeaders } from "node:http";
-
-import { ERROR_TYPES, type ErrorType } from "@/lib/scene/contract";
+import { httpErrorDetails, type HttpErrorDetails } from "@/lib/scene/contract";
 
 import { ApiError, errors } from "../../errors";
-import { redact } from "../../log";
-import { headerValue, type CallError } from "./http-call";
+import type { TransportError } from "./transport";
 
-export type UpstreamErrorBody = {
-  error_code: string;
-  error_type: ErrorType;
-  error_message: string;
-  error_details: Record<string, unknown>;
-};
+/** Rate-limit headers Claid documents; passed on so a client can pace itself. */
+export const RATE_LIMIT_HEADERS = ["ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function asErrorBody(value: unknown): UpstreamErrorBody | undefined {
-  if (!isRecord(value)) return undefined;
-  const { error_code, error_type, error_message, error_details } = value;
-  if (typeof error_code !== "string" || typeof error_message !== "string") return undefined;
-  if (error_details !== undefined && !isRecord(error_details)) return undefined;
-  // An error type this contract version does not list still carries a usable code and message.
-  const type = (ERROR_TYPES as readonly unknown[]).includes(error_type)
-    ? (error_type as ErrorType)
-    : "general";
-  return { error_code, error_type: type, error_message, error_details: error_details ?? {} };
+/** Claid answers `HttpErrorDetails`, sometimes wrapped as `{ "detail": {...} }` (seen on 429). */
+export function unwrapErrorBody(body: unknown): HttpErrorDetails | undefined {
+  const direct = httpErrorDetails.safeParse(body);
+  if (direct.success) return direct.data;
+  if (isRecord(body)) {
+    const wrapped = httpErrorDetails.safeParse(body.detail);
+    if (wrapped.success) return wrapped.data;
+  }
+  return undefined;
 }
 
-/** FastAPI's own validation answer, `{ detail: [{ loc, msg }] }`, as field paths. */
-function fastApiFields(detail: unknown): Record<string, string[]> | undefined {
-  if (!Array.isArray(detail) || detail.length === 0) return undefined;
+/**
+ * A framework-level validation answer (`{ "detail": [{ loc, msg }] }`) as field errors, so a 422 the
+ * upstream phrases that way still names the fields.
+ */
+function validationDetail(body: unknown): Record<string, string[]> | undefined {
+  if (!isRecord(body) || !Array.isArray(body.detail) || body.detail.length === 0) return undefined;
   const fields: Record<string, string[]> = {};
-  for (const item of detail) {
+  for (const item of body.detail) {
     if (!isRecord(item) || !Array.isArray(item.loc) || typeof item.msg !== "string") return undefined;
     const path =
       item.loc
-        .filter((part, i) => !(i === 0 && part === "body"))
+        .filter((p) => p !== "body")
         .map(String)
         .join(".") || "body";
     (fields[path] ??= []).push(item.msg);
@@ -47,137 +42,87 @@ function fastApiFields(detail: unknown): Record<string, string[]> | undefined {
   return fields;
 }
 
-/**
- * An upstream error body in `HttpErrorDetails` shape: flat, or wrapped as `{ detail: {...} }` (Claid
- * answers 429 that way). Anything else is `undefined`.
- */
-export function unwrapErrorBody(value: unknown): UpstreamErrorBody | undefined {
-  const flat = asErrorBody(value);
-  if (flat) return flat;
-  if (isRecord(value) && "detail" in value) {
-    const wrapped = asErrorBody(value.detail);
-    if (wrapped) return wrapped;
-    const fields = fastApiFields(value.detail);
-    if (fields) {
-      return {
-        error_code: "validation_error",
-        error_type: "validation",
-        error_message: "Claid refused the request",
-        error_details: { fields },
-      };
-    }
-  }
-  return undefined;
-}
-
-function parseJson(body: Buffer): unknown {
+function parseJson(bytes: Uint8Array): unknown {
   try {
-    return JSON.parse(body.toString("utf8")) as unknown;
+    return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
   } catch {
     return undefined;
   }
 }
 
-/** The upstream's text may quote what it was sent; the key must never travel on from here. */
-function scrub<T>(value: T): T {
-  return JSON.parse(redact(JSON.stringify(value))) as T;
-}
-
-const RATE_LIMIT_HEADERS = [
-  "ratelimit-limit",
-  "ratelimit-remaining",
-  "ratelimit-reset",
-  "ratelimit",
-  "ratelimit-policy",
-];
-
-/** Rate-limit headers travel with a 429 so our own clients can wait just as long. */
-function passedHeaders(status: number, headers: IncomingHttpHeaders): Record<string, string> {
-  if (status !== 429) return {};
-  const out: Record<string, string> = {};
-  for (const name of RATE_LIMIT_HEADERS) {
-    const value = headerValue(headers, name);
-    if (value !== undefined) out[name] = value;
-  }
-  return out;
-}
+export type UpstreamAnswer = {
+  status: number;
+  body: Uint8Array;
+  headers: Record<string, string | undefined>;
+  requestId?: string;
+};
 
 /**
- * A non-2xx upstream answer as our error. 4xx with a readable `HttpErrorDetails` body pass through with
- * their status and body; a 5xx is the upstream's failure, not the caller's, so it becomes 502 carrying
- * the upstream's status and message; an unreadable body becomes 502.
+ * An upstream error answer as our error. 4xx keep their status and body; a 5xx is the upstream's
+ * failure, not ours, so it becomes 502 (with the upstream status in the details); a body that is not
+ * `HttpErrorDetails` becomes 502 too, because there is nothing trustworthy to pass on.
  */
-export function upstreamError(
-  status: number,
-  headers: IncomingHttpHeaders,
-  body: Buffer,
-  upstreamRequestId: string | undefined,
-): ApiError {
-  const parsed = unwrapErrorBody(parseJson(body));
-  const ids = upstreamRequestId ? { upstream_request_id: upstreamRequestId } : {};
-  if (parsed && status >= 400 && status < 500) {
-    const safe = scrub(parsed);
-    return new ApiError(
-      status,
-      safe.error_code,
-      safe.error_type,
-      safe.error_message,
-      { ...safe.error_details, ...ids },
-      passedHeaders(status, headers),
+export function upstreamError(answer: UpstreamAnswer, what: string): ApiError {
+  const trace = answer.requestId ? { upstream_request_id: answer.requestId } : {};
+  const passHeaders: Record<string, string> = {};
+  for (const name of RATE_LIMIT_HEADERS) {
+    const value = answer.headers[name];
+    if (value !== undefined) passHeaders[name] = value;
+  }
+  const parsed = parseJson(answer.body);
+  const details = unwrapErrorBody(parsed);
+
+  if (answer.status >= 500) {
+    return errors.upstreamUnavailable(
+      details ? `${what} failed upstream: ${details.error_message}` : `${what} failed upstream`,
+      {
+        ...trace,
+        upstream_status: answer.status,
+        ...(details
+          ? { upstream_error_code: details.error_code, upstream_error_type: details.error_type }
+          : {}),
+      },
     );
   }
-  if (parsed && status >= 500) {
-    const safe = scrub(parsed);
-    return errors.upstreamUnavailable(`Claid failed (${status}): ${safe.error_message}`, {
-      upstream_status: status,
-      upstream_error_code: safe.error_code,
-      ...ids,
+  if (details && answer.status >= 400) {
+    return new ApiError(
+      answer.status,
+      details.error_code,
+      details.error_type,
+      details.error_message,
+      { ...details.error_details, ...trace },
+      passHeaders,
+    );
+  }
+  const fields = answer.status === 422 ? validationDetail(parsed) : undefined;
+  if (fields) {
+    return new ApiError(422, "validation_error", "validation", "The upstream rejected the request", {
+      fields,
+      ...trace,
     });
   }
-  return new ApiError(
-    502,
-    "upstream_bad_response",
-    "general",
-    `Claid answered ${status} with a body that is not an error description`,
-    { upstream_status: status, ...ids },
+  return errors.upstreamUnavailable(
+    `${what}: the upstream answered ${answer.status} with an unreadable body`,
+    {
+      ...trace,
+      upstream_status: answer.status,
+    },
   );
 }
 
-export function badUpstreamAnswer(message: string, upstreamRequestId: string | undefined): ApiError {
-  return new ApiError(502, "upstream_bad_response", "general", message, {
-    ...(upstreamRequestId ? { upstream_request_id: upstreamRequestId } : {}),
-  });
-}
-
-/** A call that produced no HTTP answer as our error: 504 for a time-out, 502 otherwise. */
-export function callFailureError(error: CallError, operation: string, attempts: number): ApiError {
-  const failure = error.failure;
-  const details = { operation, attempts };
-  switch (failure.kind) {
+/** A transport failure as our error: a time-out is 504, every other failure 502. */
+export function transportError(error: TransportError, what: string): ApiError {
+  const details = { reason: error.kind, ...(error.code ? { code: error.code } : {}) };
+  switch (error.kind) {
     case "timeout":
-      return errors.upstreamTimeout(`Claid did not answer ${operation} in time`, details);
+      return errors.upstreamTimeout(`${what} timed out`, details);
+    case "connect":
+      return errors.upstreamUnavailable(`${what}: could not connect to the upstream`, details);
     case "too_large":
-      return new ApiError(
-        502,
-        "upstream_bad_response",
-        "general",
-        `Claid's answer to ${operation} is too large`,
-        details,
-      );
+      return errors.upstreamUnavailable(`${what}: the answer was too large`, details);
     case "aborted":
-      return new ApiError(499, "cancelled", "general", `The ${operation} call was cancelled`, details);
-    case "not_sent":
-      return errors.upstreamUnavailable(
-        `Could not reach Claid for ${operation} (${failure.code ?? "connection failed"})`,
-        {
-          ...details,
-          reason: failure.code ?? "connection_failed",
-        },
-      );
-    case "sent":
-      return errors.upstreamUnavailable(
-        `The connection to Claid broke during ${operation}; it was not repeated because Claid may have processed it`,
-        { ...details, reason: failure.code ?? "connection_broken" },
-      );
+      return new ApiError(499, "cancelled", "general", `${what} was cancelled`, details);
+    case "dropped":
+      return errors.upstreamUnavailable(`${what}: the connection broke before an answer arrived`, details);
   }
 }
