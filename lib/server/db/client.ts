@@ -2,11 +2,10 @@ import "server-only";
 
 import fs from "node:fs";
 import path from "node:path";
-
 import { PGlite } from "@electric-sql/pglite";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
@@ -44,7 +43,13 @@ export async function openDatabase(
   return { db: db as unknown as Db, kind: "pglite", close: () => client.close() };
 }
 
-const opened = new Map<string, Promise<Database>>();
+/**
+ * Next bundles instrumentation and each route separately, so module state can exist more than once in
+ * one process; two PGlite instances on one folder would corrupt it. The cache lives on `globalThis`.
+ */
+const CACHE = Symbol.for("backdrop.databases");
+type GlobalWithDatabases = typeof globalThis & { [CACHE]?: Map<string, Promise<Database>> };
+const opened = ((globalThis as GlobalWithDatabases)[CACHE] ??= new Map<string, Promise<Database>>());
 
 /** One database per configuration for the life of the process. */
 export function getDatabase(config: Pick<Config, "DATABASE_URL" | "DATA_DIR">): Promise<Database> {
@@ -56,4 +61,11 @@ export function getDatabase(config: Pick<Config, "DATABASE_URL" | "DATA_DIR">): 
     opened.set(id, database);
   }
   return database;
+}
+
+/** Closes every database this process opened (tests, scripts and benchmarks end with it). */
+export async function closeDatabases(): Promise<void> {
+  const all = [...opened.values()];
+  opened.clear();
+  await Promise.all(all.map(async (d) => (await d.catch(() => undefined))?.close()));
 }
