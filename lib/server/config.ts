@@ -1,7 +1,6 @@
 import "server-only";
 
 import path from "node:path";
-
 import { z } from "zod";
 
 import { registerSecret } from "./log";
@@ -19,7 +18,10 @@ const storages = z
   .default("")
   .transform((value, ctx) => {
     const out: Record<string, string> = {};
-    for (const entry of value.split(",").map((e) => e.trim()).filter(Boolean)) {
+    for (const entry of value
+      .split(",")
+      .map((e) => e.trim())
+      .filter(Boolean)) {
       const eq = entry.indexOf("=");
       const name = entry.slice(0, eq).trim();
       const dir = entry.slice(eq + 1).trim();
@@ -37,9 +39,12 @@ const httpUrl = z
   .check(z.refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), "must be an http(s) URL"))
   .transform((v) => v.replace(/\/+$/, ""));
 
-const hostList = z
-  .string()
-  .transform((v) => v.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean));
+const hostList = z.string().transform((v) =>
+  v
+    .split(",")
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean),
+);
 
 export const envSchema = z
   .object({
@@ -48,13 +53,21 @@ export const envSchema = z
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     /** Absolute origin used in URLs we hand out (tmp_url); defaults to the request's own origin. */
     PUBLIC_BASE_URL: httpUrl.optional(),
-    DATA_DIR: z.string().min(1).default("./data").transform((v) => path.resolve(v)),
+    DATA_DIR: z
+      .string()
+      .min(1)
+      .default("./data")
+      .transform((v) => path.resolve(v)),
     DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
       .optional()
       .or(z.literal("").transform(() => undefined)),
-    CLAID_API_KEY: z.string().trim().optional().transform((v) => (v ? v : undefined)),
+    CLAID_API_KEY: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => (v ? v : undefined)),
     CLAID_API_BASE_URL: httpUrl.default("https://api.claid.ai"),
     /** Hosts results may be downloaded from, besides the API's own host. */
     CLAID_DOWNLOAD_HOSTS: hostList.default(["dl.claid.ai"]),
@@ -72,6 +85,41 @@ export const envSchema = z
     STORAGES: storages,
     /** Tests only: lets the guarded fetcher reach loopback addresses (stand-in servers). */
     ALLOW_LOOPBACK_FETCH: flag,
+    /** Signs session cookies; when unset a random one is created once and kept in `DATA_DIR`. */
+    AUTH_SECRET: z
+      .string()
+      .trim()
+      .min(32, "must be at least 32 characters")
+      .optional()
+      .or(z.literal("").transform(() => undefined)),
+    /** The app's public origin for sign-in (cookies are `Secure` when it is https); else each request's own. */
+    AUTH_URL: httpUrl.optional(),
+    /** More origins allowed to send cookie-authenticated writes, comma-separated. */
+    AUTH_TRUSTED_ORIGINS: z
+      .string()
+      .default("")
+      .transform((v) =>
+        v
+          .split(",")
+          .map((o) => o.trim().replace(/\/+$/, ""))
+          .filter(Boolean),
+      ),
+    SESSION_TTL_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .default(24 * 7),
+    /** Generation requests per user per minute, per engine. */
+    RATE_LIMIT_CLAID_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+    RATE_LIMIT_LOCAL_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+    /** Claid images each user may generate per UTC day unless an admin sets their own budget. */
+    DAILY_CLAID_IMAGE_BUDGET: z.coerce.number().int().min(0).max(1_000_000).default(50),
+    /** Optional single sign-on through an OpenID Connect provider; all three or none. */
+    OIDC_ISSUER: httpUrl.optional(),
+    OIDC_CLIENT_ID: z.string().trim().min(1).optional(),
+    OIDC_CLIENT_SECRET: z.string().trim().min(1).optional(),
+    OIDC_NAME: z.string().trim().min(1).max(40).default("Single sign-on"),
   })
   .transform((env, ctx) => {
     const defaultEngine = env.DEFAULT_ENGINE ?? (env.CLAID_API_KEY ? "claid" : "local");
@@ -80,6 +128,15 @@ export const envSchema = z
         code: "custom",
         path: ["DEFAULT_ENGINE"],
         message: "is claid but CLAID_API_KEY is not set",
+      });
+      return z.NEVER;
+    }
+    const oidcSet = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET].filter(Boolean).length;
+    if (oidcSet !== 0 && oidcSet !== 3) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["OIDC_ISSUER"],
+        message: "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together",
       });
       return z.NEVER;
     }
@@ -109,6 +166,8 @@ export function getConfig(): Config {
   if (!current) {
     current = loadConfig(process.env);
     registerSecret(current.CLAID_API_KEY);
+    registerSecret(current.AUTH_SECRET);
+    registerSecret(current.OIDC_CLIENT_SECRET);
   }
   return current;
 }
@@ -116,7 +175,11 @@ export function getConfig(): Config {
 /** Tests swap the configuration; production reads it once. */
 export function setConfigForTests(config: Config | undefined) {
   current = config;
-  if (config) registerSecret(config.CLAID_API_KEY);
+  if (config) {
+    registerSecret(config.CLAID_API_KEY);
+    registerSecret(config.AUTH_SECRET);
+    registerSecret(config.OIDC_CLIENT_SECRET);
+  }
 }
 
 export function engineAvailability(config: Config): Record<EngineName, boolean> {
