@@ -1,0 +1,73 @@
+import "server-only";
+
+import { fileTypeFromBuffer } from "file-type";
+
+import { ApiError } from "../errors";
+
+/**
+ * Which uploaded files we decode: what Claid accepts and libvips reads safely. SVG (scripts, external
+ * references) and every other type are refused by their magic bytes, whatever the file is called.
+ */
+export type AcceptedFormat = "png" | "jpeg" | "webp" | "avif" | "tiff" | "gif" | "heif";
+
+const BY_MIME: Record<string, AcceptedFormat> = {
+  "image/png": "png",
+  "image/jpeg": "jpeg",
+  "image/webp": "webp",
+  "image/avif": "avif",
+  "image/tiff": "tiff",
+  "image/gif": "gif",
+  "image/heic": "heif",
+  "image/heif": "heif",
+};
+
+export const ACCEPTED_MIME_TYPES = [
+  "image/png",
+  "image/jpeg",
+  "image/webp",
+  "image/avif",
+  "image/tiff",
+  "image/gif",
+];
+
+export const imageErrors = {
+  unsupported: (found: string) =>
+    new ApiError(
+      415,
+      "unsupported_image_type",
+      "image",
+      `Only PNG, JPEG, WebP, AVIF, TIFF and GIF images are accepted (this file is ${found})`,
+      { accepted: ACCEPTED_MIME_TYPES, found },
+    ),
+  tooManyBytes: (limit: number) =>
+    new ApiError(413, "image_too_large", "image", `The image is larger than ${limit} bytes`, {
+      limit_bytes: limit,
+    }),
+  tooManyPixels: (width: number, height: number, limit: number) =>
+    new ApiError(
+      413,
+      "image_too_many_pixels",
+      "image",
+      `The image is ${width} × ${height} pixels; at most ${limit} pixels are accepted`,
+      { width, height, limit_pixels: limit },
+    ),
+  unreadable: (reason: string) =>
+    new ApiError(422, "image_unreadable", "image", `The image could not be read: ${reason}`),
+};
+
+function looksLikeMarkup(bytes: Uint8Array): boolean {
+  const head = Buffer.from(bytes.subarray(0, 512))
+    .toString("utf8")
+    .replace(/^\uFEFF/, "")
+    .trimStart();
+  return head.startsWith("<");
+}
+
+/** The format the bytes really are (magic bytes), or a 415 naming what they look like instead. */
+export async function sniffImageFormat(bytes: Uint8Array): Promise<{ format: AcceptedFormat; mime: string }> {
+  const type = await fileTypeFromBuffer(bytes).catch(() => undefined);
+  const format = type ? BY_MIME[type.mime] : undefined;
+  if (type && format) return { format, mime: type.mime };
+  if (type) throw imageErrors.unsupported(type.mime);
+  throw imageErrors.unsupported(looksLikeMarkup(bytes) ? "SVG, HTML or XML text" : "not a recognised image");
+}

@@ -1,0 +1,47 @@
+import "server-only";
+
+import { z } from "zod";
+
+import { uriString } from "@/lib/scene/contract";
+
+import { getConfig } from "../config";
+import { ApiError, errors, isApiError } from "../errors";
+import { guardedFetch } from "../net/guarded-fetch";
+import { imageLimitsFrom, intakeImage, type StoredImage } from "./intake";
+
+export const importRequest = z.strictObject({ url: uriString });
+
+/** A fetched file that is not an image we take is the URL's fault, not the client's media type. */
+export function importedImageError(error: unknown): unknown {
+  if (isApiError(error) && error.status === 415) {
+    return new ApiError(
+      422,
+      "url_not_image",
+      "validation",
+      `The URL does not point to an image we accept: ${error.message}`,
+      {
+        ...error.details,
+        fields: { url: [error.message] },
+      },
+    );
+  }
+  return error;
+}
+
+/** Fetches bytes from a user's URL through the guarded fetcher, limited to the upload limit. */
+export async function fetchImageBytes(url: string, signal?: AbortSignal): Promise<Uint8Array> {
+  const config = getConfig();
+  const fetched = await guardedFetch(url, { maxBytes: config.MAX_UPLOAD_BYTES, signal });
+  return fetched.bytes;
+}
+
+export async function importImageFromUrl(body: unknown): Promise<StoredImage> {
+  const parsed = importRequest.safeParse(body);
+  if (!parsed.success) throw errors.validation(parsed.error.issues);
+  const bytes = await fetchImageBytes(parsed.data.url);
+  try {
+    return await intakeImage(bytes, { limits: imageLimitsFrom() });
+  } catch (error) {
+    throw importedImageError(error);
+  }
+}

@@ -1,0 +1,87 @@
+import "server-only";
+
+import sharp from "sharp";
+
+import { storedImageUrl } from "@/lib/scene/image-ref";
+import type { Box } from "@/lib/scene/placement";
+
+import { getConfig } from "../config";
+import type { ObjectStore } from "../storage";
+import { objectStoreFor } from "../storage";
+import type { ImageLimits } from "./decode";
+import { checkUntrustedImage, decodeOr422, decoderFor } from "./decode";
+import { rememberDescription } from "./describe";
+import { objectBoxOfRaw } from "./object-box";
+
+/** What intake hands back, and what a record of the upload keeps. */
+export type StoredImage = {
+  key: string;
+  url: string;
+  width: number;
+  height: number;
+  /** The stored (re-encoded) format. */
+  format: "png" | "jpeg";
+  mime: string;
+  size: number;
+  sha256: string;
+  hasAlpha: boolean;
+  objectBox: Box;
+  /** What the bytes were before re-encoding. */
+  original: { format: string; mime: string; size: number; width: number; height: number };
+};
+
+export function imageLimitsFrom(config = getConfig()): ImageLimits {
+  return { maxBytes: config.MAX_UPLOAD_BYTES, maxPixels: config.MAX_IMAGE_PIXELS };
+}
+
+/**
+ * Untrusted bytes → a stored image: real type by magic bytes, byte and pixel limits before decoding,
+ * auto-oriented, metadata stripped (nothing but pixels is copied over), re-encoded (PNG when there is an
+ * alpha channel or the source was lossless, JPEG at high quality for JPEG sources), stored under its
+ * content hash, with its object box measured.
+ */
+export async function intakeImage(
+  bytes: Uint8Array,
+  options: { store?: ObjectStore; limits?: ImageLimits } = {},
+): Promise<StoredImage> {
+  const limits = options.limits ?? imageLimitsFrom();
+  const store = options.store ?? objectStoreFor(getConfig().DATA_DIR);
+  const checked = await checkUntrustedImage(bytes, limits);
+
+  const { data, info } = await decodeOr422(() =>
+    decoderFor(bytes, limits).raw().toBuffer({ resolveWithObject: true }),
+  );
+  const channels = info.channels as 1 | 2 | 3 | 4;
+  const raw = { width: info.width, height: info.height, channels };
+  const hasAlpha = channels === 2 || channels === 4;
+  const asJpeg = checked.format === "jpeg" && !hasAlpha;
+  const encoder = sharp(data, { raw });
+  const encoded = asJpeg
+    ? await encoder.jpeg({ quality: 95, chromaSubsampling: "4:4:4" }).toBuffer()
+    : await encoder.png({ compressionLevel: 6 }).toBuffer();
+  const objectBox = await objectBoxOfRaw(data, raw);
+
+  const ext = asJpeg ? "jpg" : "png";
+  const stored = await store.put(encoded, ext);
+  const image: StoredImage = {
+    key: stored.key,
+    url: storedImageUrl(stored.key),
+    width: info.width,
+    height: info.height,
+    format: asJpeg ? "jpeg" : "png",
+    mime: asJpeg ? "image/jpeg" : "image/png",
+    size: stored.size,
+    sha256: stored.sha256,
+    hasAlpha,
+    objectBox,
+    original: {
+      format: checked.format,
+      mime: checked.mime,
+      size: bytes.byteLength,
+      width: checked.width,
+      height: checked.height,
+    },
+  };
+  rememberDescription(store, image);
+  return image;
+}
