@@ -1,0 +1,11 @@
+import { engineAvailability, getConfig } from "@/lib/server/config";
+import { json } from "@/lib/server/http/respond";
+import { route } from "@/lib/server/http/route";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/engines – which engines this server can run, and the default
+export const GET = route({ access: "viewer" }, async () => {
+  const config = getConfig();
+  return json({ default: config.DEFAULT_ENGINE, available: engineAvailability(config) });
+});

@@ -1,0 +1,47 @@
+/**
+ * Field-level messages from the shared contract: the form shows each next to the control whose path
+ * it names ("scene.steps", "output.format.quality", …).
+ */
+import type { z } from "zod";
+
+import type { SceneCreateRequest } from "@/lib/scene/contract";
+import { sceneCreateRequest } from "@/lib/scene/contract";
+
+export type FieldErrors = Record<string, string>;
+
+type Issue = z.core.$ZodIssue;
+
+/** A union reports "no variant matched"; the first variant's own reason says more to a person. */
+function messageOf(issue: Issue): string {
+  if (issue.code === "invalid_union") {
+    const first = issue.errors[0]?.[0];
+    if (first) return messageOf(first);
+  }
+  return issue.message;
+}
+
+export function issuesToFieldErrors(issues: readonly Issue[]): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of issues) {
+    const key = issue.path.map(String).join(".") || "request";
+    errors[key] ??= messageOf(issue);
+  }
+  return errors;
+}
+
+export type Validation = { ok: true; request: SceneCreateRequest } | { ok: false; errors: FieldErrors };
+
+export function validateRequest(body: unknown): Validation {
+  const parsed = sceneCreateRequest.safeParse(body);
+  return parsed.success
+    ? { ok: true, request: parsed.data }
+    : { ok: false, errors: issuesToFieldErrors(parsed.error.issues) };
+}
+
+/** The message for a field, also taking messages of its sub-fields (the prompt's text, say). */
+export function errorFor(errors: FieldErrors, path: string): string | undefined {
+  if (errors[path]) return errors[path];
+  const prefix = `${path}.`;
+  for (const [key, message] of Object.entries(errors)) if (key.startsWith(prefix)) return message;
+  return undefined;
+}
