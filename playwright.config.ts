@@ -1,0 +1,67 @@
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+const STANDIN_PORT = Number(process.env.E2E_STANDIN_PORT ?? 3199);
+const baseURL = `http://127.0.0.1:${PORT}`;
+export const E2E_DATA_DIR = path.resolve(".e2e-data");
+export const E2E_CLAID_KEY = "e2e-claid-key";
+
+export default defineConfig({
+  testDir: "e2e",
+  testMatch: /.*\.spec\.ts$/,
+  outputDir: "test-results/e2e",
+  // One app server and one browser on a 2-core machine: parallel workers only fight each other.
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: Boolean(process.env.CI),
+  retries: process.env.CI ? 1 : 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"], ["json", { outputFile: "test-results/playwright.json" }]],
+  use: {
+    baseURL,
+    trace: "on-first-retry",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
+    },
+  },
+  projects: [
+    { name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1440, height: 900 } } },
+  ],
+  webServer: [
+    {
+      command: "node --import tsx e2e/fixtures/claid-standin/main.ts",
+      url: `http://127.0.0.1:${STANDIN_PORT}/health`,
+      env: { PORT: String(STANDIN_PORT), CLAID_STANDIN_KEY: E2E_CLAID_KEY },
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
+      command: "node scripts/e2e-server.mjs",
+      url: `${baseURL}/api/health`,
+      env: {
+        PORT: String(PORT),
+        HOST: "127.0.0.1",
+        DATA_DIR: E2E_DATA_DIR,
+        DEFAULT_ENGINE: "local",
+        CLAID_API_KEY: E2E_CLAID_KEY,
+        CLAID_API_BASE_URL: `http://127.0.0.1:${STANDIN_PORT}`,
+        CLAID_DOWNLOAD_HOSTS: "127.0.0.1",
+        ALLOW_LOOPBACK_FETCH: "1",
+      },
+      reuseExistingServer: false,
+      timeout: 120_000,
+    },
+  ],
+});

@@ -1,0 +1,56 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+import { ConfigError, loadConfig } from "@/lib/server/config";
+
+describe("configuration", () => {
+  it("runs on embedded defaults with no environment at all", () => {
+    const config = loadConfig({});
+    expect(config.DEFAULT_ENGINE).toBe("local");
+    expect(config.CLAID_API_BASE_URL).toBe("https://api.claid.ai");
+    expect(config.DATA_DIR).toBe(path.resolve("./data"));
+    expect(config.HOST).toBe("127.0.0.1");
+    expect(config.PORT).toBe(3000);
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it("defaults to the claid engine once a key is configured", () => {
+    expect(loadConfig({ CLAID_API_KEY: "k-123456" }).DEFAULT_ENGINE).toBe("claid");
+    expect(loadConfig({ CLAID_API_KEY: "k-123456", DEFAULT_ENGINE: "local" }).DEFAULT_ENGINE).toBe("local");
+  });
+
+  it.each([
+    [{ DEFAULT_ENGINE: "claid" }, "DEFAULT_ENGINE"],
+    [{ DEFAULT_ENGINE: "magic" }, "DEFAULT_ENGINE"],
+    [{ PORT: "eighty" }, "PORT"],
+    [{ PORT: "70000" }, "PORT"],
+    [{ CLAID_API_BASE_URL: "ftp://claid" }, "CLAID_API_BASE_URL"],
+    [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
+    [{ CLAID_TIMEOUT_MS: "-5" }, "CLAID_TIMEOUT_MS"],
+    [{ STORAGES: "no-equals-sign" }, "STORAGES"],
+  ])("refuses %o naming the variable", (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`${variable}:`));
+  });
+
+  it("reads storage folders and trims the base URL", () => {
+    const config = loadConfig({
+      STORAGES: "brand=./out/brand, web=/tmp/web",
+      CLAID_API_BASE_URL: "http://127.0.0.1:9/",
+    });
+    expect(config.STORAGES).toEqual({ brand: path.resolve("./out/brand"), web: "/tmp/web" });
+    expect(config.CLAID_API_BASE_URL).toBe("http://127.0.0.1:9");
+  });
+
+  it("stops the server at start with a message naming the wrong variable", () => {
+    const result = spawnSync(
+      process.execPath,
+      ["--conditions=react-server", "--import", "tsx", "test/support/start-server.ts"],
+      { env: { ...process.env, PORT: "not-a-port" }, encoding: "utf8", timeout: 30_000 },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("PORT");
+    expect(result.stderr).toContain("Invalid configuration");
+  });
+});
