@@ -24,7 +24,8 @@ async function keepOutput(
   upstreamRequestId: string | undefined,
 ): Promise<EngineOutput> {
   const { tmp_url: tmpUrl, ...info } = output;
-  if (destination) return { info, destination };
+  // Claid names the exact object it wrote; the requested destination may be only its folder.
+  if (destination) return { info, destination: info.object_uri ?? info.claid_storage_uri ?? destination };
   if (!tmpUrl) {
     ctx.log.warn("claid output without tmp_url", { upstreamRequestId });
     return { info };
