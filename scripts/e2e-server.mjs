@@ -12,7 +12,7 @@ const child = spawn(
   ["next", "start", "-H", process.env.HOST ?? "127.0.0.1", "-p", process.env.PORT ?? "3100"],
   {
     stdio: "inherit",
-    env: { ...process.env, NODE_ENV: "production" },
+    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
   },
 );
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));

@@ -28,7 +28,7 @@ const built =
   fs.readFileSync(REVISION_FILE, "utf8") === revision;
 if (!built) {
   console.log("Building the app (first start or changed sources)…");
-  const build = spawnSync("npx", ["next", "build"], { stdio: "inherit" });
+  const build = spawnSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   if (build.status !== 0) process.exit(build.status ?? 1);
   if (revision) fs.writeFileSync(REVISION_FILE, revision);
 }
@@ -37,7 +37,7 @@ const host = process.env.HOST || "127.0.0.1";
 const port = process.env.PORT || "3000";
 const child = spawn("npx", ["next", "start", "-H", host, "-p", port], {
   stdio: "inherit",
-  env: { ...process.env, NODE_ENV: "production" },
+  env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
 });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -22,7 +22,7 @@ function readJson(file) {
   }
 }
 
-const env = {};
+const env = { NEXT_TELEMETRY_DISABLED: "1" };
 if (!process.env.TEST_DATABASE_URL && fs.existsSync("scripts/postgres-test-server.sh")) {
   const pg = spawnSync("bash", ["scripts/postgres-test-server.sh"], {
     encoding: "utf8",
