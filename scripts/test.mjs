@@ -35,7 +35,7 @@ if (!process.env.TEST_DATABASE_URL && fs.existsSync("scripts/postgres-test-serve
 
 // The build gets a canary key: a test greps the client bundle for it, so the key can never ship.
 env.BACKDROP_KEY_CANARY = `canary-${randomBytes(12).toString("hex")}`;
-const buildStatus = run("npx", ["next", "build"], { CLAID_API_KEY: env.BACKDROP_KEY_CANARY });
+const buildStatus = run("npx", ["next", "build"], { ...env, CLAID_API_KEY: env.BACKDROP_KEY_CANARY });
 
 const vitestStatus = run(
   "npx",
