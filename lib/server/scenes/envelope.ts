@@ -2,6 +2,7 @@ import "server-only";
 
 import type { OutputImage, SceneCreateResponse } from "@/lib/scene/contract";
 import { fileHref } from "@/lib/scene/image-ref";
+
 import type { EngineOutput, EngineResult } from "../engines/types";
 
 /**

@@ -1,11 +1,12 @@
 import "server-only";
 
 import type { SceneCreateRequest } from "@/lib/scene/contract";
+
 import type { Config, EngineName } from "../config";
 import { engineFor } from "../engines";
 import type { EngineResult } from "../engines/types";
 import type { Logger } from "../log";
-import { objectStoreFor } from "../storage";
+import { objectStoreFor, type ObjectStore } from "../storage";
 
 export type RunSceneInput = {
   request: SceneCreateRequest;
@@ -14,16 +15,20 @@ export type RunSceneInput = {
   log: Logger;
   requestId: string;
   signal?: AbortSignal;
+  /** Where results are written; generation jobs pass a store that records each write first. */
+  storage?: ObjectStore;
 };
 
+export type RunScene = (input: RunSceneInput) => Promise<EngineResult>;
+
 /** Runs one scene/create request on an engine; the result's files are in storage when it returns. */
-export async function runScene(input: RunSceneInput): Promise<EngineResult> {
+export const runScene: RunScene = async (input) => {
   const engine = await engineFor(input.engine, input.config);
   return engine.createScene(input.request, {
     config: input.config,
-    storage: objectStoreFor(input.config.DATA_DIR),
+    storage: input.storage ?? objectStoreFor(input.config.DATA_DIR),
     log: input.log.child({ engine: input.engine }),
     requestId: input.requestId,
-    signal: input.signal,
+    ...(input.signal ? { signal: input.signal } : {}),
   });
-}
+};

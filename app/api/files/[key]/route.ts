@@ -6,7 +6,7 @@ import { fileResponse } from "@/lib/server/storage/serve";
 export const runtime = "nodejs";
 
 // GET /api/files/:key – a stored file (?download=1 to save it)
-export const GET = route<{ key: string }>(async ({ request, params }) => {
+export const GET = route<{ key: string }>({ access: "viewer" }, async ({ request, params }) => {
   const response = await fileResponse(getConfig(), params.key, {
     download: new URL(request.url).searchParams.has("download"),
   });

@@ -1,0 +1,133 @@
+import "server-only";
+
+import { randomUUID } from "node:crypto";
+import { asc, eq, inArray } from "drizzle-orm";
+
+import type { SceneCreateRequest } from "@/lib/scene/contract";
+import type { Engine, Generation } from "@/lib/scene/generation";
+
+import type { Principal } from "../auth/authorize";
+import type { Db } from "../db/client";
+import { generationOutputs, generations } from "../db/schema/generations";
+import { errors } from "../errors";
+import type { ObjectStore } from "../storage";
+import { toGeneration, type GenerationRow, type OutputRow } from "./dto";
+import { releaseFiles } from "./files";
+import { requestAspectRatio, searchableText } from "./searchable";
+
+export type NewGeneration = {
+  request: SceneCreateRequest;
+  engine: Engine;
+  principal: Pick<Principal, "userId" | "name"> | undefined;
+  /** Tests and benchmarks back-date records; the server always uses now. */
+  createdAt?: Date;
+};
+
+export function generationValues(input: NewGeneration): typeof generations.$inferInsert {
+  return {
+    id: randomUUID(),
+    createdBy: input.principal?.userId ?? null,
+    createdByName: input.principal?.name ?? null,
+    engine: input.engine,
+    request: input.request,
+    status: "queued",
+    createdAt: input.createdAt ?? new Date(),
+    promptText: searchableText(input.request),
+    aspectRatio: requestAspectRatio(input.request),
+  };
+}
+
+/** Records a generation as `queued`: the record exists before any engine work starts. */
+export async function insertGeneration(db: Db, input: NewGeneration): Promise<GenerationRow> {
+  const [row] = await db.insert(generations).values(generationValues(input)).returning();
+  if (!row) throw new Error("insert returned no row");
+  return row;
+}
+
+export async function outputsOf(db: Db, ids: readonly string[]): Promise<Map<string, OutputRow[]>> {
+  const byGeneration = new Map<string, OutputRow[]>();
+  if (ids.length === 0) return byGeneration;
+  const rows = await db
+    .select()
+    .from(generationOutputs)
+    .where(inArray(generationOutputs.generationId, [...ids]))
+    .orderBy(asc(generationOutputs.generationId), asc(generationOutputs.index));
+  for (const row of rows) {
+    const list = byGeneration.get(row.generationId) ?? [];
+    list.push(row);
+    byGeneration.set(row.generationId, list);
+  }
+  return byGeneration;
+}
+
+export async function findGenerationRow(db: Db, id: string): Promise<GenerationRow | undefined> {
+  if (!isGenerationId(id)) return undefined;
+  const [row] = await db.select().from(generations).where(eq(generations.id, id));
+  return row;
+}
+
+export function isGenerationId(id: string): boolean {
+  return /^[0-9a-f-]{36}$/.test(id);
+}
+
+export async function findGeneration(db: Db, id: string): Promise<Generation | undefined> {
+  const row = await findGenerationRow(db, id);
+  if (!row) return undefined;
+  return toGeneration(row, (await outputsOf(db, [id])).get(id) ?? []);
+}
+
+export async function getGeneration(db: Db, id: string): Promise<Generation> {
+  const found = await findGeneration(db, id);
+  if (!found) throw errors.notFound("The generation");
+  return found;
+}
+
+/** People change their own generations; admins change anyone's. Records without an owner are shared. */
+function assertMayChange(row: GenerationRow, principal: Principal) {
+  if (principal.role === "admin" || row.createdBy === null || row.createdBy === principal.userId) return;
+  throw errors.forbidden("Only its author or an admin can change this generation");
+}
+
+export async function setFavorite(
+  db: Db,
+  id: string,
+  favorite: boolean,
+  principal: Principal,
+): Promise<Generation> {
+  const row = await findGenerationRow(db, id);
+  if (!row) throw errors.notFound("The generation");
+  assertMayChange(row, principal);
+  await db.update(generations).set({ favorite }).where(eq(generations.id, id));
+  return getGeneration(db, id);
+}
+
+/**
+ * Deletes a settled generation with its outputs; files go when nothing else references them. A
+ * generation still queued or running is refused: its worker would write results for a missing record.
+ */
+export async function deleteGeneration(
+  db: Db,
+  store: ObjectStore,
+  id: string,
+  principal: Principal,
+): Promise<void> {
+  const row = await findGenerationRow(db, id);
+  if (!row) throw errors.notFound("The generation");
+  assertMayChange(row, principal);
+  if (row.status === "queued" || row.status === "running") {
+    throw errors.invalid(
+      "status",
+      "Wait until the generation has finished before deleting it",
+      "generation_not_settled",
+    );
+  }
+  const keys = await db.transaction(async (tx) => {
+    const outputs = await tx
+      .delete(generationOutputs)
+      .where(eq(generationOutputs.generationId, id))
+      .returning({ key: generationOutputs.fileKey });
+    await tx.delete(generations).where(eq(generations.id, id));
+    return outputs.map((o) => o.key).filter((k): k is string => Boolean(k));
+  });
+  await releaseFiles(db, store, keys);
+}

@@ -1,0 +1,38 @@
+import "server-only";
+
+import type { SceneCreateRequest } from "@/lib/scene/contract";
+import type { Engine, Generation } from "@/lib/scene/generation";
+
+import type { Principal } from "../auth/authorize";
+import { engineAvailability } from "../config";
+import { ApiError } from "../errors";
+import { announceQueued } from "../jobs/notify";
+import type { History } from "./context";
+import { toGeneration } from "./dto";
+import { insertGeneration } from "./records";
+
+export function assertEngineAvailable(h: History, engine: Engine): void {
+  if (engineAvailability(h.config)[engine]) return;
+  throw new ApiError(
+    422,
+    "engine_unavailable",
+    "runtime_settings",
+    `The ${engine} engine is not configured on this server`,
+    { fields: { engine: ["Not configured on this server"] } },
+  );
+}
+
+/**
+ * Records a generation and queues it; a worker (in this process or another sharing the database)
+ * runs it whether or not anyone is still waiting for it.
+ */
+export async function queueGeneration(
+  h: History,
+  input: { request: SceneCreateRequest; engine?: Engine | undefined; principal: Principal | undefined },
+): Promise<Generation> {
+  const engine = input.engine ?? h.config.DEFAULT_ENGINE;
+  assertEngineAvailable(h, engine);
+  const row = await insertGeneration(h.db, { request: input.request, engine, principal: input.principal });
+  announceQueued();
+  return toGeneration(row, []);
+}

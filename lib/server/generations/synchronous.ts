@@ -1,0 +1,62 @@
+import "server-only";
+
+import type { SceneCreateRequest } from "@/lib/scene/contract";
+import type { Engine } from "@/lib/scene/generation";
+
+import type { Principal } from "../auth/authorize";
+import type { EngineResult } from "../engines/types";
+import { ApiError } from "../errors";
+import { waitUntilSettled } from "../jobs/settle";
+import type { History } from "./context";
+import { findGenerationRow, outputsOf } from "./records";
+import { queueGeneration } from "./service";
+
+/** A settled generation's records in the shape the Claid envelope is built from. */
+export async function recordedResult(h: History, id: string): Promise<EngineResult | undefined> {
+  const row = await findGenerationRow(h.db, id);
+  if (!row || row.status !== "succeeded" || !row.inputInfo) return undefined;
+  const outputs = (await outputsOf(h.db, [id])).get(id) ?? [];
+  return {
+    input: row.inputInfo,
+    upstreamRequestId: row.upstreamRequestId ?? undefined,
+    timings: row.timings,
+    outputs: outputs.map((o) => ({
+      info: o.info,
+      ...(o.fileKey ? { key: o.fileKey } : {}),
+      ...(o.size !== null ? { size: o.size } : {}),
+      ...(o.upstreamUrl ? { upstreamUrl: o.upstreamUrl } : {}),
+      ...(o.upstreamExpiresAt ? { upstreamExpiresAt: o.upstreamExpiresAt } : {}),
+      ...(o.destination ? { destination: o.destination } : {}),
+    })),
+  };
+}
+
+/**
+ * `POST /v1/scene/create` for API clients: the same record and job as the studio's generations, then
+ * a wait for the result. A client that hangs up does not stop the job; its result lands in the gallery.
+ */
+export async function generateAndWait(
+  h: History,
+  input: {
+    request: SceneCreateRequest;
+    engine: Engine;
+    principal: Principal | undefined;
+    signal?: AbortSignal;
+  },
+): Promise<{ generationId: string; result: EngineResult }> {
+  const queued = await queueGeneration(h, input);
+  const settled = await waitUntilSettled(h.db, queued.id, input.signal ? { signal: input.signal } : {});
+  const result = settled.status === "succeeded" ? await recordedResult(h, settled.id) : undefined;
+  if (result) return { generationId: settled.id, result };
+  const row = await findGenerationRow(h.db, settled.id);
+  const error = row?.error;
+  if (!row || !error) {
+    throw new ApiError(503, "generation_not_finished", "general", "The generation did not finish", {
+      generation_id: settled.id,
+    });
+  }
+  throw new ApiError(row.errorStatus ?? 502, error.error_code, error.error_type, error.error_message, {
+    ...error.error_details,
+    generation_id: settled.id,
+  });
+}

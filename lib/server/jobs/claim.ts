@@ -1,0 +1,48 @@
+import "server-only";
+
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+
+import type { Db } from "../db/client";
+import { generations } from "../db/schema/generations";
+import type { GenerationRow } from "../generations/dto";
+
+/**
+ * Takes the oldest queued generation for `workerId`. SKIP LOCKED lets several instances sharing one
+ * PostgreSQL claim side by side without ever taking the same row twice.
+ */
+export async function claimNext(db: Db, workerId: string): Promise<GenerationRow | undefined> {
+  const next = db
+    .select({ id: generations.id })
+    .from(generations)
+    .where(eq(generations.status, "queued"))
+    .orderBy(asc(generations.createdAt), asc(generations.id))
+    .limit(1)
+    .for("update", { skipLocked: true });
+  const [row] = await db
+    .update(generations)
+    .set({
+      status: "running",
+      startedAt: sql`now()`,
+      heartbeatAt: sql`now()`,
+      workerId,
+      attempts: sql`${generations.attempts} + 1`,
+    })
+    .where(and(inArray(generations.id, next), eq(generations.status, "queued")))
+    .returning();
+  return row;
+}
+
+/** Tells the others this worker is alive and still running `ids`. */
+export async function heartbeat(db: Db, workerId: string, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(generations)
+    .set({ heartbeatAt: sql`now()` })
+    .where(
+      and(
+        inArray(generations.id, [...ids]),
+        eq(generations.workerId, workerId),
+        eq(generations.status, "running"),
+      ),
+    );
+}

@@ -1,0 +1,29 @@
+import "server-only";
+
+import type { Db } from "../db/client";
+import { fileClaims } from "../db/schema/generations";
+import { sha256Hex, type ObjectStore, type StoredObject } from "../storage";
+
+/**
+ * The object store as a generation's engine sees it: every write is claimed for the generation before
+ * the bytes land, so a crash between the write and the output record leaves a claim to clean up
+ * rather than an orphan nobody knows about.
+ */
+export function claimingStore(db: Db, store: ObjectStore, generationId: string): ObjectStore {
+  const claim = (fileKey: string) =>
+    db.insert(fileClaims).values({ generationId, fileKey }).onConflictDoNothing();
+  return {
+    async put(bytes: Uint8Array, ext: string): Promise<StoredObject> {
+      const expected = `${sha256Hex(bytes)}.${ext.toLowerCase()}`;
+      await claim(expected);
+      const stored = await store.put(bytes, ext);
+      if (stored.key !== expected) await claim(stored.key);
+      return stored;
+    },
+    get: (key) => store.get(key),
+    stat: (key) => store.stat(key),
+    stream: (key) => store.stream(key),
+    delete: (key) => store.delete(key),
+    list: () => store.list(),
+  };
+}

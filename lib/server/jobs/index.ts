@@ -1,0 +1,43 @@
+import "server-only";
+
+import { history, type History } from "../generations/context";
+import { log } from "../log";
+import { runScene } from "../scenes/run-scene";
+import { fetchPendingOutputs, interruptStale, releaseOrphanClaims } from "./recovery";
+import { loadJobSettings } from "./settings";
+import { GenerationWorker } from "./worker";
+
+const KEY = Symbol.for("backdrop.generation-worker");
+type WithWorker = typeof globalThis & { [KEY]?: Promise<GenerationWorker> };
+const slot = globalThis as WithWorker;
+
+/**
+ * Brings the job system up: generations a previous process left `running` become `interrupted`
+ * (with an embedded database only this process could have run them; with PostgreSQL only those whose
+ * worker stopped reporting), stray claims are cleaned, kept upstream results are fetched, and the
+ * worker starts claiming.
+ */
+export async function startJobs(h: History): Promise<GenerationWorker> {
+  const settings = loadJobSettings(process.env);
+  const logger = log.child({ component: "jobs" });
+  const interrupted = await interruptStale(h.db, h.store, {
+    leaseMs: settings.GENERATION_LEASE_MS,
+    everyone: h.kind === "pglite",
+  });
+  if (interrupted.length)
+    logger.warn("generations left running by a stopped server are interrupted", { ids: interrupted });
+  await releaseOrphanClaims(h.db, h.store);
+  // Fetching may take a while per file; serving must not wait for it.
+  void fetchPendingOutputs({ ...h, log: logger }).then(
+    (r) => r.fetched + r.failed > 0 && logger.info("kept upstream results fetched", r),
+    (error: unknown) => logger.warn("fetching kept upstream results failed", { error: String(error) }),
+  );
+  return new GenerationWorker({ ...h, log: logger, runScene, settings }).start();
+}
+
+/** This process's worker, started on first use (the start-up hook normally starts it first). */
+export function ensureWorker(): Promise<GenerationWorker> {
+  slot[KEY] ??= history().then(startJobs);
+  slot[KEY].catch(() => (slot[KEY] = undefined));
+  return slot[KEY];
+}

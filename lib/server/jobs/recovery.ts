@@ -1,0 +1,131 @@
+import "server-only";
+
+import { and, eq, gt, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
+
+import type { HttpErrorDetails } from "@/lib/scene/contract";
+
+import type { Config } from "../config";
+import type { Db } from "../db/client";
+import { fileClaims, generationOutputs, generations } from "../db/schema/generations";
+import type { EngineContext } from "../engines/types";
+import type { Logger } from "../log";
+import type { ObjectStore, StoredObject } from "../storage";
+import { claimingStore } from "./claiming-store";
+import { releaseClaims } from "./execute";
+import { announceChange } from "./notify";
+
+export const INTERRUPTED_ERROR: HttpErrorDetails = {
+  error_code: "generation_interrupted",
+  error_type: "general",
+  error_message: "The server stopped while this generation was running; generate again",
+  error_details: {},
+};
+
+/**
+ * Marks `running` generations whose worker stopped reporting as `interrupted`, keeping what was known
+ * (start time, worker, attempts), and removes files they wrote but never recorded. `everyone` is for
+ * a start-up with an embedded database: only this process can have been running them.
+ */
+export async function interruptStale(
+  db: Db,
+  store: ObjectStore,
+  options: { leaseMs: number; everyone?: boolean },
+): Promise<string[]> {
+  const stale = options.everyone
+    ? eq(generations.status, "running")
+    : and(
+        eq(generations.status, "running"),
+        lt(generations.heartbeatAt, sql`now() - make_interval(secs => ${options.leaseMs / 1000})`),
+      );
+  const rows = await db
+    .update(generations)
+    .set({
+      status: "interrupted",
+      finishedAt: new Date(),
+      errorStatus: 503,
+      error: sql`jsonb_build_object(
+        'error_code', ${INTERRUPTED_ERROR.error_code}::text,
+        'error_type', ${INTERRUPTED_ERROR.error_type}::text,
+        'error_message', ${INTERRUPTED_ERROR.error_message}::text,
+        'error_details', jsonb_build_object(
+          'started_at', ${generations.startedAt},
+          'last_heartbeat_at', ${generations.heartbeatAt},
+          'worker_id', ${generations.workerId},
+          'attempts', ${generations.attempts}))`,
+    })
+    .where(stale)
+    .returning({ id: generations.id });
+  for (const { id } of rows) {
+    await releaseClaims(db, store, id);
+    announceChange(id);
+  }
+  return rows.map((r) => r.id);
+}
+
+/** Claims left by generations that are no longer running (a crash between claim and settle). */
+export async function releaseOrphanClaims(db: Db, store: ObjectStore): Promise<number> {
+  const rows = await db
+    .selectDistinct({ id: fileClaims.generationId })
+    .from(fileClaims)
+    .innerJoin(generations, eq(generations.id, fileClaims.generationId))
+    .where(inArray(generations.status, ["succeeded", "failed", "interrupted"]));
+  for (const { id } of rows) await releaseClaims(db, store, id);
+  return rows.length;
+}
+
+export type FetchOutput = (
+  url: string,
+  ctx: Pick<EngineContext, "config" | "storage" | "log">,
+) => Promise<StoredObject>;
+
+/** The claid engine's guarded downloader, loaded only when there is something to fetch. */
+export const claidDownload: FetchOutput = async (url, ctx) =>
+  (await import("../engines/claid")).downloadOutput(url, ctx);
+
+/**
+ * Outputs recorded with an upstream URL but no stored file (their download failed, or the server
+ * stopped first) are fetched while the URL is still valid.
+ */
+export async function fetchPendingOutputs(
+  deps: { db: Db; store: ObjectStore; config: Config; log: Logger },
+  fetchOutput: FetchOutput = claidDownload,
+): Promise<{ fetched: number; failed: number }> {
+  const pending = await deps.db
+    .select()
+    .from(generationOutputs)
+    .where(
+      and(
+        isNull(generationOutputs.fileKey),
+        isNull(generationOutputs.destination),
+        isNotNull(generationOutputs.upstreamUrl),
+        gt(generationOutputs.upstreamExpiresAt, sql`now()`),
+      ),
+    );
+  let fetched = 0;
+  let failed = 0;
+  for (const output of pending) {
+    if (!output.upstreamUrl) continue;
+    try {
+      const storage = claimingStore(deps.db, deps.store, output.generationId);
+      const stored = await fetchOutput(output.upstreamUrl, { config: deps.config, storage, log: deps.log });
+      await deps.db.transaction(async (tx) => {
+        await tx
+          .update(generationOutputs)
+          .set({ fileKey: stored.key, size: stored.size })
+          .where(eq(generationOutputs.id, output.id));
+        await tx
+          .delete(fileClaims)
+          .where(and(eq(fileClaims.generationId, output.generationId), eq(fileClaims.fileKey, stored.key)));
+      });
+      announceChange(output.generationId);
+      fetched++;
+    } catch (error) {
+      failed++;
+      deps.log.warn("could not fetch a kept upstream result", {
+        generationId: output.generationId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  return { fetched, failed };
+}

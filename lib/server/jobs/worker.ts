@@ -1,0 +1,124 @@
+import "server-only";
+
+import { randomUUID } from "node:crypto";
+
+import type { Config } from "../config";
+import type { Db } from "../db/client";
+import type { Logger } from "../log";
+import type { RunScene } from "../scenes/run-scene";
+import type { ObjectStore } from "../storage";
+import { claimNext, heartbeat } from "./claim";
+import { executeGeneration } from "./execute";
+import { onQueued } from "./notify";
+import { interruptStale } from "./recovery";
+import type { JobSettings } from "./settings";
+
+export type WorkerDeps = {
+  db: Db;
+  config: Config;
+  store: ObjectStore;
+  log: Logger;
+  runScene: RunScene;
+  settings: JobSettings;
+};
+
+/**
+ * Runs queued generations in this process, at most `GENERATION_CONCURRENCY` at a time. It wakes when
+ * this process queues a job and polls for jobs other instances queued; it reports a heartbeat for the
+ * jobs it runs and marks other workers' silent jobs as interrupted.
+ */
+export class GenerationWorker {
+  readonly id = `worker-${randomUUID()}`;
+  private readonly active = new Map<string, Promise<void>>();
+  private claiming = 0;
+  private timers: NodeJS.Timeout[] = [];
+  private unsubscribe: (() => void) | undefined;
+  private stopped = true;
+
+  constructor(private readonly deps: WorkerDeps) {}
+
+  get running(): readonly string[] {
+    return [...this.active.keys()];
+  }
+
+  start(): this {
+    if (!this.stopped) return this;
+    this.stopped = false;
+    const { settings } = this.deps;
+    this.unsubscribe = onQueued(() => this.pump());
+    this.timers = [
+      setInterval(() => this.pump(), settings.GENERATION_POLL_MS),
+      setInterval(() => void this.beat(), Math.max(250, settings.GENERATION_LEASE_MS / 4)),
+      setInterval(() => void this.sweep(), settings.GENERATION_LEASE_MS),
+    ];
+    // Timers must not keep a script or test process alive on their own.
+    for (const timer of this.timers) timer.unref();
+    this.pump();
+    return this;
+  }
+
+  /** Stops claiming and waits for the generations already running. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    await Promise.all(this.active.values());
+  }
+
+  /** Claims jobs while there is room. Safe to call at any time, from any trigger. */
+  pump(): void {
+    const { settings } = this.deps;
+    while (!this.stopped && this.active.size + this.claiming < settings.GENERATION_CONCURRENCY) {
+      this.claiming++;
+      void this.claimOne().then((claimed) => {
+        this.claiming--;
+        if (claimed) this.pump();
+      });
+      // One claim at a time: a queue that is empty should cost one query per trigger, not `concurrency`.
+      break;
+    }
+  }
+
+  private async claimOne(): Promise<boolean> {
+    let job;
+    try {
+      job = await claimNext(this.deps.db, this.id);
+    } catch (error) {
+      this.deps.log.error("claiming a generation failed", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return false;
+    }
+    if (!job) return false;
+    const run = executeGeneration({ ...this.deps, workerId: this.id }, job).finally(() => {
+      this.active.delete(job.id);
+      this.pump();
+    });
+    this.active.set(job.id, run);
+    return true;
+  }
+
+  private async beat() {
+    try {
+      await heartbeat(this.deps.db, this.id, this.running);
+    } catch (error) {
+      this.deps.log.warn("heartbeat failed", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  private async sweep() {
+    try {
+      const ids = await interruptStale(this.deps.db, this.deps.store, {
+        leaseMs: this.deps.settings.GENERATION_LEASE_MS,
+      });
+      if (ids.length) this.deps.log.warn("generations interrupted: their worker stopped reporting", { ids });
+    } catch (error) {
+      this.deps.log.warn("lease sweep failed", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+}
