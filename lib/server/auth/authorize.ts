@@ -1,25 +1,63 @@
 import "server-only";
 
-/**
- * Who may call a route. `public`: anyone; `viewer`: signed-in people with any role; `member`: those
- * who compose and generate; `admin`: settings, members, budgets.
- */
-export type Access = "public" | "viewer" | "member" | "admin";
-export type Role = "viewer" | "member" | "admin";
+import { getConfig, type Config } from "../config";
+import { getDatabase } from "../db/client";
+import { errors } from "../errors";
+import { getAuth } from "./better-auth";
+import { isSafeMethod, isSameOriginWrite } from "./csrf";
+import { principalFor, type Principal } from "./principal";
+import { roleAllows, type Access } from "./roles";
+import { principalForToken } from "./tokens";
 
-export type Principal = {
-  userId: string;
-  name: string;
-  email: string;
-  role: Role;
-  /** How the caller proved who they are. */
-  via: "session" | "token" | "local";
-};
+export type { Access, Role } from "./roles";
+export type { Principal } from "./principal";
+
+const BEARER = /^bearer\s+(\S+)\s*$/i;
+
+/** The signed-in person behind a request's session cookie, if any. */
+export async function sessionPrincipal(
+  headers: Headers,
+  config: Config,
+  request?: Request,
+): Promise<Principal | undefined> {
+  if (!headers.has("cookie")) return undefined;
+  const auth = await getAuth(config, request);
+  const found = await auth.api.getSession({ headers });
+  return found ? principalFor(found.user, "session") : undefined;
+}
 
 /**
- * Until sign-in exists the server only listens on 127.0.0.1 and everyone there acts as one local admin.
- * The sign-in work replaces this with session and token checks (and CSRF checks for cookie writes).
+ * Who is calling, and whether they may: a personal access token (`Authorization: Bearer bd_…`) or a
+ * session cookie. Throws 401 when nobody valid is signed in (unless `access` is public), 403 when the
+ * role is too low, and 403 for a cookie-authenticated write from another origin.
  */
-export async function authorize(_request: Request, _access: Access): Promise<Principal | undefined> {
-  return { userId: "local", name: "Local user", email: "local@localhost", role: "admin", via: "local" };
+export async function authorize(
+  request: Request,
+  access: Access,
+  config: Config = getConfig(),
+): Promise<Principal | undefined> {
+  let principal: Principal | undefined;
+  const authorization = request.headers.get("authorization");
+  if (authorization !== null) {
+    const token = BEARER.exec(authorization)?.[1];
+    const { db } = await getDatabase(config);
+    principal = token ? await principalForToken(db, token) : undefined;
+    // A wrong credential is refused even where none is needed, so a typo is never silently anonymous.
+    if (!principal) throw errors.unauthenticated();
+  } else {
+    principal = await sessionPrincipal(request.headers, config, request);
+    if (principal && !isSafeMethod(request.method) && !isSameOriginWrite(request, config)) {
+      throw errors.forbidden(
+        "Cross-origin request refused: send it from the app itself or with a bearer token",
+      );
+    }
+  }
+  if (access === "public") return principal;
+  if (!principal) throw errors.unauthenticated();
+  if (!roleAllows(principal.role, access)) {
+    throw errors.forbidden(
+      `This needs the ${access} role; you are ${principal.role === "admin" ? "an" : "a"} ${principal.role}`,
+    );
+  }
+  return principal;
 }

@@ -1,0 +1,40 @@
+import "server-only";
+
+import type { Config } from "../config";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export function isSafeMethod(method: string): boolean {
+  return SAFE_METHODS.has(method.toUpperCase());
+}
+
+/**
+ * Origins the app answers on: the configured ones and the request's own. Trusting the request's own
+ * origin is safe because a page on another site cannot make a browser send our cookies with a
+ * matching `Host` and `Origin`.
+ */
+export function appOrigins(
+  request: Request,
+  config: Pick<Config, "AUTH_URL" | "PUBLIC_BASE_URL" | "AUTH_TRUSTED_ORIGINS">,
+) {
+  const configured = [config.AUTH_URL, config.PUBLIC_BASE_URL, ...config.AUTH_TRUSTED_ORIGINS]
+    .filter((v): v is string => v !== undefined && URL.canParse(v))
+    .map((v) => new URL(v).origin);
+  return [...new Set([...configured, new URL(request.url).origin])];
+}
+
+/**
+ * A cookie-authenticated write must come from one of our own pages: browsers always send `Origin` on
+ * such requests, so a missing or `null` one is refused, and `Sec-Fetch-Site`, when sent, must say
+ * same-origin.
+ */
+export function isSameOriginWrite(
+  request: Request,
+  config: Pick<Config, "AUTH_URL" | "PUBLIC_BASE_URL" | "AUTH_TRUSTED_ORIGINS">,
+): boolean {
+  const site = request.headers.get("sec-fetch-site");
+  if (site !== null && site !== "same-origin") return false;
+  const origin = request.headers.get("origin");
+  if (!origin || origin === "null") return false;
+  return appOrigins(request, config).includes(origin);
+}

@@ -1,0 +1,120 @@
+import "server-only";
+
+import { randomUUID } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+
+import type { Config, EngineName } from "../config";
+import type { Db } from "../db/client";
+import { imageReservation, imageUsage, user } from "../db/schema/auth";
+import { budgetSpent } from "./errors";
+
+export type BudgetStatus = { limit: number; used: number; remaining: number; day: string; resetsAt: string };
+
+/** Budgets count per UTC day. */
+export function budgetDay(now = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+function nextDay(day: string): Date {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000);
+}
+
+function rowsOf(result: unknown): Record<string, unknown>[] {
+  // node-postgres and PGlite both answer `execute` with `{ rows }`.
+  return (result as { rows: Record<string, unknown>[] }).rows;
+}
+
+export async function dailyLimit(
+  db: Db,
+  userId: string,
+  config: Pick<Config, "DAILY_CLAID_IMAGE_BUDGET">,
+): Promise<number> {
+  const [row] = await db
+    .select({ budget: user.dailyImageBudget })
+    .from(user)
+    .where(eq(user.id, userId))
+    .limit(1);
+  return row?.budget ?? config.DAILY_CLAID_IMAGE_BUDGET;
+}
+
+export async function budgetStatus(
+  db: Db,
+  userId: string,
+  config: Pick<Config, "DAILY_CLAID_IMAGE_BUDGET">,
+  now = new Date(),
+): Promise<BudgetStatus> {
+  const day = budgetDay(now);
+  const limit = await dailyLimit(db, userId, config);
+  const [row] = await db
+    .select({ images: imageUsage.images })
+    .from(imageUsage)
+    .where(and(eq(imageUsage.userId, userId), eq(imageUsage.day, day)))
+    .limit(1);
+  const used = row?.images ?? 0;
+  return { limit, used, remaining: Math.max(0, limit - used), day, resetsAt: nextDay(day).toISOString() };
+}
+
+/**
+ * Reserves `images` of today's budget. The check and the increment are one conditional upsert, so
+ * concurrent reservations can never add up to more than the limit, on PGlite or PostgreSQL alike.
+ */
+export async function reserveImages(
+  db: Db,
+  input: { userId: string; engine: EngineName; images: number; limit: number; now?: Date },
+): Promise<{ id: string; day: string }> {
+  const day = budgetDay(input.now);
+  const id = randomUUID();
+  const reserved = await db.transaction(async (tx) => {
+    const result = await tx.execute(sql`
+      insert into ${imageUsage} (user_id, day, images)
+      select ${input.userId}, ${day}::date, ${input.images}
+      where ${input.images} <= ${input.limit}
+      on conflict (user_id, day) do update
+        set images = ${imageUsage}.images + excluded.images
+        where ${imageUsage}.images + excluded.images <= ${input.limit}
+      returning images`);
+    if (rowsOf(result).length === 0) return false;
+    await tx
+      .insert(imageReservation)
+      .values({ id, userId: input.userId, day, engine: input.engine, images: input.images });
+    return true;
+  });
+  if (!reserved) {
+    const [row] = await db
+      .select({ images: imageUsage.images })
+      .from(imageUsage)
+      .where(and(eq(imageUsage.userId, input.userId), eq(imageUsage.day, day)))
+      .limit(1);
+    throw budgetSpent({
+      limit: input.limit,
+      used: row?.images ?? 0,
+      requested: input.images,
+      resetsAt: nextDay(day),
+    });
+  }
+  return { id, day };
+}
+
+/** Gives a reservation's images back (the upstream call failed). Settling twice changes nothing. */
+export async function releaseImages(db: Db, reservationId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [settled] = await tx
+      .update(imageReservation)
+      .set({ status: "released", settledAt: new Date() })
+      .where(and(eq(imageReservation.id, reservationId), eq(imageReservation.status, "reserved")))
+      .returning();
+    if (!settled) return;
+    await tx
+      .update(imageUsage)
+      .set({ images: sql`greatest(0, ${imageUsage.images} - ${settled.images})` })
+      .where(and(eq(imageUsage.userId, settled.userId), eq(imageUsage.day, settled.day)));
+  });
+}
+
+/** Marks a reservation as spent (the upstream produced the images). */
+export async function commitImages(db: Db, reservationId: string): Promise<void> {
+  await db
+    .update(imageReservation)
+    .set({ status: "committed", settledAt: new Date() })
+    .where(and(eq(imageReservation.id, reservationId), eq(imageReservation.status, "reserved")));
+}

@@ -1,0 +1,166 @@
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { authorize } from "@/lib/server/auth/authorize";
+import { getAuth } from "@/lib/server/auth/better-auth";
+import {
+  createFirstAdmin,
+  createMember,
+  hasAnyUser,
+  resetPassword,
+  updateMember,
+} from "@/lib/server/auth/members";
+import type { Config } from "@/lib/server/config";
+import type { Db } from "@/lib/server/db/client";
+import { ApiError } from "@/lib/server/errors";
+
+import { cookieFrom, ORIGIN, PASSWORD, signIn, testConfig, testDb } from "./support";
+
+let config: Config;
+let db: Db;
+
+beforeAll(async () => {
+  config = testConfig();
+  db = await testDb(config);
+});
+
+async function statusOf(promise: Promise<unknown>): Promise<number> {
+  try {
+    await promise;
+    return 200;
+  } catch (error) {
+    if (error instanceof ApiError) return error.status;
+    throw error;
+  }
+}
+
+describe("first admin", () => {
+  it("exactly one of several simultaneous first visits becomes admin", async () => {
+    expect(await hasAnyUser(db)).toBe(false);
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) =>
+        createFirstAdmin(db, { email: `first${i}@example.com`, name: `First ${i}`, password: PASSWORD }),
+      ),
+    );
+    const won = attempts.filter((a) => a.status === "fulfilled");
+    expect(won).toHaveLength(1);
+    for (const lost of attempts.filter((a) => a.status === "rejected")) {
+      expect((lost as PromiseRejectedResult).reason).toMatchObject({ status: 409, code: "already_set_up" });
+    }
+    expect(
+      await statusOf(createFirstAdmin(db, { email: "late@example.com", name: "Late", password: PASSWORD })),
+    ).toBe(409);
+  });
+});
+
+describe("sessions", () => {
+  it("signs in with email and password into an http-only cookie and signs out", async () => {
+    const { member } = await createMember(db, {
+      email: "Sam@Example.com",
+      name: "Sam",
+      role: "member",
+      password: PASSWORD,
+    });
+    expect(member.email).toBe("sam@example.com");
+
+    expect((await signIn(config, "sam@example.com", "wrong password!")).status).toBe(401);
+    const response = await signIn(config, "sam@example.com");
+    expect(response.status).toBe(200);
+    const setCookie = response.headers.getSetCookie().find((c) => c.startsWith("backdrop.session_token="));
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Lax/i);
+    expect(setCookie).toMatch(/Max-Age=604800/);
+    // Served over plain http: a Secure cookie would never come back.
+    expect(setCookie).not.toMatch(/Secure/i);
+
+    const cookie = cookieFrom(response);
+    const principal = await authorize(
+      new Request(`${ORIGIN}/api/me`, { headers: { cookie } }),
+      "member",
+      config,
+    );
+    expect(principal).toMatchObject({ userId: member.id, role: "member", via: "session" });
+
+    const auth = await getAuth(config);
+    const out = await auth.handler(
+      new Request(`${ORIGIN}/api/auth/sign-out`, { method: "POST", headers: { cookie, origin: ORIGIN } }),
+    );
+    expect(out.status).toBe(200);
+    expect(
+      await statusOf(authorize(new Request(`${ORIGIN}/api/me`, { headers: { cookie } }), "viewer", config)),
+    ).toBe(401);
+  });
+
+  it("marks cookies Secure when the app is served over https", async () => {
+    const https = testConfig({ AUTH_URL: "https://backdrop.example.com" });
+    const auth = await getAuth(https);
+    const response = await auth.handler(
+      new Request("https://backdrop.example.com/api/auth/sign-in/email", {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: "https://backdrop.example.com" },
+        body: JSON.stringify({ email: "sam@example.com", password: PASSWORD }),
+      }),
+    );
+    testConfig();
+    expect(response.status).toBe(200);
+    const setCookie = response.headers.getSetCookie().find((c) => c.includes("session_token="));
+    expect(setCookie).toMatch(/^__Secure-backdrop\.session_token=/);
+    expect(setCookie).toMatch(/; Secure/i);
+  });
+
+  it("refuses sign-up: people are created by the first-admin claim or by admins", async () => {
+    const auth = await getAuth(config);
+    const response = await auth.handler(
+      new Request(`${ORIGIN}/api/auth/sign-up/email`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: ORIGIN },
+        body: JSON.stringify({ email: "self@example.com", password: PASSWORD, name: "Self" }),
+      }),
+    );
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    expect((await signIn(config, "self@example.com")).status).toBe(401);
+  });
+
+  it("a disabled person loses their session and cannot sign in again", async () => {
+    const { member } = await createMember(db, {
+      email: "gone@example.com",
+      name: "Gone",
+      role: "member",
+      password: PASSWORD,
+    });
+    const cookie = cookieFrom(await signIn(config, "gone@example.com"));
+    expect(
+      await statusOf(authorize(new Request(`${ORIGIN}/api/me`, { headers: { cookie } }), "viewer", config)),
+    ).toBe(200);
+    await updateMember(db, member.id, { disabled: true });
+    expect(
+      await statusOf(authorize(new Request(`${ORIGIN}/api/me`, { headers: { cookie } }), "viewer", config)),
+    ).toBe(401);
+    expect((await signIn(config, "gone@example.com")).status).not.toBe(200);
+  });
+
+  it("a password reset replaces the password and ends existing sessions", async () => {
+    const { member } = await createMember(db, {
+      email: "reset@example.com",
+      name: "Reset",
+      role: "viewer",
+      password: PASSWORD,
+    });
+    const cookie = cookieFrom(await signIn(config, "reset@example.com"));
+    const temporary = await resetPassword(db, member.id);
+    expect(
+      await statusOf(authorize(new Request(`${ORIGIN}/api/me`, { headers: { cookie } }), "viewer", config)),
+    ).toBe(401);
+    expect((await signIn(config, "reset@example.com")).status).toBe(401);
+    expect((await signIn(config, "reset@example.com", temporary)).status).toBe(200);
+  });
+
+  it("never leaves the install without an enabled admin", async () => {
+    const [admin] = (await import("@/lib/server/auth/members").then((m) => m.listMembers(db))).filter(
+      (m) => m.role === "admin",
+    );
+    expect(admin).toBeDefined();
+    expect(await statusOf(updateMember(db, admin!.id, { role: "member" }))).toBe(409);
+    expect(await statusOf(updateMember(db, admin!.id, { disabled: true }))).toBe(409);
+  });
+});
