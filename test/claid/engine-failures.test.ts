@@ -197,6 +197,7 @@ describe("claid engine: connection failures before sending", () => {
       true,
       false,
     ]);
+    expect(output.text()).not.toContain(API_KEY);
   });
 
   it("succeeds when the upstream is reachable again on the retry, with one call upstream", async () => {
