@@ -55,7 +55,10 @@ export function frameSizeForAspect(ratio: AspectRatio): Size {
 /** A template or an input image as the frame: its own aspect, near one megapixel. */
 export function frameSizeForImage(image: Size): Size {
   const k = Math.sqrt(TARGET_PIXELS / (image.width * image.height));
-  return { width: Math.max(1, Math.round(image.width * k)), height: Math.max(1, Math.round(image.height * k)) };
+  return {
+    width: Math.max(1, Math.round(image.width * k)),
+    height: Math.max(1, Math.round(image.height * k)),
+  };
 }
 
 export type FrameSource = "aspect_ratio" | "template" | "original";
@@ -126,6 +129,12 @@ export function placeAbsolute(frame: Size, objectBox: Box, values: AbsoluteValue
     scaleY: s,
     rotation: values.rotation,
   };
+}
+
+/** The contract: padding "can not be bigger than half of the image width/height" (pixels known only now). */
+export function paddingFitsFrame(padding: Padding, frame: Size): boolean {
+  const inset = paddingInPixels(padding, frame);
+  return 2 * inset.vertical <= frame.height && 2 * inset.horizontal <= frame.width;
 }
 
 /** The object box is fitted and centred inside the frame less the padding. */

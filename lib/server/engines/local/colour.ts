@@ -1,0 +1,61 @@
+import "server-only";
+
+import { errors } from "../../errors";
+
+export type Rgb = { r: number; g: number; b: number };
+
+const HEX = /^#?([0-9a-f]{3}|[0-9a-f]{6})$/i;
+
+export function parseHexColour(value: string): Rgb | undefined {
+  const match = HEX.exec(value.trim());
+  if (!match?.[1]) return undefined;
+  const hex = match[1].length === 3 ? [...match[1]].map((c) => c + c).join("") : match[1];
+  const n = Number.parseInt(hex, 16);
+  return { r: (n >> 16) & 255, g: (n >> 8) & 255, b: n & 255 };
+}
+
+/** A `color` field as a colour, or a 422 naming the field. */
+export function colourField(value: string, field: string): Rgb {
+  const colour = parseHexColour(value);
+  if (!colour) {
+    throw errors.invalid(
+      field,
+      `"${value.slice(0, 40)}" is not a hex colour like "#ffffff"`,
+      "invalid_color",
+    );
+  }
+  return colour;
+}
+
+export function mix(a: Rgb, b: Rgb, t: number): Rgb {
+  return { r: a.r + (b.r - a.r) * t, g: a.g + (b.g - a.g) * t, b: a.b + (b.b - a.b) * t };
+}
+
+export function scale(c: Rgb, k: number): Rgb {
+  return { r: c.r * k, g: c.g * k, b: c.b * k };
+}
+
+export function luminance(c: Rgb): number {
+  return (0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b) / 255;
+}
+
+export const WHITE: Rgb = { r: 255, g: 255, b: 255 };
+export const BLACK: Rgb = { r: 0, g: 0, b: 0 };
+
+/** Turns the hue of a colour by `degrees`, keeping its lightness (a rotation about the grey axis). */
+export function rotateHue(c: Rgb, degrees: number): Rgb {
+  const a = (degrees * Math.PI) / 180;
+  const cos = Math.cos(a);
+  const sin = Math.sin(a);
+  const k = (1 - cos) / 3;
+  const s = Math.sqrt(1 / 3) * sin;
+  return {
+    r: c.r * (cos + k) + c.g * (k - s) + c.b * (k + s),
+    g: c.r * (k + s) + c.g * (cos + k) + c.b * (k - s),
+    b: c.r * (k - s) + c.g * (k + s) + c.b * (cos + k),
+  };
+}
+
+export function clampByte(v: number): number {
+  return v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
+}

@@ -1,0 +1,144 @@
+import "server-only";
+
+import type { SceneCreateRequest } from "@/lib/scene/contract";
+
+import { ApiError } from "../../errors";
+import { imageLimitsFrom } from "../../images/intake";
+import type { EngineContext, EngineOutput, EngineResult, SceneEngine } from "../types";
+import { encodingOf, FORMAT_INFO, megapixels } from "./encode";
+import { inputError, readInput } from "./inputs";
+import { checkTemplate, loadProduct, templateFrame } from "./product";
+import { prepareScene, renderVariants } from "./render";
+import { canonicalJson, hashHex } from "./seed";
+import type { StorageLocation } from "./storages";
+import { isStorageUri, resolveStorageUri, writeToStorage } from "./storages";
+
+/** Claid makes four images unless told otherwise. */
+export const DEFAULT_NUMBER_OF_IMAGES = 4;
+
+function destinationOf(request: SceneCreateRequest): string | undefined {
+  const output = request.output;
+  return typeof output === "string" ? output : output?.destination;
+}
+
+function destinationFolder(request: SceneCreateRequest, uri: string, ctx: EngineContext): StorageLocation {
+  const field = typeof request.output === "string" ? "output" : "output.destination";
+  if (!isStorageUri(uri)) {
+    throw new ApiError(
+      422,
+      "unsupported_destination",
+      "storage",
+      "Destinations must be storage://NAME/path/",
+      {
+        fields: { [field]: ["Only storage://NAME/path/ destinations are supported"] },
+      },
+    );
+  }
+  return resolveStorageUri(uri, ctx.config, field);
+}
+
+function elapsed(since: number): number {
+  return Math.round((performance.now() - since) * 10) / 10;
+}
+
+/**
+ * The embedded draft engine: renders any valid request offline and deterministically with libvips
+ * (not generative AI: a studio backdrop, a template or a colour, the product placed by the shared
+ * geometry, a soft shadow). Same request and inputs → byte-identical outputs.
+ */
+export const localEngine: SceneEngine = {
+  name: "local",
+  async createScene(request: SceneCreateRequest, ctx: EngineContext): Promise<EngineResult> {
+    const started = performance.now();
+    const timings: Record<string, number> = {};
+    const deps = { config: ctx.config, storage: ctx.storage, signal: ctx.signal };
+    const limits = imageLimitsFrom(ctx.config);
+    const encoding = encodingOf(typeof request.output === "object" ? request.output.format : undefined);
+    const count =
+      (typeof request.output === "object" ? request.output.number_of_images : undefined) ??
+      DEFAULT_NUMBER_OF_IMAGES;
+    const destinationUri = destinationOf(request);
+    const folder = destinationUri ? destinationFolder(request, destinationUri, ctx) : undefined;
+
+    const scene = request.scene;
+    const [productBytes, templateBytes] = await Promise.all([
+      readInput(request.object.image_url, "object.image_url", deps),
+      "template_url" in scene ? readInput(scene.template_url, "scene.template_url", deps) : undefined,
+    ]);
+    timings.read_ms = elapsed(started);
+
+    let t = performance.now();
+    const product = await loadProduct(productBytes, limits, ctx.storage).catch((error: unknown) => {
+      throw inputError(error, "object.image_url");
+    });
+    const template = templateBytes
+      ? await checkTemplate(templateBytes, limits).catch((error: unknown) => {
+          throw inputError(error, "scene.template_url");
+        })
+      : undefined;
+    timings.decode_ms = elapsed(t);
+
+    t = performance.now();
+    const seed = hashHex(canonicalJson(request), productBytes.sha256, templateBytes?.sha256 ?? "");
+    const prepared = await prepareScene(
+      request,
+      {
+        product,
+        template: template && {
+          size: template.size,
+          frame: (frame) =>
+            templateFrame(template, frame).catch((error: unknown) => {
+              throw inputError(error, "scene.template_url");
+            }),
+        },
+      },
+      { encoding, seed },
+    );
+    timings.prepare_ms = elapsed(t);
+
+    t = performance.now();
+    const images = await renderVariants(prepared, count, encoding);
+    timings.render_ms = elapsed(t);
+
+    t = performance.now();
+    const info = FORMAT_INFO[encoding.format];
+    const base = {
+      ...info,
+      width: prepared.frame.width,
+      height: prepared.frame.height,
+      mps: megapixels(prepared.frame.width, prepared.frame.height),
+    };
+    const outputs: EngineOutput[] = [];
+    for (const [index, bytes] of images.entries()) {
+      if (folder) {
+        const written = await writeToStorage(folder, `${seed.slice(0, 16)}_${index + 1}.${info.ext}`, bytes);
+        outputs.push({
+          info: { ...base, object_key: written.key, object_bucket: folder.name, object_uri: written.uri },
+          size: bytes.byteLength,
+          destination: written.uri,
+        });
+      } else {
+        const stored = await ctx.storage.put(bytes, info.ext);
+        outputs.push({ info: base, key: stored.key, size: stored.size });
+      }
+    }
+    timings.store_ms = elapsed(t);
+    timings.total_ms = elapsed(started);
+
+    const inputFormat = FORMAT_INFO[product.format as keyof typeof FORMAT_INFO];
+    return {
+      input: {
+        ext: inputFormat?.ext ?? product.format,
+        mime: product.mime,
+        format: inputFormat?.format ?? product.format.toUpperCase(),
+        width: product.width,
+        height: product.height,
+        mps: megapixels(product.width, product.height),
+      },
+      outputs,
+      timings,
+    };
+  },
+};
+
+export default localEngine;

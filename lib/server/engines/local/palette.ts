@@ -1,0 +1,123 @@
+import "server-only";
+
+import type { Rgb } from "./colour";
+import { BLACK, luminance, mix, parseHexColour, WHITE } from "./colour";
+import { hashHex } from "./seed";
+
+/**
+ * A studio backdrop's palette, read from the prompt text (colour words, materials, light/dark words) or
+ * taken from `color`. Deterministic: the same text always gives the same palette.
+ */
+export type Material = "plain" | "marble" | "wood" | "concrete" | "linen" | "paper" | "sand" | "velvet";
+
+export type Palette = { wall: Rgb; floor: Rgb; material: Material; contrast: number };
+
+const COLOUR_WORDS: Record<string, string> = {
+  white: "#f4f3f0",
+  ivory: "#f3eedf",
+  cream: "#efe6d2",
+  beige: "#e3d5bd",
+  sand: "#dcc9a6",
+  grey: "#a8a8a6",
+  gray: "#a8a8a6",
+  silver: "#c4c6c8",
+  black: "#2a2a2c",
+  charcoal: "#3b3d40",
+  red: "#c0392b",
+  crimson: "#a4243b",
+  orange: "#e67e22",
+  peach: "#f2c4a6",
+  yellow: "#f1c40f",
+  gold: "#c9a44c",
+  green: "#5a8f5a",
+  olive: "#7a7d45",
+  sage: "#a3b18a",
+  mint: "#b8e0c8",
+  teal: "#2a8c8c",
+  turquoise: "#40c0b8",
+  blue: "#3f6fb5",
+  navy: "#223355",
+  sky: "#a8cfee",
+  purple: "#7d4f9e",
+  lavender: "#c7b8e0",
+  violet: "#8e5bb5",
+  pink: "#eaa6bd",
+  rose: "#d98a9b",
+  brown: "#7b5a3f",
+  terracotta: "#c0674a",
+};
+
+const MATERIALS: Record<string, { material: Material; colour: string }> = {
+  marble: { material: "marble", colour: "#ecebe7" },
+  wood: { material: "wood", colour: "#a77b52" },
+  wooden: { material: "wood", colour: "#a77b52" },
+  oak: { material: "wood", colour: "#b88d5e" },
+  walnut: { material: "wood", colour: "#6e4b32" },
+  concrete: { material: "concrete", colour: "#9d9c98" },
+  cement: { material: "concrete", colour: "#a3a29e" },
+  stone: { material: "concrete", colour: "#8f8b84" },
+  linen: { material: "linen", colour: "#e4dccb" },
+  fabric: { material: "linen", colour: "#dcd2c0" },
+  cotton: { material: "linen", colour: "#ece8df" },
+  paper: { material: "paper", colour: "#f1eee8" },
+  sand: { material: "sand", colour: "#dcc49b" },
+  beach: { material: "sand", colour: "#e0c89c" },
+  velvet: { material: "velvet", colour: "#6b2d4a" },
+  silk: { material: "velvet", colour: "#d9c6b0" },
+};
+
+const LIGHT_WORDS = [
+  "light",
+  "bright",
+  "airy",
+  "pastel",
+  "soft",
+  "minimal",
+  "clean",
+  "morning",
+  "sunny",
+  "pale",
+];
+const DARK_WORDS = ["dark", "moody", "night", "dramatic", "noir", "shadowy", "dim", "evening", "deep"];
+
+/** Neutral studio tones for prompts that name no colour: picked by the prompt's hash. */
+const NEUTRALS = ["#ece9e4", "#e6e1d8", "#dfe3e6", "#e9e4ea", "#e3e6df", "#efe8e0"];
+
+function words(text: string): string[] {
+  return text.toLowerCase().match(/[a-z]+/g) ?? [];
+}
+
+export function paletteFor(prompt: string, colour: string | undefined): Palette {
+  const tokens = words(prompt);
+  const material = tokens.map((t) => MATERIALS[t]).find(Boolean);
+  const named = tokens.map((t) => COLOUR_WORDS[t]).find(Boolean);
+  const explicit = colour ? parseHexColour(colour) : undefined;
+  const fallback = NEUTRALS[Number.parseInt(hashHex(prompt).slice(0, 6), 16) % NEUTRALS.length] ?? "#ece9e4";
+  let base = explicit ?? parseHexColour(named ?? material?.colour ?? fallback) ?? WHITE;
+
+  const light = tokens.filter((t) => LIGHT_WORDS.includes(t)).length;
+  const dark = tokens.filter((t) => DARK_WORDS.includes(t)).length;
+  if (light > dark) base = mix(base, WHITE, 0.35);
+  if (dark > light) base = mix(base, BLACK, 0.45);
+
+  // A material on the floor keeps its own tone; the wall takes the named colour, or a lighter floor.
+  const materialColour = material ? parseHexColour(material.colour) : undefined;
+  const floor =
+    materialColour && (named || explicit) ? mix(materialColour, base, 0.35) : mix(base, BLACK, 0.08);
+  const wall = named || explicit || !materialColour ? base : mix(base, WHITE, 0.25);
+  return {
+    wall,
+    floor,
+    material: material?.material ?? "plain",
+    contrast: luminance(base) < 0.35 ? 0.8 : 1,
+  };
+}
+
+/** The prompt text of a scene, whichever of its shapes it came in. */
+export function promptText(
+  prompt: string | { text?: string; generate?: boolean; guidelines?: string } | undefined,
+) {
+  if (prompt === undefined) return "";
+  if (typeof prompt === "string") return prompt;
+  return prompt.text ?? prompt.guidelines ?? "";
+}

@@ -1,0 +1,193 @@
+import "server-only";
+
+import sharp from "sharp";
+
+import type { Size } from "@/lib/scene/placement";
+
+import type { View } from "./backdrop";
+import type { PlacedLayer } from "./place";
+
+/**
+ * A soft shadow cast by the placed product, made from its alpha mask. Shadows are blurry, so they are
+ * built on a grid four times coarser than the frame (small buffers, cheap blurs) and enlarged by libvips.
+ * `front`: a dark contact shadow where the product meets the floor plus a faint drop shadow below and
+ * behind it; `top`: a soft halo all around, slightly offset, as under an overhead light.
+ */
+export const SHADOW_GRID = 4;
+
+/** Where the shadow is: a black layer whose alpha is `alpha`, to be put at `left`/`top` in the frame. */
+export type ShadowMask = { alpha: Buffer; width: number; height: number; left: number; top: number };
+
+type Grid = { data: Float32Array; width: number; height: number };
+
+async function smallAlpha(layer: PlacedLayer, frame: Size): Promise<Grid> {
+  const width = Math.ceil(frame.width / SHADOW_GRID);
+  const height = Math.ceil(frame.height / SHADOW_GRID);
+  const data = new Float32Array(width * height);
+  const lw = Math.max(1, Math.round(layer.width / SHADOW_GRID));
+  const lh = Math.max(1, Math.round(layer.height / SHADOW_GRID));
+  const alpha = await sharp(layer.pixels, { raw: { width: layer.width, height: layer.height, channels: 4 } })
+    .extractChannel(3)
+    .resize(lw, lh, { fit: "fill", kernel: "linear" })
+    .toColourspace("b-w")
+    .raw()
+    .toBuffer();
+  const ox = Math.round(layer.left / SHADOW_GRID);
+  const oy = Math.round(layer.top / SHADOW_GRID);
+  for (let j = 0; j < lh; j++) {
+    const y = j + oy;
+    if (y < 0 || y >= height) continue;
+    for (let i = 0; i < lw; i++) {
+      const x = i + ox;
+      if (x >= 0 && x < width) data[y * width + x] = (alpha[j * lw + i] ?? 0) / 255;
+    }
+  }
+  return { data, width, height };
+}
+
+function boundsOf(grid: Grid) {
+  let x0 = grid.width;
+  let y0 = grid.height;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < grid.height; y++) {
+    for (let x = 0; x < grid.width; x++) {
+      if ((grid.data[y * grid.width + x] ?? 0) > 0.5) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
+      }
+    }
+  }
+  return x1 < 0 ? undefined : { x0, y0, x1: x1 + 1, y1: y1 + 1 };
+}
+
+async function blurred(grid: Grid, sigma: number): Promise<Float32Array> {
+  if (sigma < 0.4) return grid.data;
+  const bytes = Buffer.from(Uint8Array.from(grid.data, (v) => Math.round(v * 255)));
+  const out = await sharp(bytes, { raw: { width: grid.width, height: grid.height, channels: 1 } })
+    .blur(sigma)
+    .toColourspace("b-w")
+    .raw()
+    .toBuffer();
+  return Float32Array.from(out, (v) => v / 255);
+}
+
+function shifted(grid: Grid, dx: number, dy: number): Grid {
+  const data = new Float32Array(grid.data.length);
+  for (let y = 0; y < grid.height; y++) {
+    const sy = y - dy;
+    if (sy < 0 || sy >= grid.height) continue;
+    for (let x = 0; x < grid.width; x++) {
+      const sx = x - dx;
+      if (sx >= 0 && sx < grid.width) data[y * grid.width + x] = grid.data[sy * grid.width + sx] ?? 0;
+    }
+  }
+  return { ...grid, data };
+}
+
+function ellipse(grid: Grid, cx: number, cy: number, rx: number, ry: number): Grid {
+  const data = new Float32Array(grid.data.length);
+  for (let y = Math.max(0, Math.floor(cy - ry)); y < Math.min(grid.height, Math.ceil(cy + ry + 1)); y++) {
+    for (let x = Math.max(0, Math.floor(cx - rx)); x < Math.min(grid.width, Math.ceil(cx + rx + 1)); x++) {
+      const u = (x + 0.5 - cx) / rx;
+      const v = (y + 0.5 - cy) / ry;
+      const d = u * u + v * v;
+      if (d < 1) data[y * grid.width + x] = 1 - d;
+    }
+  }
+  return { ...grid, data };
+}
+
+/** The shadow's alpha for a placed product, or nothing when the product is not in the frame. */
+export async function shadowMask(
+  layer: PlacedLayer,
+  frame: Size,
+  view: View,
+): Promise<ShadowMask | undefined> {
+  const grid = await smallAlpha(layer, frame);
+  const bounds = boundsOf(grid);
+  if (!bounds) return undefined;
+  const objectWidth = bounds.x1 - bounds.x0;
+  const objectHeight = bounds.y1 - bounds.y0;
+  const size = Math.max(objectWidth, objectHeight);
+  const combined = new Float32Array(grid.data.length);
+
+  if (view === "front") {
+    const drop = await blurred(
+      shifted(grid, Math.round(objectWidth * 0.02), Math.max(1, Math.round(objectHeight * 0.025))),
+      1 + size * 0.035,
+    );
+    const ry = Math.max(1, objectHeight * 0.05);
+    const contactGrid = ellipse(
+      grid,
+      (bounds.x0 + bounds.x1) / 2,
+      bounds.y1 - ry * 0.3,
+      objectWidth * 0.46,
+      ry,
+    );
+    const contact = await blurred(contactGrid, Math.max(0.6, ry * 0.6));
+    for (let i = 0; i < combined.length; i++) {
+      combined[i] = Math.min(1, 0.3 * (drop[i] ?? 0) + 0.6 * (contact[i] ?? 0));
+    }
+  } else {
+    const halo = await blurred(shifted(grid, 0, Math.max(1, Math.round(size * 0.012))), 1 + size * 0.05);
+    for (let i = 0; i < combined.length; i++) combined[i] = 0.42 * (halo[i] ?? 0);
+  }
+
+  // Only the part of the frame the shadow touches is enlarged and composited.
+  let x0 = grid.width;
+  let y0 = grid.height;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < grid.height; y++) {
+    for (let x = 0; x < grid.width; x++) {
+      if ((combined[y * grid.width + x] ?? 0) >= 1 / 255) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
+      }
+    }
+  }
+  if (x1 < 0) return undefined;
+  x0 = Math.max(0, x0 - 1);
+  y0 = Math.max(0, y0 - 1);
+  x1 = Math.min(grid.width, x1 + 2);
+  y1 = Math.min(grid.height, y1 + 2);
+  const sw = x1 - x0;
+  const sh = y1 - y0;
+  const small = Buffer.alloc(sw * sh);
+  for (let y = 0; y < sh; y++) {
+    for (let x = 0; x < sw; x++)
+      small[y * sw + x] = Math.round((combined[(y + y0) * grid.width + x + x0] ?? 0) * 255);
+  }
+  const left = x0 * SHADOW_GRID;
+  const top = y0 * SHADOW_GRID;
+  const width = Math.min(frame.width - left, sw * SHADOW_GRID);
+  const height = Math.min(frame.height - top, sh * SHADOW_GRID);
+  const alpha = await sharp(small, { raw: { width: sw, height: sh, channels: 1 } })
+    .resize(sw * SHADOW_GRID, sh * SHADOW_GRID, { fit: "fill", kernel: "linear" })
+    .extract({ left: 0, top: 0, width, height })
+    .toColourspace("b-w")
+    .raw()
+    .toBuffer();
+  return { alpha, width, height, left, top };
+}
+
+/** The shadow as a black RGBA layer at `opacity` (0..1) of its mask. */
+export async function shadowLayer(mask: ShadowMask, opacity: number): Promise<Buffer> {
+  const alpha =
+    opacity === 1
+      ? mask.alpha
+      : await sharp(mask.alpha, { raw: { width: mask.width, height: mask.height, channels: 1 } })
+          .linear(opacity, 0)
+          .toColourspace("b-w")
+          .raw()
+          .toBuffer();
+  return sharp({ create: { width: mask.width, height: mask.height, channels: 3, background: "#000000" } })
+    .joinChannel(alpha, { raw: { width: mask.width, height: mask.height, channels: 1 } })
+    .raw()
+    .toBuffer();
+}

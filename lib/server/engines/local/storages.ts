@@ -1,0 +1,88 @@
+import "server-only";
+
+import fs from "node:fs/promises";
+import path from "node:path";
+
+import type { Config } from "../../config";
+import { ApiError, errors } from "../../errors";
+import { writeFileAtomic } from "../../storage";
+
+/**
+ * `storage://NAME/path` URIs, as Claid names a customer's bucket, map here to local folders configured
+ * in `STORAGES` (`NAME=/folder`). Paths never leave their folder.
+ */
+export const STORAGE_SCHEME = "storage://";
+
+export type StorageLocation = { name: string; relative: string; absolute: string; root: string };
+
+export function isStorageUri(uri: string): boolean {
+  return uri.startsWith(STORAGE_SCHEME);
+}
+
+export function resolveStorageUri(uri: string, config: Config, field: string): StorageLocation {
+  const rest = uri.slice(STORAGE_SCHEME.length);
+  const slash = rest.indexOf("/");
+  const name = slash < 0 ? rest : rest.slice(0, slash);
+  let relative: string;
+  try {
+    relative = decodeURIComponent(slash < 0 ? "" : rest.slice(slash + 1));
+  } catch {
+    throw errors.invalid(field, "The storage path is not valid percent-encoding", "invalid_storage_path");
+  }
+  const root = config.STORAGES[name];
+  if (!root) {
+    const known = Object.keys(config.STORAGES);
+    throw new ApiError(
+      422,
+      "unknown_storage",
+      "storage",
+      `No storage named "${name.slice(0, 60)}" is configured`,
+      {
+        fields: { [field]: [`Unknown storage "${name.slice(0, 60)}"`] },
+        known_storages: known,
+      },
+    );
+  }
+  const absolute = path.resolve(root, relative);
+  if (relative.includes("\u0000") || (absolute !== root && !absolute.startsWith(root + path.sep))) {
+    throw errors.invalid(field, "The storage path leaves its storage", "invalid_storage_path");
+  }
+  return { name, relative, absolute, root };
+}
+
+/** Reads an input file from a storage, refusing what is missing or larger than `maxBytes`. */
+export async function readStorageFile(
+  location: StorageLocation,
+  maxBytes: number,
+  field: string,
+): Promise<Buffer> {
+  const stat = await fs.stat(location.absolute).catch(() => undefined);
+  if (!stat?.isFile()) {
+    throw new ApiError(
+      422,
+      "image_not_found",
+      "storage",
+      `storage://${location.name}/${location.relative} does not exist`,
+      {
+        fields: { [field]: ["No such file in the storage"] },
+      },
+    );
+  }
+  if (stat.size > maxBytes) {
+    throw new ApiError(413, "image_too_large", "image", `The image is larger than ${maxBytes} bytes`, {
+      limit_bytes: maxBytes,
+    });
+  }
+  return fs.readFile(location.absolute);
+}
+
+/** Writes an output into a destination folder; returns its storage URI and bucket-relative key. */
+export async function writeToStorage(
+  folder: StorageLocation,
+  fileName: string,
+  bytes: Uint8Array,
+): Promise<{ uri: string; key: string }> {
+  const key = path.posix.join(folder.relative.split(path.sep).join("/"), fileName).replace(/^\/+/, "");
+  await writeFileAtomic(path.join(folder.absolute, fileName), bytes);
+  return { uri: `${STORAGE_SCHEME}${folder.name}/${key}`, key };
+}
