@@ -64,7 +64,7 @@ beforeEach(() => {
 });
 afterEach(() => standin.reset());
 
-function post(body: string | Uint8Array, init: { query?: string; headers?: Record<string, string> } = {}) {
+function post(body: string, init: { query?: string; headers?: Record<string, string> } = {}) {
   return POST(
     new Request(`${ORIGIN}/v1/scene/create${init.query ?? ""}`, {
       method: "POST",
