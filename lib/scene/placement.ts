@@ -203,6 +203,44 @@ export function clipToFrame(box: Box, frame: Size): Box | undefined {
   return x1 > x0 && y1 > y0 ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : undefined;
 }
 
+/**
+ * The axis-aligned bounds of the part of a placed box that is inside the frame (the rotated box clipped
+ * to the frame, then bounded): what a viewer sees of it. Undefined when none of it is inside.
+ */
+export function visiblePlacedBounds(placement: ImagePlacement, box: Box, frame: Size): Box | undefined {
+  let polygon: Point[] = placedCorners(placement, box);
+  const edges: Array<[(p: Point) => number, (a: Point, b: Point) => Point]> = [
+    [(p) => p.x, (a, b) => lerpAt(a, b, (0 - a.x) / (b.x - a.x))],
+    [(p) => frame.width - p.x, (a, b) => lerpAt(a, b, (frame.width - a.x) / (b.x - a.x))],
+    [(p) => p.y, (a, b) => lerpAt(a, b, (0 - a.y) / (b.y - a.y))],
+    [(p) => frame.height - p.y, (a, b) => lerpAt(a, b, (frame.height - a.y) / (b.y - a.y))],
+  ];
+  // Sutherland–Hodgman: clip the convex quadrilateral against each frame edge in turn.
+  for (const [inside, cross] of edges) {
+    const next: Point[] = [];
+    polygon.forEach((current, i) => {
+      const previous = polygon[(i + polygon.length - 1) % polygon.length] ?? current;
+      const currentIn = inside(current) >= 0;
+      const previousIn = inside(previous) >= 0;
+      if (currentIn !== previousIn) next.push(cross(previous, current));
+      if (currentIn) next.push(current);
+    });
+    polygon = next;
+    if (polygon.length === 0) return undefined;
+  }
+  const xs = polygon.map((p) => p.x);
+  const ys = polygon.map((p) => p.y);
+  const x = Math.min(...xs);
+  const y = Math.min(...ys);
+  const width = Math.max(...xs) - x;
+  const height = Math.max(...ys) - y;
+  return width > 0 && height > 0 ? { x, y, width, height } : undefined;
+}
+
+function lerpAt(a: Point, b: Point, t: number): Point {
+  return { x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t };
+}
+
 // ----- canvas → API -----------------------------------------------------------------------------
 
 export function roundTo(value: number, decimals: number): number {
