@@ -27,7 +27,8 @@ export async function claimNext(db: Db, workerId: string): Promise<GenerationRow
       workerId,
       attempts: sql`${generations.attempts} + 1`,
     })
-    .where(and(inArray(generations.id, next), eq(generations.status, "queued")))
+    // `= (subquery)` runs the subquery once; `IN (subquery)` may be re-run per row and claim several.
+    .where(and(sql`${generations.id} = (${next})`, eq(generations.status, "queued")))
     .returning();
   return row;
 }

@@ -52,14 +52,18 @@ function ownedBy(job: GenerationRow, workerId: string) {
   );
 }
 
+/** Thrown inside the transaction to undo it when the generation is no longer this worker's. */
+class NotOwned extends Error {}
+
+/** Records outputs and success in one transaction; false when the generation was deleted or taken over. */
 async function persistSuccess(
   deps: JobDeps,
   job: GenerationRow,
   result: EngineResult,
   timings: Record<string, number>,
-) {
+): Promise<boolean> {
   const persistStarted = performance.now();
-  const settled = await deps.db.transaction(async (tx) => {
+  const persisted = deps.db.transaction(async (tx) => {
     if (result.outputs.length > 0) {
       await tx.insert(generationOutputs).values(
         result.outputs.map((output, index) => ({
@@ -92,13 +96,14 @@ async function persistSuccess(
       })
       .where(ownedBy(job, deps.workerId))
       .returning({ id: generations.id });
-    if (updated.length === 0) {
-      tx.rollback();
-    }
+    if (updated.length === 0) throw new NotOwned();
     await tx.delete(fileClaims).where(eq(fileClaims.generationId, job.id));
     return true;
   });
-  return settled;
+  return persisted.catch((error: unknown) => {
+    if (error instanceof NotOwned) return false;
+    throw error;
+  });
 }
 
 async function persistFailure(
@@ -159,7 +164,15 @@ export async function executeGeneration(deps: JobDeps, job: GenerationRow): Prom
     }
     const timings = { ...result.timings, queue, upstream: ms(performance.now() - engineStarted) };
     try {
-      await persistSuccess(deps, job, result, timings);
+      if (!(await persistSuccess(deps, job, result, timings))) {
+        log.warn("generation finished after it was deleted or taken over; its files are released");
+        await releaseClaims(deps.db, deps.store, job.id);
+        await releaseFiles(
+          deps.db,
+          deps.store,
+          result.outputs.flatMap((o) => (o.key ? [o.key] : [])),
+        );
+      }
     } catch (error) {
       log.warn("generation result not recorded", {
         error: error instanceof Error ? error.message : String(error),

@@ -9,7 +9,7 @@ import type { RunScene } from "../scenes/run-scene";
 import type { ObjectStore } from "../storage";
 import { claimNext, heartbeat } from "./claim";
 import { executeGeneration } from "./execute";
-import { onQueued } from "./notify";
+import { announceChange, onQueued } from "./notify";
 import { interruptStale } from "./recovery";
 import type { JobSettings } from "./settings";
 
@@ -91,6 +91,7 @@ export class GenerationWorker {
       return false;
     }
     if (!job) return false;
+    announceChange(job.id);
     const run = executeGeneration({ ...this.deps, workerId: this.id }, job).finally(() => {
       this.active.delete(job.id);
       this.pump();

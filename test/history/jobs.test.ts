@@ -1,0 +1,286 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
+import type { ClaidStandin } from "@/e2e/fixtures/claid-standin";
+import type { Generation } from "@/lib/scene/generation";
+import { fileClaims, generationOutputs, generations } from "@/lib/server/db/schema/generations";
+import { isApiError } from "@/lib/server/errors";
+import { generationEvents } from "@/lib/server/generations/events";
+import { findGenerationRow, insertGeneration } from "@/lib/server/generations/records";
+import { queueGeneration } from "@/lib/server/generations/service";
+import { generateAndWait } from "@/lib/server/generations/synchronous";
+import { claimingStore } from "@/lib/server/jobs/claiming-store";
+import { fetchPendingOutputs, interruptStale } from "@/lib/server/jobs/recovery";
+import { waitUntilSettled } from "@/lib/server/jobs/settle";
+import { GenerationWorker } from "@/lib/server/jobs/worker";
+import { runScene } from "@/lib/server/scenes/run-scene";
+
+import {
+  DRIVERS,
+  eventually,
+  openHistory,
+  promptRequest,
+  quietLog,
+  sleep,
+  startStandin,
+  testConfig,
+  truncateHistory,
+  type TestHistory,
+} from "./support";
+
+const alice = {
+  userId: "user-alice",
+  name: "Alice",
+  email: "alice@example.com",
+  role: "member" as const,
+  via: "session" as const,
+};
+const settings = { GENERATION_CONCURRENCY: 2, GENERATION_LEASE_MS: 60_000, GENERATION_POLL_MS: 50 };
+
+describe.each(DRIVERS)("generation jobs on %s", (driver) => {
+  let standin: ClaidStandin;
+  let h: TestHistory;
+  let worker: GenerationWorker;
+
+  beforeAll(async () => {
+    standin = await startStandin();
+    h = await openHistory(driver, { CLAID_API_BASE_URL: standin.url });
+    worker = new GenerationWorker({ ...h, log: quietLog, runScene, settings }).start();
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await h?.close();
+    await standin?.close();
+  });
+  beforeEach(async () => {
+    testConfig({
+      DATA_DIR: h.config.DATA_DIR,
+      DATABASE_URL: h.config.DATABASE_URL ?? "",
+      CLAID_API_BASE_URL: standin.url,
+    });
+    standin.reset();
+    standin.setOptions({ delayMs: 0, tmpUrlOrigin: undefined });
+    await truncateHistory(h);
+  });
+
+  async function outputRows(id: string) {
+    return h.db.select().from(generationOutputs).where(eq(generationOutputs.generationId, id));
+  }
+
+  it("records the generation as queued before any engine work, then runs it to success", async () => {
+    standin.setOptions({ delayMs: 300 });
+    const queued = await queueGeneration(h, { request: promptRequest(), engine: "claid", principal: alice });
+    expect(queued.status).toBe("queued");
+    expect(queued.outputs).toEqual([]);
+    expect(standin.callsTo("/v1/scene/create")).toHaveLength(0);
+
+    const done = await waitUntilSettled(h.db, queued.id, { pollMs: 50 });
+    expect(done.status).toBe("succeeded");
+    expect(done.createdBy).toEqual({ id: "user-alice", name: "Alice" });
+    expect(done.outputs).toHaveLength(2);
+    for (const output of done.outputs) {
+      expect(output.url).toMatch(/^\/api\/files\/[a-f0-9]{64}\.png$/);
+      expect(output.thumbUrl).toBe(`${output.url}/thumb`);
+      expect(output.width).toBeGreaterThan(0);
+    }
+    const rows = await outputRows(queued.id);
+    for (const row of rows) {
+      expect(row.fileKey).not.toBeNull();
+      expect(await h.store.stat(row.fileKey ?? "")).toEqual({ size: row.size });
+      expect(row.upstreamUrl).toMatch(/^http:\/\/127\.0\.0\.1:/);
+      expect(row.upstreamExpiresAt?.getTime()).toBeGreaterThan(Date.now());
+    }
+    expect(done.timings.queue).toBeGreaterThanOrEqual(0);
+    expect(done.timings.upstream).toBeGreaterThanOrEqual(300);
+    expect(done.timings.persist).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(done.startedAt ?? "")).toBeGreaterThanOrEqual(Date.parse(done.createdAt));
+    expect(Date.parse(done.finishedAt ?? "")).toBeGreaterThanOrEqual(Date.parse(done.startedAt ?? ""));
+    expect(await h.db.select().from(fileClaims)).toEqual([]);
+    expect(standin.callsTo("/v1/scene/create")).toHaveLength(1);
+  });
+
+  it("stores an upstream failure as HttpErrorDetails with its status, and keeps no files", async () => {
+    standin.setMode({ kind: "status", status: 402 });
+    const queued = await queueGeneration(h, { request: promptRequest(), engine: "claid", principal: alice });
+    const done = await waitUntilSettled(h.db, queued.id, { pollMs: 50 });
+    expect(done.status).toBe("failed");
+    expect(done.error).toMatchObject({
+      error_type: "billing",
+      error_code: expect.any(String),
+      error_message: expect.any(String),
+    });
+    expect((await findGenerationRow(h.db, queued.id))?.errorStatus).toBe(402);
+    expect(done.outputs).toEqual([]);
+    const files: string[] = [];
+    for await (const key of h.store.list()) files.push(key);
+    expect(files).toEqual([]);
+  });
+
+  it("runs at most GENERATION_CONCURRENCY generations at once, and all of them", async () => {
+    standin.setOptions({ delayMs: 250 });
+    const ids = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push(
+        (
+          await queueGeneration(h, {
+            request: promptRequest(`scene number ${i}`),
+            engine: "claid",
+            principal: alice,
+          })
+        ).id,
+      );
+    }
+    let most = 0;
+    await eventually(async () => {
+      const rows = await h.db.select({ status: generations.status }).from(generations);
+      most = Math.max(most, rows.filter((r) => r.status === "running").length);
+      return rows.every((r) => r.status === "succeeded") ? true : undefined;
+    });
+    expect(most).toBe(2);
+    expect(standin.callsTo("/v1/scene/create")).toHaveLength(5);
+  });
+
+  it("lets two workers share the database without running any generation twice", async () => {
+    const second = new GenerationWorker({ ...h, log: quietLog, runScene, settings }).start();
+    try {
+      standin.setOptions({ delayMs: 50 });
+      for (let i = 0; i < 8; i++) {
+        await insertGeneration(h.db, {
+          request: promptRequest(`shared ${i}`),
+          engine: "claid",
+          principal: alice,
+        });
+      }
+      const rows = await eventually(async () => {
+        const all = await h.db.select().from(generations);
+        return all.every((r) => r.status === "succeeded") ? all : undefined;
+      });
+      expect(rows.map((r) => r.attempts)).toEqual(Array(8).fill(1));
+      expect(standin.callsTo("/v1/scene/create")).toHaveLength(8);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it("marks generations whose worker went silent as interrupted, and removes files they never recorded", async () => {
+    const stale = await insertGeneration(h.db, {
+      request: promptRequest("stale"),
+      engine: "claid",
+      principal: alice,
+    });
+    const fresh = await insertGeneration(h.db, {
+      request: promptRequest("fresh"),
+      engine: "claid",
+      principal: alice,
+    });
+    const startedAt = new Date(Date.now() - 600_000);
+    // Parked under a worker that does not exist, so the live worker never claims them.
+    await h.db
+      .update(generations)
+      .set({ status: "running", workerId: "worker-gone", startedAt, heartbeatAt: startedAt, attempts: 1 })
+      .where(eq(generations.id, stale.id));
+    await h.db
+      .update(generations)
+      .set({
+        status: "running",
+        workerId: "worker-alive",
+        startedAt: new Date(),
+        heartbeatAt: new Date(),
+        attempts: 1,
+      })
+      .where(eq(generations.id, fresh.id));
+    const written = await claimingStore(h.db, h.store, stale.id).put(Buffer.from("half-done result"), "png");
+    expect(await h.store.stat(written.key)).toBeDefined();
+
+    const interrupted = await interruptStale(h.db, h.store, { leaseMs: 60_000 });
+
+    expect(interrupted).toEqual([stale.id]);
+    const row = await findGenerationRow(h.db, stale.id);
+    expect(row?.status).toBe("interrupted");
+    expect(row?.finishedAt).toBeInstanceOf(Date);
+    expect(row?.error).toMatchObject({
+      error_code: "generation_interrupted",
+      error_type: "general",
+      error_details: { worker_id: "worker-gone", attempts: 1 },
+    });
+    expect(await h.store.stat(written.key)).toBeUndefined();
+    expect(await h.db.select().from(fileClaims)).toEqual([]);
+    expect((await findGenerationRow(h.db, fresh.id))?.status).toBe("running");
+    await h.db.update(generations).set({ status: "failed" }).where(eq(generations.id, fresh.id));
+  });
+
+  it("fetches results kept only at their upstream URL while the URL is valid", async () => {
+    // A host name the download guard does not know: the engine keeps the tmp_url instead of the file.
+    standin.setOptions({ tmpUrlOrigin: `http://localhost:${standin.port}` });
+    const queued = await queueGeneration(h, { request: promptRequest(), engine: "claid", principal: alice });
+    const done = await waitUntilSettled(h.db, queued.id, { pollMs: 50 });
+    expect(done.status).toBe("succeeded");
+    expect(done.outputs.map((o) => o.url)).toEqual([null, null]);
+
+    const trusting = testConfig({
+      DATA_DIR: h.config.DATA_DIR,
+      DATABASE_URL: h.config.DATABASE_URL ?? "",
+      CLAID_API_BASE_URL: `http://localhost:${standin.port}`,
+    });
+    const result = await fetchPendingOutputs({ ...h, config: trusting, log: quietLog });
+    expect(result).toEqual({ fetched: 2, failed: 0 });
+    for (const row of await outputRows(queued.id)) {
+      expect(row.fileKey).toMatch(/^[a-f0-9]{64}\.png$/);
+      expect(await h.store.stat(row.fileKey ?? "")).toBeDefined();
+    }
+    expect(await h.db.select().from(fileClaims)).toEqual([]);
+    expect(await fetchPendingOutputs({ ...h, config: trusting, log: quietLog })).toEqual({
+      fetched: 0,
+      failed: 0,
+    });
+  });
+
+  it("answers the synchronous path from the generation's records, errors included", async () => {
+    const { generationId, result } = await generateAndWait(h, {
+      request: promptRequest(),
+      engine: "claid",
+      principal: alice,
+    });
+    expect((await findGenerationRow(h.db, generationId))?.status).toBe("succeeded");
+    expect(result.outputs).toHaveLength(2);
+    expect(result.outputs.every((o) => o.key && o.upstreamUrl)).toBe(true);
+    expect(result.input.width).toBeGreaterThan(0);
+
+    standin.setMode({ kind: "status", status: 422 });
+    const failure = await generateAndWait(h, {
+      request: promptRequest(),
+      engine: "claid",
+      principal: alice,
+    }).catch((e: unknown) => e);
+    expect(isApiError(failure)).toBe(true);
+    if (!isApiError(failure)) return;
+    expect(failure.status).toBe(422);
+    expect(failure.details.generation_id).toEqual(expect.any(String));
+    expect((await findGenerationRow(h.db, String(failure.details.generation_id)))?.status).toBe("failed");
+  });
+
+  it("streams the generation's states as server-sent events until it settles", async () => {
+    standin.setOptions({ delayMs: 300 });
+    const queued = await queueGeneration(h, { request: promptRequest(), engine: "claid", principal: alice });
+    const stream = generationEvents(h.db, queued, new AbortController().signal);
+    const text = await new Response(stream).text();
+    const states = [...text.matchAll(/^event: generation\ndata: (.*)$/gm)].map(
+      (m) => (JSON.parse(m[1] ?? "{}") as Generation).status,
+    );
+    expect(states[0]).toBe("queued");
+    expect(states.at(-1)).toBe("succeeded");
+    expect(states).toContain("running");
+  });
+
+  it("keeps running a generation whose watcher went away", async () => {
+    standin.setOptions({ delayMs: 300 });
+    const queued = await queueGeneration(h, { request: promptRequest(), engine: "claid", principal: alice });
+    const watching = new AbortController();
+    const reader = generationEvents(h.db, queued, watching.signal).getReader();
+    await reader.read();
+    watching.abort();
+    await reader.cancel();
+    await sleep(10);
+    expect((await waitUntilSettled(h.db, queued.id, { pollMs: 50 })).status).toBe("succeeded");
+  });
+});
