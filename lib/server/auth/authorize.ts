@@ -3,7 +3,7 @@ import "server-only";
 import { getConfig, type Config } from "../config";
 import { getDatabase } from "../db/client";
 import { errors } from "../errors";
-import { getAuth } from "./better-auth";
+import { getAuth, SECURE_COOKIE_MARK } from "./better-auth";
 import { isSafeMethod, isSameOriginWrite } from "./csrf";
 import { principalFor, type Principal } from "./principal";
 import { roleAllows, type Access } from "./roles";
@@ -15,13 +15,14 @@ export type { Principal } from "./principal";
 const BEARER = /^bearer\s+(\S+)\s*$/i;
 
 /** The signed-in person behind a request's session cookie, if any. */
-export async function sessionPrincipal(
-  headers: Headers,
-  config: Config,
-  request?: Request,
-): Promise<Principal | undefined> {
-  if (!headers.has("cookie")) return undefined;
-  const auth = await getAuth(config, request);
+export async function sessionPrincipal(headers: Headers, config: Config): Promise<Principal | undefined> {
+  const cookie = headers.get("cookie");
+  if (!cookie) return undefined;
+  // Pages see headers but not the scheme; the cookie's own name says which kind it is.
+  const secure = config.AUTH_URL
+    ? config.AUTH_URL.startsWith("https://")
+    : cookie.includes(SECURE_COOKIE_MARK);
+  const auth = await getAuth(config, secure);
   const found = await auth.api.getSession({ headers });
   return found ? principalFor(found.user, "session") : undefined;
 }
@@ -45,7 +46,7 @@ export async function authorize(
     // A wrong credential is refused even where none is needed, so a typo is never silently anonymous.
     if (!principal) throw errors.unauthenticated();
   } else {
-    principal = await sessionPrincipal(request.headers, config, request);
+    principal = await sessionPrincipal(request.headers, config);
     if (principal && !isSafeMethod(request.method) && !isSameOriginWrite(request, config)) {
       throw errors.forbidden(
         "Cross-origin request refused: send it from the app itself or with a bearer token",

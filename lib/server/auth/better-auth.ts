@@ -13,6 +13,9 @@ import { authSecret } from "./secret";
 
 export const AUTH_BASE_PATH = "/api/auth";
 export const OIDC_PROVIDER_ID = "oidc";
+const COOKIE_PREFIX = "backdrop";
+/** Better Auth prefixes cookies set over https with this. */
+export const SECURE_COOKIE_MARK = `__Secure-${COOKIE_PREFIX}.`;
 
 function createAuth(db: Db, config: Config, secure: boolean) {
   const ttl = config.SESSION_TTL_HOURS * 3600;
@@ -79,7 +82,7 @@ function createAuth(db: Db, config: Config, secure: boolean) {
       customRules: { "/sign-in/email": { window: 60, max: 10 } },
     },
     advanced: {
-      cookiePrefix: "backdrop",
+      cookiePrefix: COOKIE_PREFIX,
       useSecureCookies: secure,
       // Explicit: Better Auth turns both off by default when NODE_ENV is test.
       disableOriginCheck: false,
@@ -112,8 +115,10 @@ export function servedSecurely(request: Request | undefined, config: Pick<Config
   return request ? new URL(request.url).protocol === "https:" : false;
 }
 
-export function getAuth(config: Config, request?: Request): Promise<Auth> {
-  const secure = servedSecurely(request, config);
+/** `secure` (or the request it is read from) picks the instance whose cookies match the scheme. */
+export function getAuth(config: Config, secureOrRequest?: Request | boolean): Promise<Auth> {
+  const secure =
+    typeof secureOrRequest === "boolean" ? secureOrRequest : servedSecurely(secureOrRequest, config);
   const id = `${config.DATABASE_URL ?? config.DATA_DIR}|${secure}`;
   let auth = instances.get(id);
   if (!auth) {

@@ -172,15 +172,13 @@ export async function resetPassword(db: Db, id: string, password = temporaryPass
       .where(and(eq(account.userId, id), eq(account.providerId, CREDENTIAL_PROVIDER)))
       .returning({ id: account.id });
     if (updated.length === 0) {
-      await tx
-        .insert(account)
-        .values({
-          id: randomUUID(),
-          userId: id,
-          accountId: id,
-          providerId: CREDENTIAL_PROVIDER,
-          password: hash,
-        });
+      await tx.insert(account).values({
+        id: randomUUID(),
+        userId: id,
+        accountId: id,
+        providerId: CREDENTIAL_PROVIDER,
+        password: hash,
+      });
     }
     await tx.delete(session).where(eq(session.userId, id));
   });

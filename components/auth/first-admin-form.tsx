@@ -1,0 +1,78 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+
+import { Button } from "@/components/ui/button";
+
+import { LabelledInput } from "./input";
+import { firstFieldError, sendJson } from "./request";
+
+/** Shown only while the install has nobody: whoever submits first becomes its admin. */
+export function FirstAdminForm() {
+  const router = useRouter();
+  const [name, setName] = useState("");
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await sendJson("/api/members/first-admin", "POST", { name, email, password });
+      await sendJson("/api/auth/sign-in/email", "POST", { email, password });
+      router.replace("/settings");
+      router.refresh();
+    } catch (failure) {
+      setError(failure);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} className="flex flex-col gap-3" aria-label="Create the first admin">
+      <LabelledInput
+        id="name"
+        label="Your name"
+        required
+        autoComplete="name"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={firstFieldError(error, "name")}
+      />
+      <LabelledInput
+        id="email"
+        label="Email"
+        type="email"
+        required
+        autoComplete="username"
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+        error={firstFieldError(error, "email")}
+      />
+      <LabelledInput
+        id="password"
+        label="Password"
+        type="password"
+        required
+        minLength={10}
+        autoComplete="new-password"
+        hint="At least 10 characters"
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        error={firstFieldError(error, "password")}
+      />
+      {error instanceof Error ? (
+        <p role="alert" className="text-sm text-danger">
+          {error.message}
+        </p>
+      ) : null}
+      <Button type="submit" variant="primary" disabled={busy}>
+        Create the first admin
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,85 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+
+import { Button } from "@/components/ui/button";
+
+import { LabelledInput } from "./input";
+import { sendJson } from "./request";
+
+/** Email and password, and single sign-on when the server has a provider configured. */
+export function SignInForm({ next, ssoName }: { next: string; ssoName?: string }) {
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await sendJson("/api/auth/sign-in/email", "POST", { email, password });
+      window.location.assign(next);
+    } catch (failure) {
+      setError(
+        failure instanceof Error && "status" in failure && failure.status === 401
+          ? "That email and password do not match an account"
+          : failure instanceof Error
+            ? failure.message
+            : "Sign-in failed",
+      );
+      setBusy(false);
+    }
+  }
+
+  async function singleSignOn() {
+    setBusy(true);
+    try {
+      const { url } = await sendJson<{ url: string }>("/api/auth/sign-in/social", "POST", {
+        provider: "oidc",
+        callbackURL: next,
+      });
+      window.location.assign(url);
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : "Single sign-on failed");
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} className="flex flex-col gap-3" aria-label="Sign in">
+      <LabelledInput
+        id="email"
+        label="Email"
+        type="email"
+        autoComplete="username"
+        required
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+      />
+      <LabelledInput
+        id="password"
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+      />
+      {error ? (
+        <p role="alert" className="text-sm text-danger">
+          {error}
+        </p>
+      ) : null}
+      <Button type="submit" variant="primary" disabled={busy}>
+        Sign in
+      </Button>
+      {ssoName ? (
+        <Button onClick={singleSignOn} disabled={busy}>
+          Sign in with {ssoName}
+        </Button>
+      ) : null}
+    </form>
+  );
+}

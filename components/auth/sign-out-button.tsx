@@ -1,0 +1,24 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+
+import { Button } from "@/components/ui/button";
+
+import { sendJson } from "./request";
+
+export function SignOutButton() {
+  const router = useRouter();
+  const [busy, setBusy] = useState(false);
+  async function signOut() {
+    setBusy(true);
+    await sendJson("/api/auth/sign-out", "POST", {}).catch(() => undefined);
+    router.replace("/sign-in");
+    router.refresh();
+  }
+  return (
+    <Button variant="ghost" size="sm" onClick={signOut} disabled={busy}>
+      Sign out
+    </Button>
+  );
+}

@@ -1,0 +1,210 @@
+"use client";
+
+import { useCallback, useState, type FormEvent } from "react";
+
+import { LabelledInput } from "@/components/auth/input";
+import { firstFieldError, sendJson } from "@/components/auth/request";
+import { Button } from "@/components/ui/button";
+import { controlClass } from "@/components/ui/field";
+
+export type Role = "viewer" | "member" | "admin";
+export type Member = {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  disabled: boolean;
+  dailyImageBudget: number | null;
+};
+
+const ROLES: Role[] = ["viewer", "member", "admin"];
+
+/** Admins add people (with a temporary password shown once), change roles and budgets, disable accounts. */
+export function MembersPanel({
+  initial,
+  selfId,
+  defaultBudget,
+}: {
+  initial: Member[];
+  selfId: string;
+  defaultBudget: number;
+}) {
+  const [members, setMembers] = useState<Member[]>(initial);
+  const [draft, setDraft] = useState({ name: "", email: "", role: "member" as Role });
+  const [notice, setNotice] = useState<string>();
+  const [error, setError] = useState<unknown>();
+
+  const load = useCallback(async () => {
+    try {
+      setMembers((await sendJson<{ members: Member[] }>("/api/members", "GET")).members);
+    } catch (failure) {
+      setError(failure);
+    }
+  }, []);
+
+  async function act(run: () => Promise<string | void>) {
+    setError(undefined);
+    setNotice(undefined);
+    try {
+      const message = await run();
+      if (message) setNotice(message);
+      await load();
+    } catch (failure) {
+      setError(failure);
+    }
+  }
+
+  function create(event: FormEvent) {
+    event.preventDefault();
+    void act(async () => {
+      const { temporaryPassword } = await sendJson<{ temporaryPassword: string }>(
+        "/api/members",
+        "POST",
+        draft,
+      );
+      setDraft({ name: "", email: "", role: "member" });
+      return `${draft.email} can sign in with the temporary password ${temporaryPassword} (shown once).`;
+    });
+  }
+
+  const update = (id: string, change: Partial<Member>) =>
+    act(async () => void (await sendJson(`/api/members/${id}`, "PATCH", change)));
+  const reset = (member: Member) =>
+    act(async () => {
+      const { temporaryPassword } = await sendJson<{ temporaryPassword: string }>(
+        `/api/members/${member.id}/password`,
+        "POST",
+      );
+      return `${member.email} can now sign in with ${temporaryPassword} (shown once); their sessions ended.`;
+    });
+
+  return (
+    <section aria-labelledby="members-title" className="flex flex-col gap-4">
+      <div>
+        <h2 id="members-title" className="text-base font-semibold">
+          Members
+        </h2>
+        <p className="text-sm text-ink-soft">
+          Viewers see the gallery; members also compose and generate; admins also manage people and budgets.
+          Each person may generate {defaultBudget} claid images a day unless you set their own budget.
+        </p>
+      </div>
+      <form
+        onSubmit={create}
+        className="grid grid-cols-[1fr_1fr_auto_auto] items-end gap-2"
+        aria-label="Add a member"
+      >
+        <LabelledInput
+          id="member-name"
+          label="Name"
+          required
+          value={draft.name}
+          onChange={(e) => setDraft({ ...draft, name: e.target.value })}
+          error={firstFieldError(error, "name")}
+        />
+        <LabelledInput
+          id="member-email"
+          label="Email"
+          type="email"
+          required
+          value={draft.email}
+          onChange={(e) => setDraft({ ...draft, email: e.target.value })}
+          error={firstFieldError(error, "email")}
+        />
+        <label className="flex flex-col gap-1 text-xs font-medium text-ink-soft">
+          Role
+          <select
+            className={controlClass}
+            value={draft.role}
+            onChange={(e) => setDraft({ ...draft, role: e.target.value as Role })}
+          >
+            {ROLES.map((role) => (
+              <option key={role}>{role}</option>
+            ))}
+          </select>
+        </label>
+        <Button type="submit" variant="primary">
+          Add
+        </Button>
+      </form>
+      {notice ? (
+        <p
+          role="status"
+          className="rounded-md border border-accent bg-accent-soft p-2 text-sm"
+          data-testid="members-notice"
+        >
+          {notice}
+        </p>
+      ) : null}
+      {error instanceof Error && !firstFieldError(error, "email") && !firstFieldError(error, "name") ? (
+        <p role="alert" className="text-sm text-danger">
+          {error.message}
+        </p>
+      ) : null}
+      <table className="w-full text-left text-sm">
+        <thead className="text-xs text-ink-soft">
+          <tr>
+            <th className="py-1 font-medium">Person</th>
+            <th className="py-1 font-medium">Role</th>
+            <th className="py-1 font-medium">Claid images a day</th>
+            <th className="py-1" />
+          </tr>
+        </thead>
+        <tbody>
+          {members?.map((member) => (
+            <tr
+              key={member.id}
+              className={`border-t border-canvas-line ${member.disabled ? "text-ink-muted" : ""}`}
+            >
+              <td className="py-1.5">
+                {member.name} <span className="text-ink-soft">{member.email}</span>
+                {member.disabled ? " (disabled)" : ""}
+              </td>
+              <td className="py-1.5">
+                <select
+                  aria-label={`Role of ${member.email}`}
+                  className={controlClass}
+                  value={member.role}
+                  onChange={(e) => void update(member.id, { role: e.target.value as Role })}
+                >
+                  {ROLES.map((role) => (
+                    <option key={role}>{role}</option>
+                  ))}
+                </select>
+              </td>
+              <td className="py-1.5">
+                <input
+                  aria-label={`Daily claid images for ${member.email}`}
+                  className={`${controlClass} w-24`}
+                  type="number"
+                  min={0}
+                  placeholder={String(defaultBudget)}
+                  defaultValue={member.dailyImageBudget ?? ""}
+                  onBlur={(e) => {
+                    const value = e.target.value === "" ? null : Number(e.target.value);
+                    if (value !== member.dailyImageBudget)
+                      void update(member.id, { dailyImageBudget: value });
+                  }}
+                />
+              </td>
+              <td className="flex justify-end gap-1 py-1.5">
+                <Button size="sm" onClick={() => reset(member)}>
+                  Reset password
+                </Button>
+                {member.id === selfId ? null : (
+                  <Button
+                    size="sm"
+                    variant={member.disabled ? "secondary" : "danger"}
+                    onClick={() => void update(member.id, { disabled: !member.disabled })}
+                  >
+                    {member.disabled ? "Enable" : "Disable"}
+                  </Button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

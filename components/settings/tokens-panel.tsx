@@ -1,0 +1,146 @@
+"use client";
+
+import { useCallback, useState, type FormEvent } from "react";
+
+import { LabelledInput } from "@/components/auth/input";
+import { firstFieldError, sendJson } from "@/components/auth/request";
+import { Button } from "@/components/ui/button";
+
+export type Token = {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+};
+
+function when(iso: string | null) {
+  return iso ? new Date(iso).toLocaleString() : "never";
+}
+
+/** The signed-in person's personal access tokens: create (the secret is shown once), list, revoke. */
+export function TokensPanel({ initial, origin }: { initial: Token[]; origin: string }) {
+  const [tokens, setTokens] = useState<Token[]>(initial);
+  const [name, setName] = useState("");
+  const [created, setCreated] = useState<string>();
+  const [error, setError] = useState<unknown>();
+
+  const load = useCallback(async () => {
+    try {
+      setTokens((await sendJson<{ tokens: Token[] }>("/api/tokens", "GET")).tokens);
+    } catch (failure) {
+      setError(failure);
+    }
+  }, []);
+
+  async function create(event: FormEvent) {
+    event.preventDefault();
+    setError(undefined);
+    try {
+      const { token } = await sendJson<{ token: string }>("/api/tokens", "POST", { name });
+      setCreated(token);
+      setName("");
+      await load();
+    } catch (failure) {
+      setError(failure);
+    }
+  }
+
+  async function revoke(id: string) {
+    setError(undefined);
+    try {
+      await sendJson(`/api/tokens/${encodeURIComponent(id)}`, "DELETE");
+      await load();
+    } catch (failure) {
+      setError(failure);
+    }
+  }
+
+  return (
+    <section aria-labelledby="tokens-title" className="flex flex-col gap-4">
+      <div>
+        <h2 id="tokens-title" className="text-base font-semibold">
+          Personal access tokens
+        </h2>
+        <p className="text-sm text-ink-soft">
+          For scripts and Claid clients: send <code>Authorization: Bearer &lt;token&gt;</code> to{" "}
+          <code>{origin}/v1/scene/create</code>. A token acts as you, with your role and budget.
+        </p>
+      </div>
+      <form onSubmit={create} className="flex items-end gap-2" aria-label="Create a token">
+        <div className="flex-1">
+          <LabelledInput
+            id="token-name"
+            label="Name"
+            placeholder="e.g. catalogue script"
+            required
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            error={firstFieldError(error, "name")}
+          />
+        </div>
+        <Button type="submit" variant="primary">
+          Create token
+        </Button>
+      </form>
+      {created ? (
+        <div
+          className="flex flex-col gap-2 rounded-md border border-accent bg-accent-soft p-3 text-sm"
+          role="status"
+        >
+          <p>Copy this token now: it is not shown again.</p>
+          <code className="rounded bg-canvas-panel px-2 py-1 break-all select-all" data-testid="new-token">
+            {created}
+          </code>
+          <pre className="overflow-x-auto rounded bg-canvas-panel p-2 text-xs">
+            {`curl -X POST ${origin}/v1/scene/create \\\n  -H "Authorization: Bearer ${created}" \\\n  -H "Content-Type: application/json" \\\n  -d @request.json`}
+          </pre>
+        </div>
+      ) : null}
+      {error instanceof Error && !firstFieldError(error, "name") ? (
+        <p role="alert" className="text-sm text-danger">
+          {error.message}
+        </p>
+      ) : null}
+      <table className="w-full text-left text-sm">
+        <thead className="text-xs text-ink-soft">
+          <tr>
+            <th className="py-1 font-medium">Name</th>
+            <th className="py-1 font-medium">Token</th>
+            <th className="py-1 font-medium">Created</th>
+            <th className="py-1 font-medium">Last used</th>
+            <th className="py-1" />
+          </tr>
+        </thead>
+        <tbody>
+          {tokens?.length === 0 ? (
+            <tr>
+              <td colSpan={5} className="py-2 text-ink-muted">
+                No tokens yet.
+              </td>
+            </tr>
+          ) : null}
+          {tokens?.map((token) => (
+            <tr key={token.id} className="border-t border-canvas-line">
+              <td className="py-1.5">{token.name}</td>
+              <td className="py-1.5 font-mono text-xs">{token.prefix}…</td>
+              <td className="py-1.5">{when(token.createdAt)}</td>
+              <td className="py-1.5">{when(token.lastUsedAt)}</td>
+              <td className="py-1.5 text-right">
+                <Button
+                  size="sm"
+                  variant="danger"
+                  onClick={() => revoke(token.id)}
+                  aria-label={`Revoke ${token.name}`}
+                >
+                  Revoke
+                </Button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
