@@ -1,0 +1,33 @@
+/**
+ * npm run check [-- --fix]
+ *
+ * Compares the history records with the stored files and prints counts and problems; exits 1 when
+ * there are problems. `--fix` repairs what can be repaired first. With the embedded database, run it
+ * while the server is stopped (PGlite allows one process per data folder).
+ */
+import { getConfig } from "@/lib/server/config";
+import { closeDatabases } from "@/lib/server/db/client";
+import { checkConsistency, formatReport } from "@/lib/server/generations/consistency";
+import { history } from "@/lib/server/generations/context";
+import { loadJobSettings } from "@/lib/server/jobs/settings";
+
+async function main() {
+  const fix = process.argv.includes("--fix");
+  const json = process.argv.includes("--json");
+  const h = await history(getConfig());
+  try {
+    const report = await checkConsistency(h, {
+      leaseMs: loadJobSettings(process.env).GENERATION_LEASE_MS,
+      fix,
+    });
+    process.stdout.write(`${json ? JSON.stringify(report) : formatReport(report)}\n`);
+    process.exitCode = report.problemCount === 0 ? 0 : 1;
+  } finally {
+    await closeDatabases();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`check failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 2;
+});
