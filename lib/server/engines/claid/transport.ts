@@ -100,12 +100,6 @@ export function send(request: TransportRequest): Promise<TransportResponse> {
       request.timeoutMs,
     );
     const onAbort = () => abortWith(new TransportError("aborted", "The request was cancelled", connected));
-    if (request.signal?.aborted) {
-      onAbort();
-      return;
-    }
-    request.signal?.addEventListener("abort", onAbort, { once: true });
-
     req.on("socket", (socket) => {
       // A pooled socket is already connected; a fresh one reports `connect` once the handshake is done.
       if (!socket.connecting) connected = true;
@@ -143,6 +137,13 @@ export function send(request: TransportRequest): Promise<TransportResponse> {
         abortWith(new TransportError("dropped", error.message, true, error.code)),
       );
     });
+
+    // Only now that every listener is attached may the request be destroyed.
+    if (request.signal?.aborted) {
+      onAbort();
+      return;
+    }
+    request.signal?.addEventListener("abort", onAbort, { once: true });
 
     req.end(request.body);
   });
