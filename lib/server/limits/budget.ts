@@ -95,26 +95,40 @@ export async function reserveImages(
   return { id, day };
 }
 
+type Which = { id: string } | { generationId: string };
+
+function matching(which: Which) {
+  const target =
+    "id" in which ? eq(imageReservation.id, which.id) : eq(imageReservation.generationId, which.generationId);
+  return and(target, eq(imageReservation.status, "reserved"));
+}
+
 /** Gives a reservation's images back (the upstream call failed). Settling twice changes nothing. */
-export async function releaseImages(db: Db, reservationId: string): Promise<void> {
+export async function releaseImages(db: Db, which: Which): Promise<void> {
   await db.transaction(async (tx) => {
-    const [settled] = await tx
+    const settled = await tx
       .update(imageReservation)
       .set({ status: "released", settledAt: new Date() })
-      .where(and(eq(imageReservation.id, reservationId), eq(imageReservation.status, "reserved")))
+      .where(matching(which))
       .returning();
-    if (!settled) return;
-    await tx
-      .update(imageUsage)
-      .set({ images: sql`greatest(0, ${imageUsage.images} - ${settled.images})` })
-      .where(and(eq(imageUsage.userId, settled.userId), eq(imageUsage.day, settled.day)));
+    for (const row of settled) {
+      await tx
+        .update(imageUsage)
+        .set({ images: sql`greatest(0, ${imageUsage.images} - ${row.images})` })
+        .where(and(eq(imageUsage.userId, row.userId), eq(imageUsage.day, row.day)));
+    }
   });
 }
 
 /** Marks a reservation as spent (the upstream produced the images). */
-export async function commitImages(db: Db, reservationId: string): Promise<void> {
+export async function commitImages(db: Db, which: Which): Promise<void> {
   await db
     .update(imageReservation)
     .set({ status: "committed", settledAt: new Date() })
-    .where(and(eq(imageReservation.id, reservationId), eq(imageReservation.status, "reserved")));
+    .where(matching(which));
+}
+
+/** Ties a reservation to the generation it pays for, so whoever runs it can settle it. */
+export async function attachImages(db: Db, id: string, generationId: string): Promise<void> {
+  await db.update(imageReservation).set({ generationId }).where(eq(imageReservation.id, id));
 }

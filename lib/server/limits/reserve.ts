@@ -3,17 +3,23 @@ import "server-only";
 import type { Principal } from "../auth/authorize";
 import { getConfig, type Config, type EngineName } from "../config";
 import { getDatabase } from "../db/client";
-import { commitImages, dailyLimit, releaseImages, reserveImages } from "./budget";
+import { attachImages, commitImages, dailyLimit, releaseImages, reserveImages } from "./budget";
 import { consumeRateLimit } from "./rate-limit";
 
 export type GenerationReservation = {
+  /** Records which generation this pays for, so it can be settled where the generation runs. */
+  attach(generationId: string): Promise<void>;
   /** The images were produced: the reservation stays spent. */
   commit(): Promise<void>;
   /** The call failed: the images go back to today's budget. */
   release(): Promise<void>;
 };
 
-const FREE: GenerationReservation = { commit: async () => undefined, release: async () => undefined };
+const FREE: GenerationReservation = {
+  attach: async () => undefined,
+  commit: async () => undefined,
+  release: async () => undefined,
+};
 
 /**
  * Call before any engine work: takes one from the person's per-minute rate limit for `engine` (429 when
@@ -31,5 +37,23 @@ export async function reserveGeneration(
   const { db } = await getDatabase(config);
   const limit = await dailyLimit(db, principal.userId, config);
   const { id } = await reserveImages(db, { userId: principal.userId, engine, images, limit });
-  return { commit: () => commitImages(db, id), release: () => releaseImages(db, id) };
+  return {
+    attach: (generationId) => attachImages(db, id, generationId),
+    commit: () => commitImages(db, { id }),
+    release: () => releaseImages(db, { id }),
+  };
+}
+
+/**
+ * Settles what a finished generation reserved: spent when it succeeded, given back when it failed
+ * before producing anything. A generation without a reservation (drafts) is left as it is.
+ */
+export async function settleGenerationReservation(
+  generationId: string,
+  outcome: "succeeded" | "failed",
+  config: Config = getConfig(),
+): Promise<void> {
+  const { db } = await getDatabase(config);
+  if (outcome === "succeeded") await commitImages(db, { generationId });
+  else await releaseImages(db, { generationId });
 }

@@ -148,12 +148,17 @@ export const imageReservation = pgTable(
     day: date("day").notNull(),
     engine: text("engine").notNull(),
     images: integer("images").notNull(),
+    /** The generation this reservation pays for, once it is recorded; settled when it finishes. */
+    generationId: text("generation_id"),
     /** reserved | committed | released */
     status: text("status").notNull().default("reserved"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     settledAt: timestamp("settled_at", { withTimezone: true }),
   },
-  (t) => [index("image_reservation_user_day_idx").on(t.userId, t.day)],
+  (t) => [
+    index("image_reservation_user_day_idx").on(t.userId, t.day),
+    index("image_reservation_generation_idx").on(t.generationId),
+  ],
 );
 
 /** rate-limiter-flexible's PostgreSQL store, created here so it goes through migrations. */
