@@ -1,7 +1,32 @@
-export default function ComposerPage() {
+import type { Metadata } from "next";
+
+import { SignOutButton } from "@/components/auth/sign-out-button";
+import { Composer } from "@/components/composer/composer";
+import { AppHeader } from "@/components/ui/app-header";
+import { requirePageAccess } from "@/lib/server/auth/page-access";
+
+export const metadata: Metadata = { title: "Composer" };
+export const dynamic = "force-dynamic";
+
+// / – the composer: place a product in a frame, choose a scene and output, generate
+export default async function ComposerPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ from?: string | string[] }>;
+}) {
+  const { from } = await searchParams;
+  const returnTo = typeof from === "string" ? `/?from=${encodeURIComponent(from)}` : "/";
+  const me = await requirePageAccess("member", returnTo);
   return (
-    <main className="p-8">
-      <h1 className="text-2xl font-semibold">Backdrop</h1>
-    </main>
+    <div className="flex h-dvh flex-col">
+      <AppHeader current="composer">
+        <span className="text-xs text-ink-soft">{me.email}</span>
+        <SignOutButton />
+      </AppHeader>
+      <main className="flex min-h-0 flex-1 flex-col">
+        <h1 className="sr-only">Composer</h1>
+        <Composer from={typeof from === "string" ? from : undefined} />
+      </main>
+    </div>
   );
 }

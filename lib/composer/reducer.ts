@@ -66,7 +66,9 @@ export type ComposerAction =
   | { type: "undo" }
   | { type: "redo" }
   | { type: "closeStep" }
-  | { type: "setEngine"; engine: Engine };
+  | { type: "setEngine"; engine: Engine }
+  /** Replaces everything, e.g. with what was saved before a reload. */
+  | { type: "restore"; state: ComposerState };
 
 export function initialState(doc: ComposerDoc = emptyDoc()): ComposerState {
   return { history: startHistory(doc), images: {}, engine: "local" };
@@ -264,6 +266,8 @@ export function composerReducer(state: ComposerState, action: ComposerAction): C
       return { ...state, images: { ...state.images, [action.url]: action.meta } };
     case "setEngine":
       return { ...state, engine: action.engine };
+    case "restore":
+      return action.state;
     default:
       return editDoc(state, action);
   }

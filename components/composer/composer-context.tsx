@@ -1,0 +1,28 @@
+"use client";
+
+import { createContext, useContext } from "react";
+
+import type { ComposerDoc } from "@/lib/composer/doc";
+import type { ComposerAction, ComposerState } from "@/lib/composer/reducer";
+import type { FieldErrors } from "@/lib/composer/validation";
+import type { SceneCreateRequest } from "@/lib/scene/contract";
+import type { Size } from "@/lib/scene/placement";
+
+export type ComposerContextValue = {
+  state: ComposerState;
+  doc: ComposerDoc;
+  dispatch: (action: ComposerAction) => void;
+  /** The body as it stands, and what the contract says about it. */
+  request: SceneCreateRequest;
+  errors: FieldErrors;
+  valid: boolean;
+  frame: Size;
+};
+
+export const ComposerContext = createContext<ComposerContextValue | null>(null);
+
+export function useComposer(): ComposerContextValue {
+  const value = useContext(ComposerContext);
+  if (!value) throw new Error("useComposer needs a <Composer> around it");
+  return value;
+}
