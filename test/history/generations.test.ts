@@ -8,7 +8,8 @@ import * as fileRoute from "@/app/api/files/[key]/route";
 import * as thumbRoute from "@/app/api/files/[key]/thumb/route";
 import * as generationRoute from "@/app/api/generations/[id]/route";
 import * as generationsRoute from "@/app/api/generations/route";
-import type { Generation, GenerationPage } from "@/lib/scene/generation";
+import type { Generation, GenerationFilters, GenerationPage } from "@/lib/scene/generation";
+import type { Principal } from "@/lib/server/auth/authorize";
 import { createToken } from "@/lib/server/auth/tokens";
 import { user } from "@/lib/server/db/schema/auth";
 import { fileClaims, generationOutputs, generations, thumbnails } from "@/lib/server/db/schema/generations";
@@ -22,21 +23,21 @@ import { claimingStore } from "@/lib/server/jobs/claiming-store";
 
 import { DRIVERS, openHistory, promptRequest, truncateHistory, type TestHistory } from "./support";
 
-const admin = {
+const admin: Principal = {
   userId: "user-admin",
   name: "Ada Admin",
   email: "ada@example.com",
   role: "admin" as const,
   via: "token" as const,
 };
-const member = {
+const member: Principal = {
   userId: "user-mo",
   name: "Mo Member",
   email: "mo@example.com",
   role: "member" as const,
   via: "token" as const,
 };
-const viewer = {
+const viewer: Principal = {
   userId: "user-vi",
   name: "Vi Viewer",
   email: "vi@example.com",
@@ -69,7 +70,7 @@ describe.each(DRIVERS)("history records on %s", (driver) => {
   async function finished(
     prompt: string,
     n = 1,
-    options: { createdAt?: Date; by?: typeof member; seed?: number } = {},
+    options: { createdAt?: Date; by?: Principal; seed?: number } = {},
   ) {
     const row = await insertGeneration(h.db, {
       request: promptRequest(prompt),
@@ -101,7 +102,7 @@ describe.each(DRIVERS)("history records on %s", (driver) => {
     return { id: row.id, keys };
   }
 
-  async function bearer(who: typeof member): Promise<string> {
+  async function bearer(who: Principal): Promise<string> {
     if (!tokens[who.userId]) {
       await h.db
         .insert(user)
@@ -112,15 +113,16 @@ describe.each(DRIVERS)("history records on %s", (driver) => {
     return `Bearer ${tokens[who.userId]}`;
   }
 
-  async function call(
-    handler: (r: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>,
+  async function call<P>(
+    handler: (r: Request, ctx?: { params: Promise<P> }) => Promise<Response>,
     url: string,
-    init: RequestInit & { as?: typeof member; params?: Record<string, string> } = {},
+    init: RequestInit & { as?: Principal; params?: P } = {},
   ): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set("authorization", await bearer(init.as ?? member));
     const request = new Request(`http://127.0.0.1:3000${url}`, { ...init, headers });
-    return handler(request, { params: Promise.resolve(init.params ?? {}) });
+    // Routes without dynamic segments ignore their params.
+    return handler(request, { params: Promise.resolve((init.params ?? {}) as P) });
   }
 
   async function generationCount() {
@@ -167,7 +169,7 @@ describe.each(DRIVERS)("history records on %s", (driver) => {
       principal: member,
     });
     await h.db.update(generations).set({ favorite: true }).where(eq(generations.id, wide.id));
-    const ids = async (f: Parameters<typeof listGenerations>[1], who = member) =>
+    const ids = async (f: Partial<GenerationFilters>, who = member) =>
       (await listGenerations(h.db, { ...filters, ...f }, who)).items.map((g) => g.id).sort();
 
     expect(await ids({ engine: "claid" })).toEqual([wide.id]);
