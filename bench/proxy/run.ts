@@ -153,6 +153,8 @@ async function main() {
         CLAID_API_KEY: API_KEY,
         CLAID_API_BASE_URL: standinUrl,
         DEFAULT_ENGINE: "claid",
+        // The origin the sign-in pages are served from, so the first-admin and token writes count as same-origin.
+        PUBLIC_BASE_URL: app,
         GENERATION_CONCURRENCY,
         RATE_LIMIT_CLAID_PER_MINUTE: "100000",
         DAILY_CLAID_IMAGE_BUDGET: "1000000",
