@@ -1,0 +1,122 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import type { ClaidStandin } from "@/e2e/fixtures/claid-standin";
+import { closeDatabases } from "@/lib/server/db/client";
+import { generations } from "@/lib/server/db/schema/generations";
+import { checkConsistency } from "@/lib/server/generations/consistency";
+import { history } from "@/lib/server/generations/context";
+
+import { API_KEY, DRIVERS, eventually, promptRequest, sleep, startStandin, testConfig } from "./support";
+
+const ENTRY = path.join(import.meta.dirname, "fixtures", "server-process.ts");
+const LEASE_MS = 1000;
+
+type Server = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
+
+function startServer(env: Record<string, string>): Server {
+  const child = spawn(process.execPath, ["--conditions", "react-server", "--import", "tsx", ENTRY], {
+    cwd: process.cwd(),
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let text = "";
+  child.stdout?.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+  child.stderr?.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => text, exited };
+}
+
+async function waitFor(server: Server, pattern: RegExp, ms = 120_000): Promise<RegExpMatchArray> {
+  return eventually(async () => pattern.exec(server.output()) ?? undefined, ms).catch(() => {
+    throw new Error(`server did not print ${pattern}:\n${server.output()}`);
+  });
+}
+
+describe.each(DRIVERS)("a server killed mid-generation, on %s", (driver) => {
+  let standin: ClaidStandin;
+  let env: Record<string, string>;
+  const servers: Server[] = [];
+
+  beforeAll(async () => {
+    standin = await startStandin();
+    const dataDir = path.join(process.env.DATA_DIR ?? "/tmp", `crash-${driver}`);
+    fs.mkdirSync(dataDir, { recursive: true });
+    let databaseUrl = "";
+    if (driver === "postgres") {
+      // Its own database on the test server; openHistory's helper would also open it here.
+      const { openHistory } = await import("./support");
+      const h = await openHistory("postgres");
+      databaseUrl = h.config.DATABASE_URL ?? "";
+      await closeDatabases();
+    }
+    env = {
+      NODE_ENV: "test",
+      DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl,
+      CLAID_API_KEY: API_KEY,
+      CLAID_API_BASE_URL: standin.url,
+      DEFAULT_ENGINE: "claid",
+      ALLOW_LOOPBACK_FETCH: "1",
+      GENERATION_LEASE_MS: String(LEASE_MS),
+      GENERATION_POLL_MS: "100",
+    };
+  });
+  afterAll(async () => {
+    for (const s of servers) s.child.kill("SIGKILL");
+    await closeDatabases();
+    await standin?.close();
+  });
+
+  it("finds the generation interrupted after a restart, never missing or stuck running, with 0 consistency problems", async () => {
+    standin.setOptions({ delayMs: 30_000 });
+    const first = startServer({ ...env, QUEUE_PROMPT: JSON.stringify(promptRequest("killed mid-flight")) });
+    servers.push(first);
+    const id = (await waitFor(first, /QUEUED (\S+)/))[1] ?? "";
+    // The upstream has the request: the generation is running when the process dies.
+    await eventually(async () => (standin.callsTo("/v1/scene/create").length > 0 ? true : undefined), 60_000);
+    first.child.kill("SIGKILL");
+    expect(await first.exited).toBeNull();
+    await sleep(LEASE_MS * 1.5);
+
+    standin.setOptions({ delayMs: 0 });
+    const second = startServer(env);
+    servers.push(second);
+    await waitFor(second, /READY/);
+    // With PostgreSQL a running server can be watched; PGlite allows one process per folder.
+    if (driver === "postgres") {
+      const h = await history(testConfig(env));
+      await eventually(async () => {
+        const [row] = await h.db.select().from(generations).where(eq(generations.id, id));
+        return row?.status === "interrupted" ? row : undefined;
+      });
+      await closeDatabases();
+    }
+    second.child.kill("SIGTERM");
+    expect(await second.exited).toBe(0);
+
+    const h = await history(testConfig(env));
+    const [row] = await h.db.select().from(generations).where(eq(generations.id, id));
+    expect(row?.status).toBe("interrupted");
+    expect(row?.error).toMatchObject({
+      error_code: "generation_interrupted",
+      error_details: { attempts: 1, worker_id: expect.stringMatching(/^worker-/) },
+    });
+    expect(row?.startedAt).toBeInstanceOf(Date);
+    expect(row?.finishedAt).toBeInstanceOf(Date);
+    const report = await checkConsistency(h, { leaseMs: LEASE_MS });
+    expect(report.problems).toEqual({
+      missingFiles: [],
+      orphanFiles: [],
+      stuckRunning: [],
+      strayClaims: 0,
+      danglingThumbnails: [],
+    });
+    expect(report.problemCount).toBe(0);
+    expect(report.counts.generations).toBe(1);
+    await closeDatabases();
+  }, 300_000);
+});
