@@ -11,13 +11,21 @@ import type { Random } from "./seed";
 import { between } from "./seed";
 
 /**
- * Backdrops. The studio backdrop is computed on a small grid in JavaScript (a few tens of thousands of
- * pixels) and enlarged by libvips with a cubic kernel, which also gives the soft horizon and smooth
- * light falloff a real sweep has; full-size pixels are only ever touched by libvips.
+ * Backdrops. Studio and plain backdrops are computed on a coarse grid (a quarter of the frame's side,
+ * the same grid the shadow is made on) and enlarged by libvips (bilinear: the cells are smooth already), which also gives
+ * the soft horizon and the smooth light falloff a real sweep has. Full-size pixels are only ever
+ * touched by libvips.
  */
 export type View = "front" | "top";
 
-const GRID_WIDTH = 192;
+/** One backdrop cell per 4 × 4 frame pixels. */
+export const GRID_STEP = 4;
+
+export type GridSize = { width: number; height: number };
+
+export function gridSizeFor(frame: Size): GridSize {
+  return { width: Math.ceil(frame.width / GRID_STEP), height: Math.ceil(frame.height / GRID_STEP) };
+}
 
 function smoothstep(edge0: number, edge1: number, x: number): number {
   const t = Math.min(1, Math.max(0, (x - edge0) / (edge1 - edge0)));
@@ -43,7 +51,7 @@ function valueNoise(random: Random, cells: number): (u: number, v: number) => nu
 }
 
 /** A material's relief in about [-1, 1] at a point of the surface. */
-function texture(material: Material, random: Random): (u: number, v: number) => number {
+function relief(material: Material, random: Random): (u: number, v: number) => number {
   const coarse = valueNoise(random, 6);
   const fine = valueNoise(random, 24);
   const phase = between(random, 0, Math.PI * 2);
@@ -52,20 +60,18 @@ function texture(material: Material, random: Random): (u: number, v: number) => 
     case "marble":
       return (u, v) => {
         const along = u * Math.cos(angle) + v * Math.sin(angle);
-        const vein = Math.abs(Math.sin(along * 9 + coarse(u, v) * 6 + phase));
-        return 0.35 * (fine(u, v) - 0.5) - 1.2 * Math.pow(1 - vein, 8);
+        const vein = Math.abs(Math.sin(along * 7 + coarse(u, v) * 5 + phase));
+        return 0.35 * (fine(u, v) - 0.5) - 0.9 * Math.pow(1 - vein, 14);
       };
     case "wood":
-      return (u, v) => {
-        const ring = Math.sin((v + 0.08 * coarse(u, v)) * 70 + phase + u * angle * 4);
-        return 0.6 * ring + 0.5 * (fine(u, v) - 0.5);
-      };
+      return (u, v) =>
+        0.6 * Math.sin((v + 0.08 * coarse(u, v)) * 70 + phase + u * angle * 4) + 0.5 * (fine(u, v) - 0.5);
     case "concrete":
       return (u, v) => 1.4 * (fine(u, v) - 0.5) + 0.8 * (coarse(u, v) - 0.5);
     case "linen":
       return (u, v) => 0.35 * Math.sin(u * 340 + phase) * Math.sin(v * 340) + 0.6 * (fine(u, v) - 0.5);
     case "sand":
-      return (u, v) => 0.9 * (fine(u, v) - 0.5) + 0.5 * Math.sin((u + coarse(u, v)) * 30 + phase) * 0.3;
+      return (u, v) => 0.9 * (fine(u, v) - 0.5) + 0.15 * Math.sin((u + coarse(u, v)) * 30 + phase);
     case "velvet":
     case "paper":
       return (u, v) => 0.6 * (fine(u, v) - 0.5);
@@ -74,12 +80,34 @@ function texture(material: Material, random: Random): (u: number, v: number) => 
   }
 }
 
-export type StudioOptions = { palette: Palette; view: View; random: Random };
+/** The surface's relief on the grid: computed once per request, shared by its variants. */
+export function surfaceTexture(
+  grid: GridSize,
+  frame: Size,
+  material: Material,
+  random: Random,
+): Float32Array {
+  const aspect = frame.width / frame.height;
+  const at = relief(material, random);
+  const out = new Float32Array(grid.width * grid.height);
+  for (let j = 0; j < grid.height; j++) {
+    const v = (j + 0.5) / grid.height;
+    for (let i = 0; i < grid.width; i++) out[j * grid.width + i] = at((i + 0.5) / grid.width, v / aspect);
+  }
+  return out;
+}
 
-/** A studio sweep (`front`: wall, soft horizon, floor) or a surface seen from above (`top`). */
-export function studioBackdrop(frame: Size, { palette, view, random }: StudioOptions): Sharp {
-  const gw = GRID_WIDTH;
-  const gh = Math.max(2, Math.round((GRID_WIDTH * frame.height) / frame.width));
+export type StudioOptions = { palette: Palette; view: View; texture: Float32Array; random: Random };
+
+/**
+ * A studio sweep (`front`: wall, soft horizon, textured floor) or a surface seen from above (`top`),
+ * as RGB cells. Each variant moves the light, the horizon and the hue a little.
+ */
+export function studioGrid(
+  grid: GridSize,
+  frame: Size,
+  { palette, view, texture, random }: StudioOptions,
+): Float32Array {
   const hue = between(random, -7, 7);
   const wall = rotateHue(palette.wall, hue);
   const floor = rotateHue(palette.floor, hue);
@@ -89,58 +117,77 @@ export function studioBackdrop(frame: Size, { palette, view, random }: StudioOpt
     y: view === "front" ? between(random, 0.2, 0.45) : between(random, 0.3, 0.7),
   };
   const vignette = between(random, 0.1, 0.22) * palette.contrast;
-  const relief = texture(palette.material, random);
   const amplitude = (palette.material === "plain" ? 0.04 : 0.09) * palette.contrast;
   const aspect = frame.width / frame.height;
-
-  const pixels = Buffer.alloc(gw * gh * 3);
-  for (let j = 0; j < gh; j++) {
-    const v = (j + 0.5) / gh;
-    for (let i = 0; i < gw; i++) {
-      const u = (i + 0.5) / gw;
-      let colour: Rgb;
-      if (view === "front") {
-        const onFloor = smoothstep(horizon - 0.025, horizon + 0.025, v);
-        const wallTone = scale(wall, 0.93 + 0.1 * v);
-        const depth = (v - horizon) / (1 - horizon);
-        const floorTone = scale(
-          mix(floor, WHITE, 0.12 * (1 - Math.max(0, depth))),
-          1.02 - 0.08 * Math.max(0, depth),
-        );
-        const textured = scale(floorTone, 1 + amplitude * relief(u, Math.max(0, depth) * 0.6 + v * 0.4));
-        colour = mix(wallTone, textured, onFloor);
-      } else {
-        colour = scale(floor, 1 + amplitude * relief(u, v / aspect));
-      }
+  const out = new Float32Array(grid.width * grid.height * 3);
+  for (let j = 0; j < grid.height; j++) {
+    const v = (j + 0.5) / grid.height;
+    const onFloor = view === "front" ? smoothstep(horizon - 0.025, horizon + 0.025, v) : 1;
+    const depth = Math.max(0, (v - horizon) / (1 - horizon));
+    const wallTone = scale(wall, 0.93 + 0.1 * v);
+    const floorTone =
+      view === "front" ? scale(mix(floor, WHITE, 0.12 * (1 - depth)), 1.02 - 0.08 * depth) : floor;
+    const base = mix(wallTone, floorTone, onFloor);
+    for (let i = 0; i < grid.width; i++) {
+      const u = (i + 0.5) / grid.width;
       const dx = (u - light.x) * aspect;
       const dy = v - light.y;
-      const k = 1 + 0.04 - vignette * (dx * dx + dy * dy);
-      const o = (j * gw + i) * 3;
-      pixels[o] = clampByte(colour.r * k);
-      pixels[o + 1] = clampByte(colour.g * k);
-      pixels[o + 2] = clampByte(colour.b * k);
+      const k =
+        (1.04 - vignette * (dx * dx + dy * dy)) *
+        (1 + amplitude * onFloor * (texture[j * grid.width + i] ?? 0));
+      const o = (j * grid.width + i) * 3;
+      out[o] = base.r * k;
+      out[o + 1] = base.g * k;
+      out[o + 2] = base.b * k;
     }
   }
-  return sharp(pixels, { raw: { width: gw, height: gh, channels: 3 } }).resize(frame.width, frame.height, {
-    fit: "fill",
-    kernel: "cubic",
-  });
+  return out;
 }
 
-/** A plain colour, or fully transparent. */
-export function solidBackdrop(frame: Size, colour: Rgb | "transparent"): Sharp {
-  const background =
-    colour === "transparent"
-      ? { r: 0, g: 0, b: 0, alpha: 0 }
-      : { r: colour.r, g: colour.g, b: colour.b, alpha: 1 };
-  return sharp({
-    create: {
-      width: frame.width,
-      height: frame.height,
-      channels: colour === "transparent" ? 4 : 3,
-      background,
-    },
-  });
+/** One colour everywhere, as RGB cells. */
+export function solidGrid(grid: GridSize, colour: Rgb): Float32Array {
+  const out = new Float32Array(grid.width * grid.height * 3);
+  for (let i = 0; i < out.length; i += 3) {
+    out[i] = colour.r;
+    out[i + 1] = colour.g;
+    out[i + 2] = colour.b;
+  }
+  return out;
+}
+
+/**
+ * Grid cells (RGB, or fully transparent when `rgb` is undefined) darkened by a shadow (0..1 per cell),
+ * enlarged to the frame. A transparent backdrop keeps the shadow as black with that alpha.
+ */
+export function enlargeGrid(
+  grid: GridSize,
+  frame: Size,
+  rgb: Float32Array | undefined,
+  shadow: Float32Array | undefined,
+  opacity: number,
+): Sharp {
+  const cells = grid.width * grid.height;
+  const channels = rgb ? 3 : 4;
+  const bytes = Buffer.alloc(cells * channels);
+  for (let c = 0; c < cells; c++) {
+    const dark = shadow ? Math.min(1, opacity * (shadow[c] ?? 0)) : 0;
+    if (rgb) {
+      const k = 1 - dark;
+      bytes[c * 3] = clampByte((rgb[c * 3] ?? 0) * k);
+      bytes[c * 3 + 1] = clampByte((rgb[c * 3 + 1] ?? 0) * k);
+      bytes[c * 3 + 2] = clampByte((rgb[c * 3 + 2] ?? 0) * k);
+    } else {
+      bytes[c * 4 + 3] = clampByte(dark * 255);
+    }
+  }
+  const image = sharp(bytes, { raw: { width: grid.width, height: grid.height, channels } }).resize(
+    grid.width * GRID_STEP,
+    grid.height * GRID_STEP,
+    { fit: "fill", kernel: "linear" },
+  );
+  return grid.width * GRID_STEP === frame.width && grid.height * GRID_STEP === frame.height
+    ? image
+    : image.extract({ left: 0, top: 0, width: frame.width, height: frame.height });
 }
 
 export type TemplateFrame = { pixels: Buffer; width: number; height: number; channels: 3 };

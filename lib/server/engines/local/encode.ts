@@ -67,7 +67,7 @@ const PNG_EFFORT = {
  * AVIF effort stays low: at libaom's default a 1-megapixel draft takes seconds on two cores, and drafts
  * are about composition, not the last byte.
  */
-const AVIF_EFFORT = 2;
+const AVIF_EFFORT = 1;
 
 export function applyEncoding(image: Sharp, encoding: Encoding): Sharp {
   switch (encoding.format) {

@@ -13,6 +13,7 @@ import type { TemplateFrame } from "./backdrop";
 import type { InputBytes } from "./inputs";
 
 export type Product = {
+  sha256: string;
   pixels: Buffer;
   width: number;
   height: number;
@@ -55,7 +56,14 @@ async function decodeProduct(input: InputBytes, limits: ImageLimits, store: Obje
     described && described.width === size.width && described.height === size.height
       ? described.objectBox
       : await objectBoxOfRaw(decoded.pixels, { ...size, channels: 4 });
-  return { pixels: decoded.pixels, ...size, objectBox, format: decoded.format, mime: decoded.mime };
+  return {
+    sha256: input.sha256,
+    pixels: decoded.pixels,
+    ...size,
+    objectBox,
+    format: decoded.format,
+    mime: decoded.mime,
+  };
 }
 
 export function loadProduct(input: InputBytes, limits: ImageLimits, store: ObjectStore): Promise<Product> {

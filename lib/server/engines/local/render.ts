@@ -17,32 +17,46 @@ import {
 
 import { errors } from "../../errors";
 import type { TemplateFrame, View } from "./backdrop";
-import { solidBackdrop, studioBackdrop, templateBackdrop } from "./backdrop";
+import {
+  enlargeGrid,
+  gridSizeFor,
+  solidGrid,
+  studioGrid,
+  surfaceTexture,
+  templateBackdrop,
+} from "./backdrop";
 import type { Rgb } from "./colour";
 import { colourField, WHITE } from "./colour";
 import type { Encoding } from "./encode";
 import { applyEncoding, FORMATS_WITH_ALPHA } from "./encode";
+import { memo } from "./memo";
 import { paletteFor, promptText } from "./palette";
 import type { PlacedLayer } from "./place";
 import { placeProduct } from "./place";
 import type { Product } from "./product";
 import type { Random } from "./seed";
 import { between, hashHex, randomFrom } from "./seed";
-import type { ShadowMask } from "./shadow";
-import { shadowLayer, shadowMask } from "./shadow";
+import { shadowCells, shadowLayer, shadowMask } from "./shadow";
 
-/** Everything a request's variants share, computed once: frame, placed product, its shadow. */
+/**
+ * Everything a request's variants share, computed once: frame, placed product, shadow, and how to make
+ * one variant's backdrop (already carrying the shadow when it is made on the grid).
+ */
 export type PreparedScene = {
   frame: Size;
   placement: ImagePlacement;
   layer?: PlacedLayer;
-  shadow?: ShadowMask;
   transparent: boolean;
-  backdrop: (random: Random) => Sharp;
-  /** Variants of a locked template may only differ in their shadow, so it varies more. */
-  shadowJitter: number;
+  backdrop: (random: Random) => Promise<Backdrop>;
   seed: string;
 };
+
+/** A variant's backdrop, and a full-size shadow layer when the backdrop could not carry it. */
+type Backdrop = { image: Sharp; shadow?: OverlayOptions };
+
+const placedProducts = memo<PlacedLayer | undefined>(12);
+const shadows = memo<Float32Array | undefined>(24);
+const textures = memo<Float32Array>(24);
 
 const TOP_VIEW_WORDS = /\b(top[\s-]?(view|down)|flat[\s-]?lay|overhead|from above|bird'?s[\s-]?eye)\b/i;
 
@@ -81,13 +95,19 @@ export async function prepareScene(
   const frame = frameSizeFor(request, { input: inputs.product, template: inputs.template?.size });
   const placement = placementFor(request, inputs.product, frame);
 
-  let view: View = "front";
+  const placedKey = `${inputs.product.sha256}|${frame.width}x${frame.height}|${JSON.stringify(placement)}`;
+  const layer = await placedProducts(placedKey, () => placeProduct(inputs.product, placement, frame));
+  const grid = gridSizeFor(frame);
+  const wantShadow = options.shadows !== false && layer !== undefined;
+  const cellsFor = async (view: View) =>
+    wantShadow && layer ? shadows(`${placedKey}|${view}`, () => shadowCells(layer, frame, view)) : undefined;
+  const opacityOf = (random: Random, jitter: number) => between(random, 1 - jitter, 1 + jitter * 0.5);
+
   let transparent = false;
-  let backdrop: (random: Random) => Sharp;
-  let shadowJitter = 0.12;
+  let backdrop: (random: Random) => Promise<Backdrop>;
 
   if (kind === "effect" && "effect" in scene) {
-    view = scene.view === "top" ? "top" : "front";
+    const view: View = scene.view === "top" ? "top" : "front";
     const colour: Rgb | "transparent" =
       scene.color === undefined
         ? WHITE
@@ -102,30 +122,54 @@ export async function prepareScene(
         "transparent_needs_alpha_format",
       );
     }
-    backdrop = () => solidBackdrop(frame, colour);
+    const rgb = colour === TRANSPARENT ? undefined : solidGrid(grid, colour);
+    const cells = await cellsFor(view);
+    backdrop = async (random) => ({ image: enlargeGrid(grid, frame, rgb, cells, opacityOf(random, 0.12)) });
   } else if (kind === "template" && "template_url" in scene) {
     if (!inputs.template) throw new Error("template scene without its template");
-    view = scene.view;
     const text = promptText(scene.prompt);
     const tint =
       scene.color !== undefined ? colourField(scene.color, "scene.color") : paletteFor(text, undefined).wall;
     const mode = scene.template_mode ?? "transform";
     const template = await inputs.template.frame(frame);
-    if (mode === "lock") shadowJitter = 0.3;
-    backdrop = (random) => templateBackdrop(template, mode, tint, random);
+    const cells = await cellsFor(scene.view);
+    const mask = cells && (await shadowMask(cells, grid, frame));
+    // A locked template stays as it is, so its variants differ by their shadow alone.
+    const jitter = mode === "lock" ? 0.3 : 0.12;
+    backdrop = async (random) => {
+      const opacity = opacityOf(random, jitter);
+      const { data, info } = await templateBackdrop(template, mode, tint, random)
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      const image = sharp(data, { raw: info });
+      if (!mask) return { image };
+      const shadow: OverlayOptions = {
+        input: await shadowLayer(mask, opacity),
+        raw: { width: mask.width, height: mask.height, channels: 4 },
+        left: mask.left,
+        top: mask.top,
+      };
+      return { image, shadow };
+    };
   } else if (kind === "prompt" && "prompt" in scene) {
     const text = promptText(scene.prompt);
     if (scene.color !== undefined) colourField(scene.color, "scene.color");
     const palette = paletteFor(text, scene.color);
-    view = TOP_VIEW_WORDS.test(text) ? "top" : "front";
-    backdrop = (random) => studioBackdrop(frame, { palette, view, random });
+    const view: View = TOP_VIEW_WORDS.test(text) ? "top" : "front";
+    // Seeded by the prompt, not the whole request: the surface stays put while the product moves.
+    const textureSeed = hashHex(text, palette.material, `${grid.width}x${grid.height}`);
+    const texture = await textures(textureSeed, async () =>
+      surfaceTexture(grid, frame, palette.material, randomFrom(textureSeed)),
+    );
+    const cells = await cellsFor(view);
+    backdrop = async (random) => {
+      const rgb = studioGrid(grid, frame, { palette, view, texture, random });
+      return { image: enlargeGrid(grid, frame, rgb, cells, opacityOf(random, 0.12)) };
+    };
   } else {
     throw errors.invalid("scene", "A scene needs one of: effect, template_url (with view), or prompt");
   }
-
-  const layer = await placeProduct(inputs.product, placement, frame);
-  const shadow = options.shadows !== false && layer ? await shadowMask(layer, frame, view) : undefined;
-  return { frame, placement, layer, shadow, transparent, backdrop, shadowJitter, seed: options.seed };
+  return { frame, placement, layer, transparent, backdrop, seed: options.seed };
 }
 
 /** One variant, encoded. Its randomness comes only from the request's seed and its index. */
@@ -135,32 +179,20 @@ export async function renderVariant(
   encoding: Encoding,
 ): Promise<Buffer> {
   const random = randomFrom(hashHex(prepared.seed, String(index)));
-  const shadowOpacity = between(random, 1 - prepared.shadowJitter, 1 + prepared.shadowJitter * 0.5);
-  const layers: OverlayOptions[] = [];
-  if (prepared.shadow) {
-    const s = prepared.shadow;
-    layers.push({
-      input: await shadowLayer(s, shadowOpacity),
-      raw: { width: s.width, height: s.height, channels: 4 },
-      left: s.left,
-      top: s.top,
-    });
-  }
-  if (prepared.layer) {
-    const l = prepared.layer;
+  const { image, shadow } = await prepared.backdrop(random);
+  const layers: OverlayOptions[] = shadow ? [shadow] : [];
+  const l = prepared.layer;
+  if (l)
     layers.push({
       input: l.pixels,
       raw: { width: l.width, height: l.height, channels: 4 },
       left: l.left,
       top: l.top,
     });
-  }
-  // The backdrop is made first: sharp would otherwise apply its tonal operations after compositing.
-  const backdrop = await prepared.backdrop(random).raw().toBuffer({ resolveWithObject: true });
-  let image = sharp(backdrop.data, { raw: backdrop.info });
-  if (layers.length) image = image.composite(layers);
-  if (!prepared.transparent) image = image.removeAlpha();
-  return applyEncoding(image, encoding).toBuffer();
+  let out = layers.length ? image.composite(layers) : image;
+  // Composite adds an alpha channel; an opaque backdrop needs none in the file.
+  if (!prepared.transparent) out = out.removeAlpha();
+  return applyEncoding(out, encoding).toBuffer();
 }
 
 export async function renderVariants(

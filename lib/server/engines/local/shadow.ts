@@ -4,16 +4,19 @@ import sharp from "sharp";
 
 import type { Size } from "@/lib/scene/placement";
 
-import type { View } from "./backdrop";
+import type { GridSize, View } from "./backdrop";
+import { GRID_STEP, gridSizeFor } from "./backdrop";
 import type { PlacedLayer } from "./place";
 
 /**
  * A soft shadow cast by the placed product, made from its alpha mask. Shadows are blurry, so they are
- * built on a grid four times coarser than the frame (small buffers, cheap blurs) and enlarged by libvips.
+ * built on the backdrop's grid, four times coarser than the frame (small buffers, cheap blurs): studio
+ * and plain backdrops are darkened cell by cell before they are enlarged, templates get a full-size
+ * layer enlarged by libvips.
  * `front`: a dark contact shadow where the product meets the floor plus a faint drop shadow below and
  * behind it; `top`: a soft halo all around, slightly offset, as under an overhead light.
  */
-export const SHADOW_GRID = 4;
+const SHADOW_GRID = GRID_STEP;
 
 /** Where the shadow is: a black layer whose alpha is `alpha`, to be put at `left`/`top` in the frame. */
 export type ShadowMask = { alpha: Buffer; width: number; height: number; left: number; top: number };
@@ -21,8 +24,7 @@ export type ShadowMask = { alpha: Buffer; width: number; height: number; left: n
 type Grid = { data: Float32Array; width: number; height: number };
 
 async function smallAlpha(layer: PlacedLayer, frame: Size): Promise<Grid> {
-  const width = Math.ceil(frame.width / SHADOW_GRID);
-  const height = Math.ceil(frame.height / SHADOW_GRID);
+  const { width, height } = gridSizeFor(frame);
   const data = new Float32Array(width * height);
   const lw = Math.max(1, Math.round(layer.width / SHADOW_GRID));
   const lh = Math.max(1, Math.round(layer.height / SHADOW_GRID));
@@ -65,13 +67,16 @@ function boundsOf(grid: Grid) {
 
 async function blurred(grid: Grid, sigma: number): Promise<Float32Array> {
   if (sigma < 0.4) return grid.data;
-  const bytes = Buffer.from(Uint8Array.from(grid.data, (v) => Math.round(v * 255)));
+  const bytes = Buffer.alloc(grid.data.length);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Math.round((grid.data[i] ?? 0) * 255);
   const out = await sharp(bytes, { raw: { width: grid.width, height: grid.height, channels: 1 } })
     .blur(sigma)
     .toColourspace("b-w")
     .raw()
     .toBuffer();
-  return Float32Array.from(out, (v) => v / 255);
+  const result = new Float32Array(out.length);
+  for (let i = 0; i < out.length; i++) result[i] = (out[i] ?? 0) / 255;
+  return result;
 }
 
 function shifted(grid: Grid, dx: number, dy: number): Grid {
@@ -100,12 +105,12 @@ function ellipse(grid: Grid, cx: number, cy: number, rx: number, ry: number): Gr
   return { ...grid, data };
 }
 
-/** The shadow's alpha for a placed product, or nothing when the product is not in the frame. */
-export async function shadowMask(
+/** The shadow's darkness (0..1) per grid cell, or nothing when the product is not in the frame. */
+export async function shadowCells(
   layer: PlacedLayer,
   frame: Size,
   view: View,
-): Promise<ShadowMask | undefined> {
+): Promise<Float32Array | undefined> {
   const grid = await smallAlpha(layer, frame);
   const bounds = boundsOf(grid);
   if (!bounds) return undefined;
@@ -135,7 +140,15 @@ export async function shadowMask(
     const halo = await blurred(shifted(grid, 0, Math.max(1, Math.round(size * 0.012))), 1 + size * 0.05);
     for (let i = 0; i < combined.length; i++) combined[i] = 0.42 * (halo[i] ?? 0);
   }
+  return combined;
+}
 
+/** The shadow as a full-size alpha mask (for backdrops that are not made on the grid). */
+export async function shadowMask(
+  combined: Float32Array,
+  grid: GridSize,
+  frame: Size,
+): Promise<ShadowMask | undefined> {
   // Only the part of the frame the shadow touches is enlarged and composited.
   let x0 = grid.width;
   let y0 = grid.height;
