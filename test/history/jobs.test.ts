@@ -1,8 +1,9 @@
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import type { ClaidStandin } from "@/e2e/fixtures/claid-standin";
 import type { Generation } from "@/lib/scene/generation";
+import { imageReservation, user } from "@/lib/server/db/schema/auth";
 import { fileClaims, generationOutputs, generations } from "@/lib/server/db/schema/generations";
 import { isApiError } from "@/lib/server/errors";
 import { generationEvents } from "@/lib/server/generations/events";
@@ -45,6 +46,9 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
   beforeAll(async () => {
     standin = await startStandin();
     h = await openHistory(driver, { CLAID_API_BASE_URL: standin.url });
+    await h.db
+      .insert(user)
+      .values({ id: alice.userId, name: alice.name, email: alice.email, role: alice.role });
     worker = new GenerationWorker({ ...h, log: quietLog, runScene, settings }).start();
   });
   afterAll(async () => {
@@ -114,6 +118,28 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
     const files: string[] = [];
     for await (const key of h.store.list()) files.push(key);
     expect(files).toEqual([]);
+  });
+
+  it("spends the claid budget it reserved on success and gives it back on failure", async () => {
+    const ok = await queueGeneration(h, { request: promptRequest(), engine: "claid", principal: alice });
+    expect((await waitUntilSettled(h.db, ok.id, { pollMs: 50 })).status).toBe("succeeded");
+    standin.setMode({ kind: "status", status: 500 });
+    const bad = await queueGeneration(h, { request: promptRequest(), engine: "claid", principal: alice });
+    expect((await waitUntilSettled(h.db, bad.id, { pollMs: 50 })).status).toBe("failed");
+    const reservations = await h.db
+      .select({
+        generationId: imageReservation.generationId,
+        status: imageReservation.status,
+        images: imageReservation.images,
+      })
+      .from(imageReservation)
+      .where(inArray(imageReservation.generationId, [ok.id, bad.id]));
+    expect(
+      reservations.sort((a, b) => (a.generationId === ok.id ? -1 : b.generationId === ok.id ? 1 : 0)),
+    ).toEqual([
+      { generationId: ok.id, status: "committed", images: 2 },
+      { generationId: bad.id, status: "released", images: 2 },
+    ]);
   });
 
   it("runs at most GENERATION_CONCURRENCY generations at once, and all of them", async () => {

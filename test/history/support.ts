@@ -9,6 +9,7 @@ import { sceneCreateRequest, type SceneCreateRequest } from "@/lib/scene/contrac
 import { loadConfig, setConfigForTests, type Config } from "@/lib/server/config";
 import { closeDatabases } from "@/lib/server/db/client";
 import { history, type History } from "@/lib/server/generations/context";
+import { closeRateLimiters } from "@/lib/server/limits/rate-limit";
 import { createLogger } from "@/lib/server/log";
 
 /** Every history test runs on both databases the product supports. */
@@ -72,6 +73,7 @@ export async function openHistory(driver: Driver, env: Record<string, string> = 
     ...h,
     driver,
     close: async () => {
+      await closeRateLimiters();
       await closeDatabases();
       if (databaseUrl) await dropPostgres(databaseUrl);
     },
@@ -86,6 +88,10 @@ export function testConfig(overrides: Record<string, string>): Config {
     DEFAULT_ENGINE: "claid",
     CLAID_RETRY_CAP_MS: "20",
     ALLOW_LOOPBACK_FETCH: "1",
+    // The job tests queue more than a person may per minute; the limits have their own tests.
+    RATE_LIMIT_CLAID_PER_MINUTE: "100000",
+    RATE_LIMIT_LOCAL_PER_MINUTE: "100000",
+    DAILY_CLAID_IMAGE_BUDGET: "999999",
     ...overrides,
   });
   setConfigForTests(config);

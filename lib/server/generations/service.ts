@@ -7,9 +7,15 @@ import type { Principal } from "../auth/authorize";
 import { engineAvailability } from "../config";
 import { ApiError } from "../errors";
 import { announceQueued } from "../jobs/notify";
+import { reserveGeneration } from "../limits/reserve";
 import type { History } from "./context";
 import { toGeneration } from "./dto";
 import { insertGeneration } from "./records";
+
+/** How many images a request asks for (one unless its output options say more). */
+export function imagesRequested(request: SceneCreateRequest): number {
+  return typeof request.output === "object" ? (request.output.number_of_images ?? 1) : 1;
+}
 
 export function assertEngineAvailable(h: History, engine: Engine): void {
   if (engineAvailability(h.config)[engine]) return;
@@ -23,7 +29,8 @@ export function assertEngineAvailable(h: History, engine: Engine): void {
 }
 
 /**
- * Records a generation and queues it; a worker (in this process or another sharing the database)
+ * Takes the person's rate limit and budget (429/402 before anything is recorded), records the
+ * generation and queues it; a worker (in this process or another sharing the database)
  * runs it whether or not anyone is still waiting for it.
  */
 export async function queueGeneration(
@@ -32,7 +39,17 @@ export async function queueGeneration(
 ): Promise<Generation> {
   const engine = input.engine ?? h.config.DEFAULT_ENGINE;
   assertEngineAvailable(h, engine);
-  const row = await insertGeneration(h.db, { request: input.request, engine, principal: input.principal });
+  const reservation = input.principal
+    ? await reserveGeneration(input.principal, engine, imagesRequested(input.request), h.config)
+    : undefined;
+  let row;
+  try {
+    row = await insertGeneration(h.db, { request: input.request, engine, principal: input.principal });
+    await reservation?.attach(row.id);
+  } catch (error) {
+    await reservation?.release();
+    throw error;
+  }
   announceQueued();
   return toGeneration(row, []);
 }

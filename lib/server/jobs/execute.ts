@@ -12,6 +12,7 @@ import type { EngineResult } from "../engines/types";
 import { isApiError } from "../errors";
 import type { GenerationRow } from "../generations/dto";
 import { releaseFiles } from "../generations/files";
+import { settleGenerationReservation } from "../limits/reserve";
 import type { Logger } from "../log";
 import type { RunScene } from "../scenes/run-scene";
 import type { ObjectStore } from "../storage";
@@ -142,6 +143,18 @@ export async function releaseClaims(db: Db, store: ObjectStore, generationId: st
   );
 }
 
+/** Spends or gives back the budget the generation reserved; a bookkeeping failure must not fail the job. */
+async function settleBudget(deps: JobDeps, job: GenerationRow, outcome: "succeeded" | "failed") {
+  try {
+    await settleGenerationReservation(job.id, outcome, deps.config);
+  } catch (error) {
+    deps.log.warn("budget reservation not settled", {
+      generationId: job.id,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
 /** Runs a claimed generation to the end and records how it ended. Never throws. */
 export async function executeGeneration(deps: JobDeps, job: GenerationRow): Promise<void> {
   const log = deps.log.child({ generationId: job.id, engine: job.engine });
@@ -160,9 +173,12 @@ export async function executeGeneration(deps: JobDeps, job: GenerationRow): Prom
       });
     } catch (error) {
       await persistFailure(deps, job, error, { queue, upstream: ms(performance.now() - engineStarted) });
+      await settleBudget(deps, job, "failed");
       return;
     }
     const timings = { ...result.timings, queue, upstream: ms(performance.now() - engineStarted) };
+    // The engine produced the images: they are paid for whatever happens to the record.
+    await settleBudget(deps, job, "succeeded");
     try {
       if (!(await persistSuccess(deps, job, result, timings))) {
         log.warn("generation finished after it was deleted or taken over; its files are released");
