@@ -25,8 +25,6 @@ import { RequestPanel } from "./request-panel";
 import { Results } from "./results";
 import { useImageIntake, type Slot } from "./use-image-intake";
 
-const MAX_KEPT_RESULTS = 30;
-
 /** Text fields keep their own keys: arrows move the caret there, Cmd-Z undoes typing. */
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -50,8 +48,7 @@ function imageFileOf(items: DataTransferItemList | FileList | undefined | null):
 
 function ComposerWorkspace({ from }: { from?: string }) {
   const [state, dispatch] = useReducer(composerReducer, undefined, () => initialState());
-  const [generations, setGenerations] = useState<string[]>([]);
-  const [restored, setRestored] = useState(false);
+  const restored = useRef(false);
   const [fitRequest, setFitRequest] = useState(0);
   const [zoom, setZoom] = useState(1);
   const [dropTarget, setDropTarget] = useState<Slot | null>(null);
@@ -62,16 +59,13 @@ function ComposerWorkspace({ from }: { from?: string }) {
   // Restore after hydration (the server renders the empty composer), then honour ?from=<generation>.
   useEffect(() => {
     const saved = deserialize(window.localStorage.getItem(STORAGE_KEY));
-    if (saved) {
-      dispatch({ type: "restore", state: saved.state });
-      setGenerations(saved.generations);
-    }
-    setRestored(true);
+    if (saved) dispatch({ type: "restore", state: saved });
+    restored.current = true;
     if (from) {
       fetchGeneration(from)
         .then((generation) => {
           dispatch({ type: "loadRequest", request: generation.request });
-          setGenerations((ids) => (ids.includes(generation.id) ? ids : [generation.id, ...ids]));
+          dispatch({ type: "generationStarted", id: generation.id });
           window.history.replaceState(null, "", window.location.pathname);
         })
         .catch((error: unknown) =>
@@ -83,16 +77,16 @@ function ComposerWorkspace({ from }: { from?: string }) {
   }, [from]);
 
   useEffect(() => {
-    if (!restored) return;
+    if (!restored.current) return;
     const timer = setTimeout(() => {
       try {
-        window.localStorage.setItem(STORAGE_KEY, serialize(state, generations));
+        window.localStorage.setItem(STORAGE_KEY, serialize(state));
       } catch {
         // Storage full or disabled: the composer still works, it just will not survive a reload.
       }
     }, 250);
     return () => clearTimeout(timer);
-  }, [state, generations, restored]);
+  }, [state]);
 
   // Images named by a loaded request (not uploaded here) are measured in the browser.
   const measuring = useRef(new Set<string>());
@@ -173,11 +167,8 @@ function ComposerWorkspace({ from }: { from?: string }) {
     [state, doc, request, validation, frame],
   );
 
-  const onStarted = useCallback(
-    (id: string) => setGenerations((ids) => [id, ...ids.filter((i) => i !== id)].slice(0, MAX_KEPT_RESULTS)),
-    [],
-  );
-  const onRemove = useCallback((id: string) => setGenerations((ids) => ids.filter((i) => i !== id)), []);
+  const onStarted = useCallback((id: string) => dispatch({ type: "generationStarted", id }), []);
+  const onRemove = useCallback((id: string) => dispatch({ type: "generationHidden", id }), []);
 
   return (
     <ComposerContext.Provider value={value}>
@@ -225,7 +216,7 @@ function ComposerWorkspace({ from }: { from?: string }) {
               </div>
             ) : null}
           </div>
-          <Results ids={generations} onRemove={onRemove} />
+          <Results ids={state.generations} onRemove={onRemove} />
         </div>
         <aside
           aria-label="Placement, output and request"

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useState } from "react";
 
 import { controlClass } from "./field";
 
@@ -38,9 +38,6 @@ export function NumberInput({
   const shown = value === undefined ? "" : String(value);
   const [text, setText] = useState(shown);
   const [editing, setEditing] = useState(false);
-  useEffect(() => {
-    if (!editing) setText(shown);
-  }, [shown, editing]);
   return (
     <div className="relative">
       <input

@@ -33,19 +33,17 @@ const saved = z.object({
   generations: z.array(z.string()).max(200),
 });
 
-export type Saved = { state: ComposerState; generations: string[] };
-
-export function serialize(state: ComposerState, generations: string[]): string {
+export function serialize(state: ComposerState): string {
   const doc = state.history.present;
   // Keep only the measurements the document still refers to.
   const wanted = new Set([doc.imageUrl, doc.scene.template_url]);
   const images: ImageCache = Object.fromEntries(
     Object.entries(state.images).filter(([url]) => wanted.has(url)),
   );
-  return JSON.stringify({ version: 1, doc, images, engine: state.engine, generations });
+  return JSON.stringify({ version: 1, doc, images, engine: state.engine, generations: state.generations });
 }
 
-export function deserialize(text: string | null): Saved | undefined {
+export function deserialize(text: string | null): ComposerState | undefined {
   if (!text) return undefined;
   try {
     const parsed = saved.safeParse(JSON.parse(text));
@@ -53,12 +51,8 @@ export function deserialize(text: string | null): Saved | undefined {
     // The saved document is checked by building a body from it: a shape that cannot build is dropped.
     const doc = { ...emptyDoc(), ...parsed.data.doc } as ComposerDoc;
     buildRequest(doc);
-    const state: ComposerState = {
-      ...initialState(doc),
-      images: parsed.data.images,
-      engine: parsed.data.engine,
-    };
-    return { state, generations: parsed.data.generations };
+    const { images, engine, generations } = parsed.data;
+    return { ...initialState(doc), images, engine, generations };
   } catch {
     return undefined;
   }

@@ -33,7 +33,11 @@ export type ComposerState = {
   history: History<ComposerDoc>;
   images: ImageCache;
   engine: Engine;
+  /** Generations started from this composer, newest first (shown as results; not undoable). */
+  generations: string[];
 };
+
+export const MAX_KEPT_GENERATIONS = 30;
 
 export type PlacementField = "x" | "y" | "scale" | "rotation";
 
@@ -67,11 +71,13 @@ export type ComposerAction =
   | { type: "redo" }
   | { type: "closeStep" }
   | { type: "setEngine"; engine: Engine }
+  | { type: "generationStarted"; id: string }
+  | { type: "generationHidden"; id: string }
   /** Replaces everything, e.g. with what was saved before a reload. */
   | { type: "restore"; state: ComposerState };
 
 export function initialState(doc: ComposerDoc = emptyDoc()): ComposerState {
-  return { history: startHistory(doc), images: {}, engine: "local" };
+  return { history: startHistory(doc), images: {}, engine: "local", generations: [] };
 }
 
 const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
@@ -268,6 +274,16 @@ export function composerReducer(state: ComposerState, action: ComposerAction): C
       return { ...state, engine: action.engine };
     case "restore":
       return action.state;
+    case "generationStarted":
+      return {
+        ...state,
+        generations: [action.id, ...state.generations.filter((id) => id !== action.id)].slice(
+          0,
+          MAX_KEPT_GENERATIONS,
+        ),
+      };
+    case "generationHidden":
+      return { ...state, generations: state.generations.filter((id) => id !== action.id) };
     default:
       return editDoc(state, action);
   }

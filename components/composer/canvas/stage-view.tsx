@@ -111,7 +111,6 @@ export default function StageView({
     [doc, product, frame],
   );
   const placementRef = useRef(placement);
-  placementRef.current = placement;
   // Original placement draws the whole image (it is the frame); the others draw the object box.
   const crop: Crop | undefined = product
     ? doc.placement === "original"
@@ -119,17 +118,22 @@ export default function StageView({
       : product.objectBox
     : undefined;
   const cropRef = useRef(crop);
-  cropRef.current = crop;
   const proxyScale = product && productImage ? sourceWidth(productImage) / product.width : 1;
   const editable = doc.placement === "absolute" && Boolean(product);
 
   // The view follows the container and the frame until someone zooms; "fit" goes back to following.
-  const [manualView, setManualView] = useState<View | null>(null);
+  // A zoomed view belongs to the frame and fit request it was made under; either changing refits.
+  const viewKey = `${fitRequest}:${frame.width}x${frame.height}`;
+  const [manualView, setManualView] = useState<{ key: string; view: View } | null>(null);
   const fitted = useMemo(() => fitView(container, frame), [container, frame]);
-  const view = manualView ?? fitted;
+  const view = manualView?.key === viewKey ? manualView.view : fitted;
   const viewRef = useRef(view);
-  viewRef.current = view;
-  useEffect(() => setManualView(null), [fitRequest, frame.width, frame.height]);
+  // Event handlers read the latest values through refs; they are updated after each render.
+  useLayoutEffect(() => {
+    placementRef.current = placement;
+    cropRef.current = crop;
+    viewRef.current = view;
+  });
   useEffect(() => onZoomChange?.(view.zoom), [view.zoom, onZoomChange]);
 
   // React only writes props that changed; a gesture that ends where the data already was must still
@@ -283,7 +287,10 @@ export default function StageView({
     event.evt.preventDefault();
     const pointer = stageRef.current?.getPointerPosition();
     if (!pointer) return;
-    setManualView(zoomAt(viewRef.current, pointer, wheelZoomFactor(event.evt.deltaY)));
+    setManualView({
+      key: viewKey,
+      view: zoomAt(viewRef.current, pointer, wheelZoomFactor(event.evt.deltaY)),
+    });
   };
 
   const color = doc.kind !== "template" ? doc.scene.color : undefined;

@@ -8,12 +8,9 @@ import { useEffect, useState } from "react";
  * geometry (anchor, object box, scale) is in the image's pixels either way.
  */
 export function useCanvasImage(src: string | undefined, maxSide = 1600): CanvasImageSource | undefined {
-  const [image, setImage] = useState<CanvasImageSource | undefined>(undefined);
+  const [loaded, setLoaded] = useState<{ src: string; image: CanvasImageSource } | undefined>(undefined);
   useEffect(() => {
-    if (!src) {
-      setImage(undefined);
-      return;
-    }
+    if (!src) return;
     let cancelled = false;
     const img = new window.Image();
     if (!src.startsWith("/")) img.crossOrigin = "anonymous";
@@ -28,17 +25,14 @@ export function useCanvasImage(src: string | undefined, maxSide = 1600): CanvasI
           resizeQuality: "high",
         }).catch(() => img);
       }
-      if (!cancelled) setImage(drawn);
-    };
-    img.onerror = () => {
-      if (!cancelled) setImage(undefined);
+      if (!cancelled) setLoaded({ src, image: drawn });
     };
     img.src = src;
     return () => {
       cancelled = true;
     };
   }, [src, maxSide]);
-  return image;
+  return loaded && loaded.src === src ? loaded.image : undefined;
 }
 
 let checker: HTMLCanvasElement | undefined;
