@@ -13,7 +13,7 @@ import type { Config } from "@/lib/server/config";
 import type { Db } from "@/lib/server/db/client";
 import { ApiError } from "@/lib/server/errors";
 
-import { cookieFrom, ORIGIN, PASSWORD, signIn, testConfig, testDb } from "./support";
+import { cookieFrom, DB_SETUP_TIMEOUT, ORIGIN, PASSWORD, signIn, testConfig, testDb } from "./support";
 
 let config: Config;
 let db: Db;
@@ -21,7 +21,7 @@ let db: Db;
 beforeAll(async () => {
   config = testConfig();
   db = await testDb(config);
-});
+}, DB_SETUP_TIMEOUT);
 
 async function statusOf(promise: Promise<unknown>): Promise<number> {
   try {

@@ -9,6 +9,8 @@ import { getDatabase, type Db } from "@/lib/server/db/client";
 
 export const ORIGIN = "http://127.0.0.1:3000";
 export const PASSWORD = "correct horse battery";
+/** Opening a new PGlite data folder takes seconds, and much longer while other suites share the CPU. */
+export const DB_SETUP_TIMEOUT = 240_000;
 
 export type TestUser = { id: string; email: string; role: Role; token: string; cookie: string };
 

@@ -72,6 +72,14 @@ async function insertUserWithPassword(
   return row;
 }
 
+const alreadySetUp = () =>
+  new ApiError(409, "already_set_up", "general", "This install already has an admin: sign in instead");
+
+/** 409 once anybody has an account. */
+export async function assertFreshInstall(db: Db): Promise<void> {
+  if (await hasAnyUser(db)) throw alreadySetUp();
+}
+
 /**
  * Creates the install's first admin. The claim row and the user are written in one transaction, so of
  * two simultaneous first visits exactly one succeeds and the other gets 409.
@@ -80,9 +88,7 @@ export async function createFirstAdmin(
   db: Db,
   input: { email: string; name: string; password: string },
 ): Promise<Member> {
-  const alreadySetUp = () =>
-    new ApiError(409, "already_set_up", "general", "This install already has an admin: sign in instead");
-  if (await hasAnyUser(db)) throw alreadySetUp();
+  await assertFreshInstall(db);
   try {
     return await db.transaction(async (tx) => {
       const claimed = await tx

@@ -65,13 +65,14 @@ export async function reserveImages(
   const day = budgetDay(input.now);
   const id = randomUUID();
   const reserved = await db.transaction(async (tx) => {
+    // Casts matter: untyped parameters compared with each other would compare as text ("6" > "10").
     const result = await tx.execute(sql`
       insert into ${imageUsage} (user_id, day, images)
-      select ${input.userId}, ${day}::date, ${input.images}
-      where ${input.images} <= ${input.limit}
+      select ${input.userId}, ${day}::date, ${input.images}::integer
+      where ${input.images}::integer <= ${input.limit}::integer
       on conflict (user_id, day) do update
         set images = ${imageUsage}.images + excluded.images
-        where ${imageUsage}.images + excluded.images <= ${input.limit}
+        where ${imageUsage}.images + excluded.images <= ${input.limit}::integer
       returning images`);
     if (rowsOf(result).length === 0) return false;
     await tx

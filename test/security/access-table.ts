@@ -1,0 +1,45 @@
+// Who may call what: the same table as docs/access.md, as data. The route-access test fails when a
+// route or page exists without a row here, or when a row disagrees with what the code does.
+import type { Access } from "@/lib/server/auth/roles";
+
+/**
+ * `better-auth`: Better Auth's own endpoints (sign-in, sign-out, session); public by nature, each
+ * endpoint checks what it needs.
+ */
+export type RouteAccess = Access | "better-auth";
+
+export const ROUTE_ACCESS: Record<string, RouteAccess> = {
+  "GET /api/auth/*": "better-auth",
+  "POST /api/auth/*": "better-auth",
+  "GET /api/health": "public",
+  "POST /api/members/first-admin": "public",
+  "GET /api/engines": "viewer",
+  "GET /api/me": "viewer",
+  "GET /api/generations": "viewer",
+  "GET /api/generations/:id": "viewer",
+  "GET /api/generations/:id/events": "viewer",
+  "GET /api/files/:key": "viewer",
+  "GET /api/files/:key/thumb": "viewer",
+  "GET /api/downloads": "viewer",
+  "GET /api/tokens": "viewer",
+  "POST /api/tokens": "viewer",
+  "DELETE /api/tokens/:id": "viewer",
+  "POST /api/generations": "member",
+  "PATCH /api/generations/:id": "member",
+  "DELETE /api/generations/:id": "member",
+  "POST /api/scene/create": "member",
+  "POST /api/uploads": "member",
+  "POST /api/imports": "member",
+  "GET /api/members": "admin",
+  "POST /api/members": "admin",
+  "PATCH /api/members/:id": "admin",
+  "POST /api/members/:id/password": "admin",
+};
+
+export const PAGE_ACCESS: Record<string, Access> = {
+  "/sign-in": "public",
+  "/": "member",
+  "/gallery": "viewer",
+  "/settings": "admin",
+  "/settings/tokens": "viewer",
+};
