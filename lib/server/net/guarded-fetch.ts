@@ -35,7 +35,8 @@ export type FetchedBody = {
 };
 
 export const MAX_REDIRECTS = 5;
-const LOOPBACK = ["127.0.0.0/8", "::1"];
+/** Exact addresses: the library matches CIDRs across address families with a warning. */
+const LOOPBACK = ["127.0.0.1", "::1"];
 
 export const fetchErrors = {
   notAllowed: (reason: string) =>
@@ -134,10 +135,17 @@ function requestOnce(url: URL, options: GuardedFetchOptions, signal: AbortSignal
           resolve({ status, contentType });
           return;
         }
+        // The first failure wins: destroying the response fires its own events afterwards.
+        let settled = false;
+        const fail = (error: unknown) => {
+          if (settled) return;
+          settled = true;
+          reject(error);
+          res.destroy();
+        };
         const declared = Number(res.headers["content-length"] ?? "NaN");
         if (Number.isFinite(declared) && declared > options.maxBytes) {
-          res.destroy();
-          reject(fetchErrors.tooLarge(options.maxBytes));
+          fail(fetchErrors.tooLarge(options.maxBytes));
           return;
         }
         const chunks: Buffer[] = [];
@@ -145,15 +153,18 @@ function requestOnce(url: URL, options: GuardedFetchOptions, signal: AbortSignal
         res.on("data", (chunk: Buffer) => {
           size += chunk.byteLength;
           if (size > options.maxBytes) {
-            res.destroy();
-            reject(fetchErrors.tooLarge(options.maxBytes));
+            fail(fetchErrors.tooLarge(options.maxBytes));
             return;
           }
           chunks.push(chunk);
         });
-        res.on("end", () => resolve({ status, contentType, body: Buffer.concat(chunks, size) }));
-        res.on("error", (error) => reject(error));
-        res.on("aborted", () => reject(fetchErrors.unreachable("the connection was dropped")));
+        res.on("end", () => {
+          if (settled) return;
+          settled = true;
+          resolve({ status, contentType, body: Buffer.concat(chunks, size) });
+        });
+        res.on("error", fail);
+        res.on("aborted", () => fail(fetchErrors.unreachable("the connection was dropped")));
       },
     );
     req.on("error", reject);
