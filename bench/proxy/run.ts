@@ -222,6 +222,12 @@ async function main() {
     }
 
     console.log("\nSummary (ms; added = endpoint − direct at the same percentile)");
+    console.log(
+      `load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")} on ${os.cpus().length} cores`,
+    );
     report(rows, true);
     const resultsDir = path.join(ROOT, "bench/results");
     fs.mkdirSync(resultsDir, { recursive: true });
@@ -231,7 +237,8 @@ async function main() {
       JSON.stringify(
         {
           at: new Date().toISOString(),
-          machine: { cpus: os.cpus().length, node: process.version },
+          // Other work on the machine moves every figure; the load average says how busy it was.
+          machine: { cpus: os.cpus().length, node: process.version, loadAverage: os.loadavg() },
           generationConcurrency: Number(GENERATION_CONCURRENCY),
           outputs: "1 png of 8×8 px per request",
           rows: rows.map((r) => ({ ...r, added: added(r) })),
