@@ -79,7 +79,13 @@ export const localEngine: SceneEngine = {
     timings.decode_ms = elapsed(t);
 
     t = performance.now();
-    const seed = hashHex(canonicalJson(request), productBytes.sha256, templateBytes?.sha256 ?? "");
+    // The picture depends on the scene and the product, not on how it is encoded or where it goes:
+    // the same request as png or webp, or written to a storage, shows the same variants.
+    const seed = hashHex(
+      canonicalJson({ object: request.object, scene: request.scene }),
+      productBytes.sha256,
+      templateBytes?.sha256 ?? "",
+    );
     const prepared = await prepareScene(
       request,
       {
