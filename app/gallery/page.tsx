@@ -1,0 +1,29 @@
+import type { Metadata } from "next";
+import { Suspense } from "react";
+
+import { SignOutButton } from "@/components/auth/sign-out-button";
+import { Gallery } from "@/components/gallery/gallery";
+import { AppHeader } from "@/components/ui/app-header";
+import { requirePageAccess } from "@/lib/server/auth/page-access";
+
+export const metadata: Metadata = { title: "Gallery" };
+export const dynamic = "force-dynamic";
+
+// /gallery – every generation, newest first: filter, inspect, compare, favourite, delete, download
+export default async function GalleryPage() {
+  const me = await requirePageAccess("viewer", "/gallery");
+  return (
+    <div className="flex h-dvh flex-col">
+      <AppHeader current="gallery">
+        <span className="text-xs text-ink-soft">{me.email}</span>
+        <SignOutButton />
+      </AppHeader>
+      <main className="flex min-h-0 flex-1 flex-col">
+        <h1 className="sr-only">Gallery</h1>
+        <Suspense fallback={<p className="m-6 text-ink-muted">Loading…</p>}>
+          <Gallery canEdit={me.role !== "viewer"} />
+        </Suspense>
+      </main>
+    </div>
+  );
+}
