@@ -6,6 +6,17 @@ const STANDIN_PORT = Number(process.env.E2E_STANDIN_PORT ?? 3199);
 const baseURL = `http://127.0.0.1:${PORT}`;
 export const E2E_DATA_DIR = path.resolve(".e2e-data");
 export const E2E_CLAID_KEY = "e2e-claid-key";
+/** People the auth set-up project creates on the fresh install, and where it keeps their sessions. */
+export const E2E_USERS = {
+  admin: { name: "E2E Admin", email: "admin-e2e@example.com", password: "admin-e2e-password" },
+  member: { name: "E2E Member", email: "member-e2e@example.com", password: "member-e2e-password" },
+  viewer: { name: "E2E Viewer", email: "viewer-e2e@example.com", password: "viewer-e2e-password" },
+} as const;
+export const AUTH_STATE = {
+  admin: path.resolve("test-results/e2e-auth/admin.json"),
+  member: path.resolve("test-results/e2e-auth/member.json"),
+  viewer: path.resolve("test-results/e2e-auth/viewer.json"),
+} as const;
 
 export default defineConfig({
   testDir: "e2e",
@@ -37,7 +48,17 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1440, height: 900 } } },
+    // Creates the first admin through the sign-in page, then a member and a viewer, and saves sessions.
+    { name: "setup", testMatch: /auth\.setup\.ts$/ },
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        viewport: { width: 1440, height: 900 },
+        storageState: AUTH_STATE.member,
+      },
+      dependencies: ["setup"],
+    },
   ],
   webServer: [
     {
