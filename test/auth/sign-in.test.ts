@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { authorize } from "@/lib/server/auth/authorize";
@@ -9,8 +11,10 @@ import {
   resetPassword,
   updateMember,
 } from "@/lib/server/auth/members";
+import { createToken, listTokens, revokeToken } from "@/lib/server/auth/tokens";
 import type { Config } from "@/lib/server/config";
 import type { Db } from "@/lib/server/db/client";
+import { accessToken } from "@/lib/server/db/schema/auth";
 import { ApiError } from "@/lib/server/errors";
 
 import { cookieFrom, DB_SETUP_TIMEOUT, ORIGIN, PASSWORD, signIn, testConfig, testDb } from "./support";
@@ -162,5 +166,70 @@ describe("sessions", () => {
     expect(admin).toBeDefined();
     expect(await statusOf(updateMember(db, admin!.id, { role: "member" }))).toBe(409);
     expect(await statusOf(updateMember(db, admin!.id, { disabled: true }))).toBe(409);
+  });
+});
+
+describe("personal access tokens", () => {
+  const bearer = (token: string, method = "GET") =>
+    new Request(`${ORIGIN}/v1/scene/create`, { method, headers: { authorization: `Bearer ${token}` } });
+
+  it("are stored only as a hash, act as their owner, and record when they were last used", async () => {
+    const { member } = await createMember(db, {
+      email: "script@example.com",
+      name: "Script",
+      role: "member",
+    });
+    const { token, summary } = await createToken(db, { userId: member.id, name: "catalogue" });
+    expect(token).toMatch(/^bd_[A-Za-z0-9_-]{43}$/);
+    expect(summary.prefix).toBe(token.slice(0, 9));
+    expect(summary.lastUsedAt).toBeNull();
+
+    const [row] = await db.select().from(accessToken).where(eq(accessToken.id, summary.id));
+    expect(row?.hash).toBe(createHash("sha256").update(token).digest("hex"));
+    expect(JSON.stringify(row)).not.toContain(token);
+
+    // A token write needs no Origin: scripts are not browsers.
+    const principal = await authorize(bearer(token, "POST"), "member", config);
+    expect(principal).toMatchObject({ userId: member.id, role: "member", via: "token" });
+    const [listed] = await listTokens(db, member.id);
+    expect(listed?.lastUsedAt).not.toBeNull();
+  });
+
+  it("stop working when revoked, expired, or their owner is disabled or demoted", async () => {
+    const { member } = await createMember(db, { email: "robot@example.com", name: "Robot", role: "member" });
+    const revoked = await createToken(db, { userId: member.id, name: "revoked" });
+    await revokeToken(db, member.id, revoked.summary.id);
+    expect(await statusOf(authorize(bearer(revoked.token), "viewer", config))).toBe(401);
+    expect(await statusOf(revokeToken(db, member.id, revoked.summary.id))).toBe(404);
+
+    const expired = await createToken(db, { userId: member.id, name: "expired", expiresInDays: 1 });
+    await db
+      .update(accessToken)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(accessToken.id, expired.summary.id));
+    expect(await statusOf(authorize(bearer(expired.token), "viewer", config))).toBe(401);
+
+    const live = await createToken(db, { userId: member.id, name: "live" });
+    expect(await statusOf(authorize(bearer(live.token), "member", config))).toBe(200);
+    await updateMember(db, member.id, { role: "viewer" });
+    expect(await statusOf(authorize(bearer(live.token), "member", config))).toBe(403);
+    await updateMember(db, member.id, { disabled: true });
+    expect(await statusOf(authorize(bearer(live.token), "viewer", config))).toBe(401);
+  });
+
+  it("cannot be revoked by someone else", async () => {
+    const { member: owner } = await createMember(db, {
+      email: "owner@example.com",
+      name: "Owner",
+      role: "member",
+    });
+    const { member: other } = await createMember(db, {
+      email: "other@example.com",
+      name: "Other",
+      role: "member",
+    });
+    const { token, summary } = await createToken(db, { userId: owner.id, name: "mine" });
+    expect(await statusOf(revokeToken(db, other.id, summary.id))).toBe(404);
+    expect(await statusOf(authorize(bearer(token), "member", config))).toBe(200);
   });
 });
