@@ -1,14 +1,13 @@
 /**
  * Outside Next's react-server build `server-only` throws on import. A benchmark is server code run
- * directly, so it takes the package's own react-server entry (empty) before loading any server module.
+ * directly, so the package is registered as already loaded (its react-server entry is empty) before any
+ * server module is imported.
  */
 import Module from "node:module";
-import path from "node:path";
 
 const resolved = require.resolve("server-only");
-const empty = path.join(path.dirname(resolved), "empty.js");
-const cached = new Module(resolved);
-cached.filename = resolved;
-cached.loaded = true;
-cached.exports = require(empty);
-require.cache[resolved] = cached;
+const loaded = new Module(resolved);
+loaded.filename = resolved;
+loaded.loaded = true;
+loaded.exports = {};
+require.cache[resolved] = loaded;

@@ -291,8 +291,8 @@ describe("backgrounds", () => {
   it("prompt: colour words, `color` and light/dark words set the palette", async () => {
     const corner = async (scene: Record<string, unknown>) =>
       pixel(await decoded((await one(scene)).bytes), 20, 20);
-    const [r1, g1, b1] = await corner({ prompt: "red wall studio" });
-    const [r2, g2, b2] = await corner({ prompt: "blue wall studio" });
+    const [r1, , b1] = await corner({ prompt: "red wall studio" });
+    const [r2, , b2] = await corner({ prompt: "blue wall studio" });
     expect((r1 ?? 0) - (b1 ?? 0)).toBeGreaterThan(50);
     expect((b2 ?? 0) - (r2 ?? 0)).toBeGreaterThan(50);
     const [gr, gg, gb] = await corner({ prompt: "red wall studio", color: "#00aa00" });

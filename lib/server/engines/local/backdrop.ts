@@ -35,18 +35,25 @@ function smoothstep(edge0: number, edge1: number, x: number): number {
 /** Smooth lattice noise in [0, 1] on a seeded grid. */
 function valueNoise(random: Random, cells: number): (u: number, v: number) => number {
   const n = cells + 1;
-  const lattice = Float64Array.from({ length: n * n }, () => random());
+  const lattice = new Float64Array(n * n);
+  for (let i = 0; i < lattice.length; i++) lattice[i] = random();
+  const max = cells - 1e-9;
   return (u, v) => {
-    const x = Math.min(cells - 1e-9, Math.max(0, u * cells));
-    const y = Math.min(cells - 1e-9, Math.max(0, v * cells));
-    const x0 = Math.floor(x);
-    const y0 = Math.floor(y);
-    const fx = smoothstep(0, 1, x - x0);
-    const fy = smoothstep(0, 1, y - y0);
-    const at = (i: number, j: number) => lattice[j * n + i] ?? 0;
-    const top = at(x0, y0) + (at(x0 + 1, y0) - at(x0, y0)) * fx;
-    const bottom = at(x0, y0 + 1) + (at(x0 + 1, y0 + 1) - at(x0, y0 + 1)) * fx;
-    return top + (bottom - top) * fy;
+    const x = Math.min(max, Math.max(0, u * cells));
+    const y = Math.min(max, Math.max(0, v * cells));
+    const x0 = x | 0;
+    const y0 = y | 0;
+    const tx = x - x0;
+    const ty = y - y0;
+    const fx = tx * tx * (3 - 2 * tx);
+    const fy = ty * ty * (3 - 2 * ty);
+    const i = y0 * n + x0;
+    const a = lattice[i]!;
+    const b = lattice[i + 1]!;
+    const c = lattice[i + n]!;
+    const d = lattice[i + n + 1]!;
+    const top = a + (b - a) * fx;
+    return top + (c + (d - c) * fx - top) * fy;
   };
 }
 
