@@ -121,6 +121,24 @@ describe("claid engine: 429", () => {
     expect(scenes()).toBe(1);
   });
 
+  it("stops waiting for a retry when the request is cancelled, without another call", async () => {
+    standin.setMode({ kind: "status", status: 429, resetSeconds: 20 });
+    const controller = new AbortController();
+    const ctx = {
+      ...engineContext(testConfig({ CLAID_API_BASE_URL: standin.url, CLAID_RETRY_CAP_MS: "20000" })),
+      signal: controller.signal,
+    };
+    const output = captureOutput();
+    const pending = claidEngine.createScene(request, ctx).catch((e: unknown) => e);
+    // Cancel once the 429 has arrived, i.e. while the engine waits for RateLimit-Reset.
+    while (!output.text().includes("upstream answered 429")) await new Promise((r) => setTimeout(r, 5));
+    controller.abort();
+    const error = await pending.finally(() => output.restore());
+    expect(error).toMatchObject({ status: 499, code: "cancelled" });
+    expect((error as Error).message).toContain("waiting to retry");
+    expect(scenes()).toBe(1);
+  });
+
   it("retries a 429 from the upload API under the same rules", async () => {
     standin.setMode({ kind: "status", status: 429, resetSeconds: 0, times: 1, on: "upload" });
     const ctx = engineContext(testConfig({ CLAID_API_BASE_URL: standin.url }));

@@ -125,6 +125,9 @@ export async function callClaid(call: ClaidCall, options: ClaidClientOptions): P
         call.what,
       );
     }
-    await waitBeforeRetry(rateLimitDelay(headerNumber(response.headers["ratelimit-reset"]), policy), signal);
+    // Claid documents RateLimit-Reset; Retry-After is the generic HTTP spelling of the same wait.
+    const resetSeconds =
+      headerNumber(response.headers["ratelimit-reset"]) ?? headerNumber(response.headers["retry-after"]);
+    await waitBeforeRetry(rateLimitDelay(resetSeconds, policy), signal);
   }
 }

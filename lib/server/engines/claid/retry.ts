@@ -2,6 +2,8 @@ import "server-only";
 
 import { setTimeout as sleep } from "node:timers/promises";
 
+import { ApiError } from "../../errors";
+
 /**
  * When a failed call may be repeated. Every scene call costs credits, so only two failures qualify:
  * a 429 (the upstream refused before doing any work) and a connection that never opened (nothing was
@@ -35,5 +37,11 @@ export function connectDelay(attempt: number, policy: RetryPolicy): number {
 }
 
 export async function waitBeforeRetry(delayMs: number, signal?: AbortSignal): Promise<void> {
-  await sleep(delayMs, undefined, signal ? { signal } : undefined);
+  try {
+    await sleep(delayMs, undefined, signal ? { signal } : undefined);
+  } catch (error) {
+    if (signal?.aborted)
+      throw new ApiError(499, "cancelled", "general", "The request was cancelled while waiting to retry");
+    throw error;
+  }
 }
