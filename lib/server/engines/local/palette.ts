@@ -87,29 +87,71 @@ function words(text: string): string[] {
   return text.toLowerCase().match(/[a-z]+/g) ?? [];
 }
 
+const WALL_WORDS = ["wall", "walls", "background", "backdrop", "sky"];
+const FLOOR_WORDS = [
+  "floor",
+  "table",
+  "countertop",
+  "counter",
+  "surface",
+  "desk",
+  "podium",
+  "shelf",
+  "tabletop",
+  "ground",
+];
+
+/** A colour word names the wall or the floor when one of those nouns follows within two words. */
+function colourFor(tokens: string[], nouns: string[]): string | undefined {
+  for (let i = 0; i < tokens.length; i++) {
+    const colour = COLOUR_WORDS[tokens[i] ?? ""];
+    if (colour && tokens.slice(i + 1, i + 3).some((t) => nouns.includes(t))) return colour;
+  }
+  return undefined;
+}
+
 export function paletteFor(prompt: string, colour: string | undefined): Palette {
   const tokens = words(prompt);
   const material = tokens.map((t) => MATERIALS[t]).find(Boolean);
-  const named = tokens.map((t) => COLOUR_WORDS[t]).find(Boolean);
+  const materialColour = material ? parseHexColour(material.colour) : undefined;
   const explicit = colour ? parseHexColour(colour) : undefined;
+  const named = tokens.map((t) => COLOUR_WORDS[t]).find(Boolean);
+  const namedWall = colourFor(tokens, WALL_WORDS);
+  const namedFloor = colourFor(tokens, FLOOR_WORDS);
   const fallback = NEUTRALS[Number.parseInt(hashHex(prompt).slice(0, 6), 16) % NEUTRALS.length] ?? "#ece9e4";
-  let base = explicit ?? parseHexColour(named ?? material?.colour ?? fallback) ?? WHITE;
+
+  // `color` wins; then a colour said of the wall; then any colour not said of the floor; then the
+  // material, lightened; then a neutral picked by the prompt.
+  const generic = named && named !== namedFloor ? named : undefined;
+  let wall =
+    explicit ??
+    parseHexColour(namedWall ?? generic ?? "") ??
+    (materialColour ? mix(materialColour, WHITE, 0.25) : undefined) ??
+    parseHexColour(fallback) ??
+    WHITE;
+  let floor =
+    parseHexColour(namedFloor ?? "") ??
+    (materialColour
+      ? namedWall || explicit
+        ? materialColour
+        : mix(materialColour, wall, 0.35)
+      : mix(wall, BLACK, 0.08));
 
   const light = tokens.filter((t) => LIGHT_WORDS.includes(t)).length;
   const dark = tokens.filter((t) => DARK_WORDS.includes(t)).length;
-  if (light > dark) base = mix(base, WHITE, 0.35);
-  if (dark > light) base = mix(base, BLACK, 0.45);
-
-  // A material on the floor keeps its own tone; the wall takes the named colour, or a lighter floor.
-  const materialColour = material ? parseHexColour(material.colour) : undefined;
-  const floor =
-    materialColour && (named || explicit) ? mix(materialColour, base, 0.35) : mix(base, BLACK, 0.08);
-  const wall = named || explicit || !materialColour ? base : mix(base, WHITE, 0.25);
+  if (light > dark) {
+    wall = mix(wall, WHITE, 0.35);
+    floor = mix(floor, WHITE, 0.35);
+  }
+  if (dark > light) {
+    wall = mix(wall, BLACK, 0.45);
+    floor = mix(floor, BLACK, 0.45);
+  }
   return {
     wall,
     floor,
     material: material?.material ?? "plain",
-    contrast: luminance(base) < 0.35 ? 0.8 : 1,
+    contrast: luminance(floor) < 0.35 ? 0.8 : 1,
   };
 }
 
