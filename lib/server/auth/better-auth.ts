@@ -79,7 +79,8 @@ function createAuth(db: Db, config: Config, secure: boolean) {
       enabled: true,
       window: 60,
       max: 100,
-      customRules: { "/sign-in/email": { window: 60, max: 10 } },
+      // Per client address; generous enough for a team behind one proxy address.
+      customRules: { "/sign-in/email": { window: 60, max: 20 } },
     },
     advanced: {
       cookiePrefix: COOKIE_PREFIX,
