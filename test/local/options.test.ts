@@ -38,6 +38,8 @@ beforeAll(async () => {
   template = (await storeImage(config, await templatePng(1024, 1024))).url;
   fs.writeFileSync(path.join(inDir, "product.png"), productBytes);
   fs.writeFileSync(path.join(inDir, "notes.txt"), "not an image at all");
+  fs.writeFileSync(path.join(outDir, "outside.png"), productBytes);
+  fs.symlinkSync(path.join(outDir, "outside.png"), path.join(inDir, "link.png"));
   server = http.createServer((req, res) => {
     if (req.url === "/product.png") {
       res.writeHead(200, { "content-type": "image/png" });
@@ -495,6 +497,8 @@ describe("inputs", () => {
     ["a missing stored image", () => `backdrop://files/${"a".repeat(64)}.png`, 422, "image_not_found"],
     ["a missing storage file", () => "storage://in/missing.png", 422, "image_not_found"],
     ["an unknown storage", () => "storage://elsewhere/product.png", 422, "unknown_storage"],
+    ["a path out of the storage", () => "storage://in/../../etc/passwd", 422, "invalid_storage_path"],
+    ["a link out of the storage", () => "storage://in/link.png", 422, "invalid_storage_path"],
     ["a file that is not an image", () => "storage://in/notes.txt", 422, "unsupported_image"],
     ["a 404 URL", () => `${base}/missing.png`, 422, "url_unreachable"],
     ["a web page", () => `${base}/page.html`, 422, "unsupported_image"],

@@ -36,6 +36,12 @@ export async function checkUntrustedImage(bytes: Uint8Array, limits: ImageLimits
       throw imageErrors.unsupported(`${sniffed.mime} (not readable by this server)`);
     throw imageErrors.unreadable(error instanceof Error ? error.message : "bad header");
   }
+  // libheif here decodes AV1 only: an HEVC-coded HEIC (what phones write) is a type we cannot take.
+  if (sniffed.format === "heif" && metadata.compression !== "av1") {
+    throw imageErrors.unsupported(
+      `${sniffed.mime} (${metadata.compression ?? "unknown"} coding is not readable by this server)`,
+    );
+  }
   const width = metadata.width ?? 0;
   const height =
     metadata.pageHeight && metadata.pages && metadata.pages > 1

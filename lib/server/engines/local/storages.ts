@@ -68,6 +68,11 @@ export async function readStorageFile(
       },
     );
   }
+  // A link inside the storage must not lead out of it.
+  const [real, realRoot] = await Promise.all([fs.realpath(location.absolute), fs.realpath(location.root)]);
+  if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
+    throw errors.invalid(field, "The storage path leaves its storage", "invalid_storage_path");
+  }
   if (stat.size > maxBytes) {
     throw new ApiError(413, "image_too_large", "image", `The image is larger than ${maxBytes} bytes`, {
       limit_bytes: maxBytes,
