@@ -13,14 +13,10 @@ import {
   type TestInfo,
 } from "@playwright/test";
 
+import { AUTH_STATE } from "../playwright.config";
 import { productPng } from "./fixtures/images/make-images";
 
 const STANDIN = `http://127.0.0.1:${Number(process.env.E2E_STANDIN_PORT ?? 3199)}`;
-/** The first account a fresh install gets, or the one another spec made first. */
-const ACCOUNTS = [
-  { name: "Gallery E2E", email: "gallery-e2e@example.com", password: "gallery-e2e-password" },
-  { name: "Composer E2E", email: "composer-e2e@example.com", password: "composer-e2e-password" },
-];
 
 type Made = { id: string; prompt: string; request: Record<string, unknown> };
 
@@ -29,20 +25,6 @@ test.describe.configure({ mode: "serial" });
 let context: BrowserContext;
 let page: Page;
 const made: Made[] = [];
-
-async function signIn(ctx: BrowserContext, baseURL: string) {
-  if ((await ctx.request.get(`${baseURL}/api/me`)).ok()) return;
-  const headers = { origin: baseURL };
-  await ctx.request.post(`${baseURL}/api/members/first-admin`, { data: ACCOUNTS[0], headers });
-  for (const account of ACCOUNTS) {
-    const answer = await ctx.request.post(`${baseURL}/api/auth/sign-in/email`, {
-      data: { email: account.email, password: account.password },
-      headers,
-    });
-    if (answer.ok()) return;
-  }
-  throw new Error("no e2e account could sign in");
-}
 
 async function standin(action: string, body: unknown) {
   const answer = await fetch(`${STANDIN}/__standin/${action}`, {
@@ -74,8 +56,10 @@ function card(prompt: string) {
 }
 
 test.beforeAll(async ({ browser, baseURL }) => {
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  await signIn(context, baseURL ?? "");
+  context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    storageState: AUTH_STATE.member,
+  });
   page = await context.newPage();
 
   const headers = { origin: baseURL ?? "" };
@@ -319,4 +303,25 @@ test("deletes with confirmation and removes files nothing else references", asyn
   await expect(card("gallery marble counter")).toHaveCount(0);
   await expect(page.getByRole("status")).toHaveText("Generation deleted");
   expect((await context.request.get(`${baseURL}${imageHref}`)).status()).toBe(404);
+});
+
+test("a viewer browses and downloads but cannot favourite or delete", async ({ browser }) => {
+  const viewer = await browser.newContext({ storageState: AUTH_STATE.viewer });
+  const view = await viewer.newPage();
+  await view.goto("/gallery");
+  const oak = view
+    .getByTestId("generation-card")
+    .filter({ has: view.getByText("gallery oak shelf", { exact: true }) });
+  await expect(oak).toBeVisible();
+  await expect(oak.getByRole("button", { name: /favourites/ })).toHaveCount(0);
+  await oak.getByRole("button", { name: /gallery oak shelf/ }).click();
+  const detail = view.getByTestId("generation-detail");
+  await expect(detail.getByRole("link", { name: "Download all (zip)" })).toBeVisible();
+  await expect(detail.getByRole("button", { name: "Delete…" })).toHaveCount(0);
+  const id = made.find((m) => m.prompt === "gallery oak shelf")?.id ?? "";
+  const refused = await viewer.request.delete(`/api/generations/${id}`, {
+    headers: { origin: new URL(view.url()).origin },
+  });
+  expect(refused.status()).toBe(403);
+  await viewer.close();
 });

@@ -3,27 +3,11 @@
  * result arrives still finds it in the gallery, both for the studio's queued generations and for an
  * API client's synchronous call that hangs up.
  */
-import { expect, test, type BrowserContext } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+
+import { AUTH_STATE } from "../playwright.config";
 
 const STANDIN = `http://127.0.0.1:${Number(process.env.E2E_STANDIN_PORT ?? 3199)}`;
-const ACCOUNTS = [
-  { name: "Gallery E2E", email: "gallery-e2e@example.com", password: "gallery-e2e-password" },
-  { name: "Composer E2E", email: "composer-e2e@example.com", password: "composer-e2e-password" },
-];
-
-async function signIn(ctx: BrowserContext, baseURL: string) {
-  if ((await ctx.request.get(`${baseURL}/api/me`)).ok()) return;
-  const headers = { origin: baseURL };
-  await ctx.request.post(`${baseURL}/api/members/first-admin`, { data: ACCOUNTS[0], headers });
-  for (const account of ACCOUNTS) {
-    const answer = await ctx.request.post(`${baseURL}/api/auth/sign-in/email`, {
-      data: { email: account.email, password: account.password },
-      headers,
-    });
-    if (answer.ok()) return;
-  }
-  throw new Error("no e2e account could sign in");
-}
 
 async function standinOptions(options: Record<string, unknown>) {
   const answer = await fetch(`${STANDIN}/__standin/options`, {
@@ -48,8 +32,7 @@ for (const path of ["queued", "synchronous"] as const) {
     browser,
     baseURL,
   }, testInfo) => {
-    const context = await browser.newContext();
-    await signIn(context, baseURL ?? "");
+    const context = await browser.newContext({ storageState: AUTH_STATE.member });
     const prompt = `closed tab ${path} ${Date.now()}`;
     await standinOptions({ delayMs: 4000 });
     const before = await sceneCalls();
