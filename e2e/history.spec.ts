@@ -30,7 +30,6 @@ test.afterEach(async () => {
 for (const path of ["queued", "synchronous"] as const) {
   test(`a tab closed mid-run still gets its result into the gallery (${path})`, async ({
     browser,
-    baseURL,
   }, testInfo) => {
     const context = await browser.newContext({ storageState: AUTH_STATE.member });
     const prompt = `closed tab ${path} ${Date.now()}`;
