@@ -57,6 +57,25 @@ describe("cookie-authenticated writes", () => {
     expect(response.status).toBe(201);
   });
 
+  it("judges the request's own origin by its Host header, as the browser addressed it", async () => {
+    // Under `next start` request.url says localhost whatever address the browser used.
+    const viaHost = (origin: string) =>
+      POST(
+        new Request("http://localhost:3000/api/tokens", {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            host: "10.1.2.3:3000",
+            origin,
+            cookie: member.cookie,
+          },
+          body: JSON.stringify({ name: "from a LAN address" }),
+        }),
+      );
+    expect((await viaHost("http://10.1.2.3:3000")).status).toBe(201);
+    expect((await viaHost("http://10.1.2.4:3000")).status).toBe(403);
+  });
+
   it("accepts an origin listed in AUTH_TRUSTED_ORIGINS", async () => {
     testConfig({ AUTH_TRUSTED_ORIGINS: "https://studio.example.com" });
     try {
