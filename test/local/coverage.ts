@@ -69,3 +69,51 @@ export function idealBounds(corners: Point[], frame: Size): Box | undefined {
   while (bottom > top && !rowHas(bottom)) bottom--;
   return { x: left, y: top, width: right + 1 - left, height: bottom + 1 - top };
 }
+
+/** The part of a convex polygon inside the frame. */
+export function clipToFrame(polygon: Point[], frame: Size): Point[] {
+  let p = clip(polygon, (q) => q.x);
+  p = clip(p, (q) => frame.width - q.x);
+  p = clip(p, (q) => q.y);
+  return clip(p, (q) => frame.height - q.y);
+}
+
+/** Area and centroid of a simple polygon (shoelace). */
+export function areaAndCentroid(polygon: Point[]): { area: number; centroid: Point } {
+  let twice = 0;
+  let cx = 0;
+  let cy = 0;
+  polygon.forEach((p, i) => {
+    const q = polygon[(i + 1) % polygon.length] ?? p;
+    const cross = p.x * q.y - q.x * p.y;
+    twice += cross;
+    cx += (p.x + q.x) * cross;
+    cy += (p.y + q.y) * cross;
+  });
+  return { area: Math.abs(twice) / 2, centroid: { x: cx / (3 * twice), y: cy / (3 * twice) } };
+}
+
+/**
+ * Area and centroid of the product in a rendered image, each pixel weighted by its coverage read from
+ * its colour (on black, coverage is the red channel over the product's red): sub-pixel measures that a
+ * shift of a fraction of a pixel moves.
+ */
+export function measuredAreaAndCentroid(
+  pixels: Buffer,
+  size: { width: number; height: number; channels: number },
+  red: number,
+): { area: number; centroid: Point } {
+  let area = 0;
+  let sx = 0;
+  let sy = 0;
+  for (let y = 0; y < size.height; y++) {
+    for (let x = 0; x < size.width; x++) {
+      const a = Math.min(1, (pixels[(y * size.width + x) * size.channels] ?? 0) / red);
+      if (a === 0) continue;
+      area += a;
+      sx += a * (x + 0.5);
+      sy += a * (y + 0.5);
+    }
+  }
+  return { area, centroid: { x: sx / area, y: sy / area } };
+}

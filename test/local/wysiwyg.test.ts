@@ -14,7 +14,7 @@ import {
   visiblePlacedBounds,
 } from "@/lib/scene/placement";
 
-import { idealBounds } from "./coverage";
+import { areaAndCentroid, clipToFrame, idealBounds, measuredAreaAndCentroid } from "./coverage";
 import { boundsByColour, productPng } from "./fixtures";
 import { decoded, outputBytes, render, storeImage, testConfig } from "./harness";
 
@@ -37,7 +37,12 @@ const HALFWAY = Math.hypot(PRODUCT.r - BACKGROUND.r, PRODUCT.g - BACKGROUND.g, P
 const config = testConfig();
 const urls = { large: "", small: "" };
 let worst = 0;
-afterAll(() => console.info(`WYSIWYG: worst edge error ${worst.toFixed(2)} px`));
+let worstCentre = 0;
+afterAll(() =>
+  console.info(
+    `WYSIWYG: worst edge error ${worst.toFixed(2)} px, worst centre error ${worstCentre.toFixed(3)} px`,
+  ),
+);
 
 beforeAll(async () => {
   const large = await storeImage(config, await productPng({ ...IMAGE, box: OBJECT_BOX, colour: PRODUCT }));
@@ -93,6 +98,16 @@ async function check({ object, aspect, small }: Case) {
     Math.abs(measured.y + measured.height - (expected.y + expected.height)),
   );
   worst = Math.max(worst, error);
+  // Sub-pixel: the coverage-weighted centre and the area of the product are where the geometry puts them.
+  const ideal = areaAndCentroid(clipToFrame(placedCorners(placement, box), frame));
+  const seen = measuredAreaAndCentroid(image.pixels, image, PRODUCT.r);
+  const shift = Math.hypot(seen.centroid.x - ideal.centroid.x, seen.centroid.y - ideal.centroid.y);
+  worstCentre = Math.max(worstCentre, shift);
+  expect(
+    shift,
+    `centre ${JSON.stringify(seen.centroid)} expected ${JSON.stringify(ideal.centroid)}`,
+  ).toBeLessThanOrEqual(0.25);
+  expect(Math.abs(seen.area - ideal.area)).toBeLessThanOrEqual(Math.max(2, ideal.area * 0.01));
   expect(
     error,
     `measured ${JSON.stringify(measured)} expected ${JSON.stringify(expected)}`,
