@@ -9,6 +9,7 @@ import type {
   SceneCreateRequest,
   SceneKind,
 } from "@/lib/scene/contract";
+import { TRANSPARENT } from "@/lib/scene/contract";
 import type { Engine } from "@/lib/scene/generation";
 import type { Point, Size } from "@/lib/scene/placement";
 import {
@@ -109,6 +110,8 @@ function forKind(doc: ComposerDoc, kind: SceneKind): ComposerDoc {
   if (kind === "template" && next.scene.view !== "top" && next.scene.view !== "front") {
     next = withScene(next, { view: "front" });
   }
+  // "transparent" is a colour only effect scenes know; the others take hex colours.
+  if (kind !== "effect" && next.scene.color === TRANSPARENT) next = withScene(next, { color: undefined });
   if (kind === "prompt" && next.scene.prompt === undefined) {
     next = withScene(next, { prompt: next.promptText || DEFAULT_PROMPT });
   }

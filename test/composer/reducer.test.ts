@@ -244,6 +244,22 @@ describe("scene kinds", () => {
     for (const state of [prompt, effect, template, back]) expect(validateRequest(body(state)).ok).toBe(true);
   });
 
+  test("a transparent background is an effect-scene colour: other kinds shed it", () => {
+    const effect = run(
+      withProduct(),
+      { type: "setKind", kind: "effect" },
+      { type: "setSceneField", field: "color", value: "transparent" },
+    );
+    expect(body(effect).scene).toEqual({ effect: "shadows", color: "transparent", aspect_ratio: "1:1" });
+    expect(body(run(effect, { type: "setKind", kind: "prompt" })).scene).not.toHaveProperty("color");
+    const hex = run(
+      effect,
+      { type: "setSceneField", field: "color", value: "#112233" },
+      { type: "setKind", kind: "prompt" },
+    );
+    expect(body(hex).scene).toMatchObject({ color: "#112233" });
+  });
+
   test("a template scene never keeps the effect-only view 'auto'", () => {
     const effect = run(
       withProduct(),
