@@ -66,7 +66,8 @@ beforeAll(async () => {
   token = await memberToken(config);
   const stored = await objectStoreFor(config.DATA_DIR).put(await productPng(7), "png");
   productRef = storedImageUrl(stored.key);
-});
+  // Opening the database (migrations) and hashing the member's password take a while on a busy machine.
+}, 180_000);
 afterAll(async () => {
   await standin.close();
 });
