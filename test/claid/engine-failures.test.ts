@@ -221,7 +221,11 @@ describe("claid engine: connection failures before sending", () => {
   it("succeeds when the upstream is reachable again on the retry, with one call upstream", async () => {
     const port = await closedPort();
     const ctx = engineContext(
-      testConfig({ CLAID_API_BASE_URL: `http://127.0.0.1:${port}`, CLAID_RETRY_CAP_MS: "400" }),
+      testConfig({
+        CLAID_API_BASE_URL: `http://127.0.0.1:${port}`,
+        CLAID_RETRY_CAP_MS: "4000",
+        CLAID_MAX_RETRIES: "5",
+      }),
     );
     const output = captureOutput();
     let revived: ClaidStandin | undefined;
@@ -232,7 +236,8 @@ describe("claid engine: connection failures before sending", () => {
         await new Promise((r) => setTimeout(r, 2));
       revived = await startClaidStandin({ apiKey: API_KEY, port });
       const result = await pending;
-      expect(result.timings.upstream_attempts).toBe(2);
+      // Refused at least once, then answered: however long the restart took, one call reached the upstream.
+      expect(result.timings.upstream_attempts).toBeGreaterThanOrEqual(2);
       expect(revived.callsTo(SCENE_PATH)).toHaveLength(1);
     } finally {
       output.restore();
