@@ -111,9 +111,12 @@ export function MembersPanel({
           onChange={(e) => setDraft({ ...draft, email: e.target.value })}
           error={firstFieldError(error, "email")}
         />
-        <label className="flex flex-col gap-1 text-xs font-medium text-ink-soft">
-          Role
+        <div className="flex flex-col gap-1">
+          <label htmlFor="member-role" className="text-xs font-medium text-ink-soft">
+            Role
+          </label>
           <select
+            id="member-role"
             className={controlClass}
             value={draft.role}
             onChange={(e) => setDraft({ ...draft, role: e.target.value as Role })}
@@ -122,7 +125,7 @@ export function MembersPanel({
               <option key={role}>{role}</option>
             ))}
           </select>
-        </label>
+        </div>
         <Button type="submit" variant="primary">
           Add
         </Button>
