@@ -58,7 +58,7 @@ describe.each(DRIVERS)("history records on %s", (driver) => {
 
   beforeAll(async () => {
     h = await openHistory(driver, { DEFAULT_ENGINE: "local" });
-  });
+  }, 240_000);
   afterAll(async () => {
     await h?.close();
   });

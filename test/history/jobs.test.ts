@@ -50,7 +50,7 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
       .insert(user)
       .values({ id: alice.userId, name: alice.name, email: alice.email, role: alice.role });
     worker = new GenerationWorker({ ...h, log: quietLog, runScene, settings }).start();
-  });
+  }, 240_000);
   afterAll(async () => {
     await worker?.stop();
     await h?.close();
@@ -286,7 +286,8 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
   });
 
   it("streams the generation's states as server-sent events until it settles", async () => {
-    standin.setOptions({ delayMs: 300 });
+    // Longer than the stream's polling interval, so `running` is seen even if the claim came first.
+    standin.setOptions({ delayMs: 1500 });
     const queued = await queueGeneration(h, { request: promptRequest(), engine: "claid", principal: alice });
     const stream = generationEvents(h.db, queued, new AbortController().signal);
     const text = await new Response(stream).text();

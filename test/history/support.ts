@@ -9,6 +9,7 @@ import { sceneCreateRequest, type SceneCreateRequest } from "@/lib/scene/contrac
 import { loadConfig, setConfigForTests, type Config } from "@/lib/server/config";
 import { closeDatabases } from "@/lib/server/db/client";
 import { history, type History } from "@/lib/server/generations/context";
+import { stopWorker } from "@/lib/server/jobs";
 import { closeRateLimiters } from "@/lib/server/limits/rate-limit";
 import { createLogger } from "@/lib/server/log";
 
@@ -73,6 +74,8 @@ export async function openHistory(driver: Driver, env: Record<string, string> = 
     ...h,
     driver,
     close: async () => {
+      // Route handlers start the process's worker on first use; it must not outlive the database.
+      await stopWorker();
       await closeRateLimiters();
       await closeDatabases();
       if (databaseUrl) await dropPostgres(databaseUrl);

@@ -172,8 +172,9 @@ export async function executeGeneration(deps: JobDeps, job: GenerationRow): Prom
         storage: claimingStore(deps.db, deps.store, job.id),
       });
     } catch (error) {
-      await persistFailure(deps, job, error, { queue, upstream: ms(performance.now() - engineStarted) });
+      // The budget goes back before the failure is visible, so whoever sees it sees the budget too.
       await settleBudget(deps, job, "failed");
+      await persistFailure(deps, job, error, { queue, upstream: ms(performance.now() - engineStarted) });
       return;
     }
     const timings = { ...result.timings, queue, upstream: ms(performance.now() - engineStarted) };

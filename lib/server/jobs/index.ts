@@ -41,3 +41,10 @@ export function ensureWorker(): Promise<GenerationWorker> {
   slot[KEY].catch(() => (slot[KEY] = undefined));
   return slot[KEY];
 }
+
+/** Stops this process's worker after the generations it is running (shutdown, tests). */
+export async function stopWorker(): Promise<void> {
+  const running = slot[KEY];
+  slot[KEY] = undefined;
+  await (await running?.catch(() => undefined))?.stop();
+}
