@@ -241,8 +241,33 @@ test("images come in by file picker, drop and paste; an opaque product is flagge
 test("drag, scale with a corner handle, rotate with snaps and Shift, nudge, undo, redo, reset", async () => {
   const fit = 1024 / PRODUCT.box.width;
 
-  // Drag: the request follows the node, in API units (y up), rounded to 4 decimals.
-  await drag(await framePoint({ x: 512, y: 512 }), await framePoint({ x: 300, y: 700 }));
+  const visibleGuides = () =>
+    page.evaluate(() => window.__backdropStage!.find(".guide").filter((g) => g.visible()).length);
+
+  // While dragging: the centre snaps to the frame's centre line with a guide, and the inspector follows.
+  const centre = await framePoint({ x: 512, y: 512 });
+  await page.mouse.move(centre.x, centre.y);
+  await page.mouse.down();
+  const near = await framePoint({ x: 516, y: 700 });
+  await page.mouse.move(near.x, near.y, { steps: 8 });
+  expect(await visibleGuides()).toBe(1);
+  const snapped = (await productNode())!;
+  expect(snapped.x).toBe(512);
+  await expect(page.getByLabel("X", { exact: true })).toHaveValue("0.5");
+  await expect(page.getByLabel("Y (up)")).toHaveValue(String(Math.round((1 - snapped.y / 1024) * 1e4) / 1e4));
+  // Alt turns snapping off.
+  await page.keyboard.down("Alt");
+  await page.mouse.move(near.x + 1, near.y);
+  await page.mouse.move(near.x, near.y);
+  expect(await visibleGuides()).toBe(0);
+  expect(Math.abs((await productNode())!.x - 516)).toBeLessThan(3);
+  await page.keyboard.up("Alt");
+
+  // Drag's end: the request follows the node, in API units (y up), rounded to 4 decimals; one undo step.
+  const target = await framePoint({ x: 300, y: 700 });
+  await page.mouse.move(target.x, target.y, { steps: 12 });
+  await page.mouse.up();
+  expect(await visibleGuides()).toBe(0);
   const dragged = (await productNode())!;
   expect(dragged.x).toBeGreaterThan(290);
   expect(dragged.x).toBeLessThan(310);
@@ -472,6 +497,11 @@ test("drafts: generate, see the results, open one, send its request back to the 
   const card = page.getByTestId("generation").first();
   await expect(card.getByText("Draft", { exact: true })).toBeVisible();
   await expect(card.getByTestId("result-image")).toHaveCount(2);
+  for (const image of await card.getByTestId("result-image").all()) {
+    await expect
+      .poll(() => image.evaluate((img) => (img as HTMLImageElement).naturalWidth))
+      .toBeGreaterThan(0);
+  }
   await screenshot(testInfo, "results");
 
   await card.getByTestId("result-image").first().click();
@@ -579,9 +609,7 @@ test("accessibility: no serious or critical axe violations", async ({}, testInfo
     const axe = (
       window as unknown as {
         axe: {
-          run: (
-            c: Document,
-          ) => Promise<{
+          run: (c: Document) => Promise<{
             violations: { id: string; impact: string | null; help: string; nodes: { target: unknown }[] }[];
           }>;
         };

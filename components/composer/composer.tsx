@@ -20,6 +20,7 @@ import { ComposerContext, type ComposerContextValue } from "./composer-context";
 import { GeneratePanel } from "./generate-panel";
 import { ImageSlots } from "./image-slots";
 import { measureImage } from "./image-source";
+import { createLivePlacement } from "./live-placement";
 import { PlacementInspector } from "./placement-inspector";
 import { RequestPanel } from "./request-panel";
 import { Results } from "./results";
@@ -54,6 +55,7 @@ function ComposerWorkspace({ from }: { from?: string }) {
   const [dropTarget, setDropTarget] = useState<Slot | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const intake = useImageIntake(dispatch);
+  const [live] = useState(createLivePlacement);
   const doc = state.history.present;
 
   // Restore after hydration (the server renders the empty composer), then honour ?from=<generation>.
@@ -209,6 +211,7 @@ function ComposerWorkspace({ from }: { from?: string }) {
               dispatch={dispatch}
               fitRequest={fitRequest}
               onZoomChange={setZoom}
+              live={live}
             />
             {dropTarget ? (
               <div className="pointer-events-none absolute inset-3 z-20 grid place-items-center rounded-xl border-2 border-dashed border-accent bg-accent-soft/70 text-sm font-medium text-accent-strong">
@@ -223,7 +226,7 @@ function ComposerWorkspace({ from }: { from?: string }) {
           className="overflow-y-auto border-l border-canvas-line bg-canvas-panel"
         >
           <Section title="Placement" id="placement">
-            <PlacementInspector />
+            <PlacementInspector live={live} />
           </Section>
           <Section title="Output" id="output">
             <OutputForm />

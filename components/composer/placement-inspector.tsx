@@ -1,5 +1,7 @@
 "use client";
 
+import { useSyncExternalStore } from "react";
+
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { NumberInput } from "@/components/ui/number-input";
@@ -10,6 +12,10 @@ import type { PlacementType } from "@/lib/scene/contract";
 import { absoluteValuesOf } from "@/lib/scene/placement";
 
 import { useComposer } from "./composer-context";
+import type { LivePlacement } from "./live-placement";
+
+const noSubscription = () => () => undefined;
+const noValue = () => null;
 
 const TYPES = [
   { value: "absolute", label: "Free" },
@@ -31,9 +37,10 @@ const FIELDS: {
   { field: "rotation", label: "Rotation", step: 1, min: 0, max: 360, suffix: "°" },
 ];
 
-export function PlacementInspector() {
+export function PlacementInspector({ live }: { live?: LivePlacement }) {
   const { doc, dispatch, errors } = useComposer();
-  const values = absoluteValuesOf(doc.absolute);
+  const during = useSyncExternalStore(live?.subscribe ?? noSubscription, live?.get ?? noValue, noValue);
+  const values = during ?? absoluteValuesOf(doc.absolute);
   const errorOf: Record<PlacementField, string | undefined> = {
     x: errors["object.position.x"],
     y: errors["object.position.y"],

@@ -14,8 +14,9 @@ import { fitView, wheelZoomFactor, zoomAt } from "@/lib/composer/view";
 import { SCALE_MIN } from "@/lib/scene/contract";
 import { paddingInPixels, parsePadding } from "@/lib/scene/padding";
 import type { ImagePlacement, Size } from "@/lib/scene/placement";
-import { fitFactor, placedBounds } from "@/lib/scene/placement";
+import { absoluteValuesFromCanvas, fitFactor, placedBounds } from "@/lib/scene/placement";
 
+import type { LivePlacement } from "../live-placement";
 import { checkerTile, useCanvasImage } from "./use-canvas-image";
 
 export type StageViewProps = {
@@ -26,6 +27,8 @@ export type StageViewProps = {
   /** Bumped by the toolbar's "fit" button. */
   fitRequest: number;
   onZoomChange?: (zoom: number) => void;
+  /** Receives the placement, in API units, while a drag or transform is under way (null at its end). */
+  live?: LivePlacement;
 };
 
 const ROTATION_SNAPS = [0, 45, 90, 135, 180, 225, 270, 315];
@@ -90,6 +93,7 @@ export default function StageView({
   dispatch,
   fitRequest,
   onZoomChange,
+  live,
 }: StageViewProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const stageRef = useRef<Konva.Stage>(null);
@@ -217,6 +221,29 @@ export default function StageView({
     };
   }, [frame, product, container]);
 
+  // At most one inspector update per frame, with the same rounding the request will get.
+  const livePending = useRef(false);
+  const publishLive = () => {
+    if (!live || livePending.current) return;
+    livePending.current = true;
+    requestAnimationFrame(() => {
+      livePending.current = false;
+      const node = productRef.current;
+      if (!node || !product) return;
+      live.set(
+        absoluteValuesFromCanvas(frame, product.objectBox, {
+          center: { x: node.x(), y: node.y() },
+          imageScale: node.scaleX(),
+          rotation: node.rotation(),
+        }),
+      );
+    });
+  };
+  const endLive = () => {
+    // After any pending frame's update, so the gesture's end always clears it.
+    requestAnimationFrame(() => live?.set(null));
+  };
+
   const hideGuides = () => {
     guideXRef.current?.visible(false);
     guideYRef.current?.visible(false);
@@ -248,11 +275,13 @@ export default function StageView({
       }
     }
     node.position(center);
+    publishLive();
   };
 
   const onDragEnd = () => {
     const node = productRef.current;
     hideGuides();
+    endLive();
     if (!node) return;
     dispatch({ type: "dragEnd", center: { x: node.x(), y: node.y() } });
     resync();
@@ -260,6 +289,7 @@ export default function StageView({
 
   const onTransformEnd = () => {
     const node = productRef.current;
+    endLive();
     if (!node) return;
     dispatch({
       type: "transformEnd",
@@ -358,6 +388,7 @@ export default function StageView({
                     draggable={editable}
                     onDragMove={onDragMove}
                     onDragEnd={onDragEnd}
+                    onTransform={publishLive}
                     onTransformEnd={onTransformEnd}
                     onMouseEnter={() => {
                       const c = stageRef.current?.container();
