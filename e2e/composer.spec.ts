@@ -233,6 +233,14 @@ test("images come in by file picker, drop and paste; an opaque product is flagge
   await waitForProduct(PRODUCT.width, PRODUCT.height);
   await expect(page.getByTestId("no-alpha-warning")).toHaveCount(0);
 
+  // A URL the server cannot fetch is explained in the slot; the product stays.
+  const productSlot = page.locator("[data-slot=product]");
+  await productSlot.getByRole("button", { name: "Import URL" }).click();
+  await productSlot.getByLabel("Product image URL").fill("http://127.0.0.1:9/missing.png");
+  await productSlot.getByRole("button", { name: "Import", exact: true }).click();
+  await expect(productSlot.getByRole("alert")).toContainText(/\(\w+\)$/);
+  await expect(page.getByTestId("product-size")).toHaveText(`${PRODUCT.width} × ${PRODUCT.height}`);
+
   // At the defaults the server's object box (the red box) just fits the 1:1 frame, centred.
   expectBox(await productBounds(), { x: 0, y: 256, width: 1024, height: 512 });
   expect(await objectOf()).toEqual({ image_url: expect.stringMatching(/^backdrop:\/\/files\//) });
@@ -524,6 +532,19 @@ test("drafts: generate, see the results, open one, send its request back to the 
   expect(await body()).toEqual(changed);
   await page.goto(`/?from=${id}`);
   await expect.poll(body).toEqual(sent);
+});
+
+test("copy as cURL gives a command for this server's endpoint with a placeholder token", async ({
+  baseURL,
+}) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseURL });
+  await page.getByRole("button", { name: "Copy as cURL" }).click();
+  await expect(page.getByText("cURL copied")).toBeVisible();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toContain(`curl -X POST '${baseURL}/v1/scene/create'`);
+  expect(copied).toContain(`-H 'Authorization: Bearer '"$BACKDROP_TOKEN"`);
+  const json = /--data-raw '([\s\S]*)'$/.exec(copied)?.[1];
+  expect(JSON.parse(json!)).toEqual(await body());
 });
 
 test("importing JSON: a valid request loads exactly, an invalid one is explained", async () => {
