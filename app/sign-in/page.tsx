@@ -19,8 +19,12 @@ const DENIED: Record<string, string> = {
   admin: "Settings are for admins.",
 };
 
-function safeNext(value: string | string[] | undefined): string {
-  return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") ? value : "/";
+/**
+ * Where to go after signing in: the page that sent them here, or (when none) back to this page, which
+ * sends signed-in people to their role's home.
+ */
+function afterSignIn(value: string | string[] | undefined): string {
+  return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") ? value : "/sign-in";
 }
 
 // /sign-in – public: signs people in; on a fresh install, creates the first admin
@@ -72,7 +76,7 @@ export default async function SignInPage({
         ) : (
           <>
             <h1 className="text-lg font-semibold">Sign in</h1>
-            <SignInForm next={safeNext(params.next)} ssoName={ssoName} />
+            <SignInForm next={afterSignIn(params.next)} ssoName={ssoName} />
             <p className="text-xs text-ink-muted">No account? Ask an admin to add you.</p>
           </>
         )}
