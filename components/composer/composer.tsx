@@ -78,16 +78,15 @@ function ComposerWorkspace({ from }: { from?: string }) {
     }
   }, [from]);
 
+  // Saved on every change, not debounced: a reload right after an edit must not lose it, and the
+  // document is a few kilobytes.
   useEffect(() => {
     if (!restored.current) return;
-    const timer = setTimeout(() => {
-      try {
-        window.localStorage.setItem(STORAGE_KEY, serialize(state));
-      } catch {
-        // Storage full or disabled: the composer still works, it just will not survive a reload.
-      }
-    }, 250);
-    return () => clearTimeout(timer);
+    try {
+      window.localStorage.setItem(STORAGE_KEY, serialize(state));
+    } catch {
+      // Storage full or disabled: the composer still works, it just will not survive a reload.
+    }
   }, [state]);
 
   // Images named by a loaded request (not uploaded here) are measured in the browser.
