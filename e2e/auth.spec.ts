@@ -87,7 +87,7 @@ test.describe("anonymous", () => {
     await page.getByLabel("Email").fill(E2E_USERS.member.email);
     await page.getByLabel("Password").fill("not the password");
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await expect(page.getByRole("alert")).toContainText("do not match");
+    await expect(page.getByRole("alert").filter({ hasText: "do not match" })).toBeVisible();
     await expect(page).toHaveURL(/\/sign-in/);
   });
 });
@@ -98,7 +98,7 @@ test.describe("viewer", () => {
   test("sees the gallery but cannot compose, generate or open settings", async ({ page, baseURL }) => {
     await page.goto("/");
     await expect(page).toHaveURL(/\/sign-in\?denied=member/);
-    await expect(page.getByRole("alert")).toContainText("need the member role");
+    await expect(page.getByRole("alert").filter({ hasText: "need the member role" })).toBeVisible();
     await page.goto("/settings");
     await expect(page).toHaveURL(/\/sign-in\?denied=admin/);
     const generate = await page.request.post("/v1/scene/create", {
@@ -114,7 +114,7 @@ test.describe("member", () => {
   test("cannot see settings, nor the members API", async ({ page, baseURL }) => {
     await page.goto("/settings");
     await expect(page).toHaveURL(/\/sign-in\?denied=admin/);
-    await expect(page.getByRole("alert")).toContainText("Settings are for admins");
+    await expect(page.getByRole("alert").filter({ hasText: "Settings are for admins" })).toBeVisible();
     expect((await page.request.get("/api/members")).status()).toBe(403);
     const create = await page.request.post("/api/members", {
       data: { email: "sneaky@example.com", name: "Sneaky", role: "admin" },
