@@ -55,9 +55,12 @@ function GalleryWorkspace({ canEdit }: { canEdit: boolean }) {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
-  const filters = useMemo(() => filtersFromParams(new URLSearchParams(params.toString())), [params]);
+  // The filters live in state (the URL updates later, asynchronously) and are mirrored into the URL so
+  // a reload or a shared link shows the same view.
+  const [filters, setFilterState] = useState(() => filtersFromParams(new URLSearchParams(params.toString())));
   const setFilters = useCallback(
     (next: GalleryFilters) => {
+      setFilterState(next);
       const query = filtersToParams(next).toString();
       router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
     },
