@@ -176,16 +176,22 @@ async function measureJs(page: Page, app: string) {
   let firstLoad = 0;
   let later = 0;
   const lazy: { url: string; gzip: number }[] = [];
+  const first: { url: string; gzip: number }[] = [];
   for (const [url, gzip] of loaded) {
-    if (initial.has(url)) firstLoad += gzip;
-    else {
+    if (initial.has(url)) {
+      firstLoad += gzip;
+      first.push({ url: new URL(url).pathname, gzip });
+    } else {
       later += gzip;
       lazy.push({ url: new URL(url).pathname, gzip });
     }
   }
   return {
     firstLoadGzipKb: round(firstLoad / 1024),
-    firstLoadScripts: initial.size,
+    firstLoadScripts: first.length,
+    firstLoadChunks: first
+      .sort((a, b) => b.gzip - a.gzip)
+      .map((c) => ({ ...c, gzipKb: round(c.gzip / 1024) })),
     lazyGzipKb: round(later / 1024),
     lazyChunks: lazy.sort((a, b) => b.gzip - a.gzip).map((c) => ({ ...c, gzipKb: round(c.gzip / 1024) })),
   };
@@ -298,6 +304,7 @@ async function main() {
     console.log(
       `\nfirst-load JS: ${js.firstLoadGzipKb} kB gzip in ${js.firstLoadScripts} scripts (target ≤ 200 kB)`,
     );
+    for (const chunk of js.firstLoadChunks) console.log(`  ${chunk.gzipKb} kB  ${chunk.url}`);
     console.log(`loaded later (canvas, Konva): ${js.lazyGzipKb} kB gzip`);
     for (const chunk of js.lazyChunks.slice(0, 5)) console.log(`  ${chunk.gzipKb} kB  ${chunk.url}`);
     console.log(`drag p95 ${drag.p95} ms (target ≤ 17 ms)`);

@@ -3,7 +3,7 @@
  * the engine itself adds (upload cache, body encoding, response parsing, downloads into storage),
  * without the app's auth, records and job queue that bench/proxy/run.ts includes.
  *
- *   node --import tsx bench/proxy/engine.ts
+ *   node --import tsx bench/proxy/engine.ts        (BENCH_DELAY_MS: upstream delay, default 0)
  */
 import "../render/server-modules";
 
@@ -30,7 +30,11 @@ const body = {
 };
 
 async function main() {
-  const standin = await startClaidStandin({ apiKey: API_KEY, imageSize: 8 });
+  const standin = await startClaidStandin({
+    apiKey: API_KEY,
+    imageSize: 8,
+    delayMs: Number(process.env.BENCH_DELAY_MS ?? 0),
+  });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "backdrop-bench-engine-"));
   const config = loadConfig({ DATA_DIR: dataDir, CLAID_API_KEY: API_KEY, CLAID_API_BASE_URL: standin.url });
   // Info lines per call would dominate the figures; warnings and errors still show.
