@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { eq } from "drizzle-orm";
@@ -9,6 +9,7 @@ import { closeDatabases } from "@/lib/server/db/client";
 import { generations } from "@/lib/server/db/schema/generations";
 import { checkConsistency } from "@/lib/server/generations/consistency";
 import { history } from "@/lib/server/generations/context";
+import { objectStoreFor } from "@/lib/server/storage";
 
 import { API_KEY, DRIVERS, eventually, promptRequest, sleep, startStandin, testConfig } from "./support";
 
@@ -28,6 +29,15 @@ function startServer(env: Record<string, string>): Server {
   child.stderr?.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return { child, output: () => text, exited };
+}
+
+function runCheck(env: Record<string, string>, args: string[] = []) {
+  const result = spawnSync(
+    process.execPath,
+    ["--conditions", "react-server", "--import", "tsx", "scripts/check-consistency.ts", ...args],
+    { cwd: process.cwd(), env: { ...process.env, ...env }, encoding: "utf8", timeout: 120_000 },
+  );
+  return { status: result.status, stdout: result.stdout, last: result.stdout.trim().split("\n").pop() };
 }
 
 async function waitFor(server: Server, pattern: RegExp, ms = 120_000): Promise<RegExpMatchArray> {
@@ -118,5 +128,13 @@ describe.each(DRIVERS)("a server killed mid-generation, on %s", (driver) => {
     expect(report.problemCount).toBe(0);
     expect(report.counts.generations).toBe(1);
     await closeDatabases();
-  }, 300_000);
+
+    // The same verdict from `npm run check`, and its exit code when something is wrong.
+    expect(runCheck(env)).toMatchObject({ status: 0, last: "0 problems" });
+    const stray = await objectStoreFor(env.DATA_DIR ?? "").put(Buffer.from("left behind"), "png");
+    const found = runCheck(env);
+    expect(found).toMatchObject({ status: 1, last: "1 problem" });
+    expect(found.stdout).toContain(`orphan files: 1\n  ${stray.key}`);
+    expect(runCheck(env, ["--fix"])).toMatchObject({ status: 0, last: "0 problems" });
+  }, 420_000);
 });
