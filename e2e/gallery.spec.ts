@@ -210,7 +210,7 @@ test("the detail view shows every output, the exact request as JSON and cURL, ti
   expect(curl).toContain(`${baseURL}/v1/scene/create?engine=local`);
   expect(curl).toContain("Bearer $BACKDROP_TOKEN");
 
-  const download = detail.getByRole("link", { name: "Download" }).first();
+  const download = detail.getByRole("link", { name: "Download", exact: true }).first();
   const saved = await context.request.get(`${baseURL}${await download.getAttribute("href")}`);
   expect(saved.headers()["content-disposition"]).toMatch(
     /^attachment; filename="backdrop-[a-f0-9]{12}\.webp"$/,
