@@ -10,9 +10,11 @@ export function registerSecret(value: string | undefined) {
 }
 
 const BEARER = /(bearer\s+)[A-Za-z0-9._~+/=-]{4,}/gi;
+/** Personal access tokens, wherever they appear (a client may paste one into any field). */
+const ACCESS_TOKEN = /\bbd_[A-Za-z0-9_-]{20,}/g;
 
 export function redact(text: string): string {
-  let out = text.replace(BEARER, "$1[redacted]");
+  let out = text.replace(BEARER, "$1[redacted]").replace(ACCESS_TOKEN, "bd_[redacted]");
   for (const secret of secrets) out = out.split(secret).join("[redacted]");
   return out;
 }
@@ -28,8 +30,10 @@ export type Logger = {
 } & { child: (fields: Record<string, unknown>) => Logger };
 
 export function createLogger(base: Record<string, unknown> = {}): Logger {
-  const at = (level: Level) => (message: string, fields: Record<string, unknown> = {}) =>
-    write(level, message, { ...base, ...fields });
+  const at =
+    (level: Level) =>
+    (message: string, fields: Record<string, unknown> = {}) =>
+      write(level, message, { ...base, ...fields });
   return {
     debug: at("debug"),
     info: at("info"),
