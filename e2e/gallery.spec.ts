@@ -238,12 +238,12 @@ test("favourites from the keyboard, and the favourites filter", async () => {
   await expect(
     card("gallery oak shelf").getByRole("button", { name: "Remove from favourites" }),
   ).toHaveAttribute("aria-pressed", "true");
-  await page.getByLabel("Favourites").check();
+  await page.getByRole("checkbox", { name: "Favourites" }).check();
   await expect(card("gallery oak shelf")).toBeVisible();
   await expect(page.getByTestId("generation-card")).toHaveCount(1);
   await page.reload();
   await expect(page.getByTestId("generation-card")).toHaveCount(1);
-  await page.getByLabel("Favourites").uncheck();
+  await page.getByRole("checkbox", { name: "Favourites" }).uncheck();
 });
 
 test("compares two selected generations with a slider and downloads the selection as a zip", async ({
