@@ -169,6 +169,7 @@ test("filters by prompt text, engine, status and aspect ratio, kept in the URL",
   await expect(card("gallery linen backdrop")).toBeVisible();
   await expect(card("gallery marble counter")).toHaveCount(0);
 
+  await expect(page).toHaveURL(/aspect=4%3A5/);
   await page.reload();
   await expect(page.getByLabel("Aspect ratio")).toHaveValue("4:5");
   await expect(card("gallery linen backdrop")).toBeVisible();

@@ -10,7 +10,7 @@ import {
   type InfiniteData,
 } from "@tanstack/react-query";
 import Link from "next/link";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
 
 import { Button, buttonClass } from "@/components/ui/button";
@@ -52,7 +52,6 @@ function patchCached(client: QueryClient, next: Generation) {
 
 function GalleryWorkspace({ canEdit }: { canEdit: boolean }) {
   const client = useQueryClient();
-  const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
   // The filters live in state (the URL updates later, asynchronously) and are mirrored into the URL so
@@ -62,9 +61,10 @@ function GalleryWorkspace({ canEdit }: { canEdit: boolean }) {
     (next: GalleryFilters) => {
       setFilterState(next);
       const query = filtersToParams(next).toString();
-      router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+      // The browser's own history call: Next keeps it in step without a server round trip per filter.
+      window.history.replaceState(null, "", query ? `${pathname}?${query}` : pathname);
     },
-    [router, pathname],
+    [pathname],
   );
 
   const list = useInfiniteQuery({
