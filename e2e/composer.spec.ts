@@ -358,7 +358,7 @@ test("drag, scale with a corner handle, rotate with snaps and Shift, nudge, undo
   expectBox(await productBounds(), { x: 0, y: 256, width: 1024, height: 512 });
 });
 
-test("wheel zooms around the pointer and Fit brings the frame back", async () => {
+test("wheel zooms around the pointer; buttons and keys zoom; Fit brings the frame back", async () => {
   const rectBefore = await page.evaluate(() => window.__backdropCanvas!.frameRect());
   const pointer = await framePoint({ x: 256, y: 256 });
   await page.mouse.move(pointer.x, pointer.y);
@@ -371,6 +371,18 @@ test("wheel zooms around the pointer and Fit brings the frame back", async () =>
   expect(Math.abs(after.x - pointer.x)).toBeLessThan(1);
   expect(Math.abs(after.y - pointer.y)).toBeLessThan(1);
   await page.getByRole("button", { name: "Fit" }).click();
+  await expect.poll(() => page.evaluate(() => window.__backdropCanvas!.frameRect())).toEqual(rectBefore);
+
+  // Toolbar buttons and the + / - / 0 keys zoom around the canvas's middle and fit again.
+  const fitted = rectBefore.width / 1024;
+  const zoom = () => page.evaluate(() => window.__backdropCanvas!.zoom());
+  await page.getByRole("button", { name: "Zoom in" }).click();
+  await expect.poll(zoom).toBeCloseTo(fitted * 1.25, 6);
+  await focusCanvas();
+  await page.keyboard.press("-");
+  await page.keyboard.press("-");
+  await expect.poll(zoom).toBeCloseTo(fitted / 1.25, 6);
+  await page.keyboard.press("0");
   await expect.poll(() => page.evaluate(() => window.__backdropCanvas!.frameRect())).toEqual(rectBefore);
 });
 

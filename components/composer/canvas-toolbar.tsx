@@ -3,6 +3,7 @@
 import { Button } from "@/components/ui/button";
 import { frameSourceOfDoc } from "@/lib/composer/frame";
 
+import type { CanvasControls } from "./canvas/stage-view";
 import { useComposer } from "./composer-context";
 
 const SOURCE_LABEL = {
@@ -11,7 +12,15 @@ const SOURCE_LABEL = {
   original: "product image",
 } as const;
 
-export function CanvasToolbar({ zoom, onFit }: { zoom: number; onFit: () => void }) {
+export const ZOOM_STEP = 1.25;
+
+export function CanvasToolbar({
+  zoom,
+  controls,
+}: {
+  zoom: number;
+  controls: { current: CanvasControls | null };
+}) {
   const { state, doc, dispatch, frame } = useComposer();
   const mod = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform) ? "⌘" : "Ctrl+";
   return (
@@ -49,10 +58,33 @@ export function CanvasToolbar({ zoom, onFit }: { zoom: number; onFit: () => void
         </span>
       ) : null}
       <span className="ml-auto flex items-center gap-1">
-        <span className="w-12 text-right text-ink-muted tabular-nums" aria-label="Zoom">
+        <Button
+          size="sm"
+          variant="ghost"
+          onClick={() => controls.current?.zoomBy(1 / ZOOM_STEP)}
+          aria-label="Zoom out"
+          title="Zoom out (-)"
+        >
+          −
+        </Button>
+        <span className="w-10 text-center text-ink-muted tabular-nums" data-testid="zoom">
           {Math.round(zoom * 100)}%
         </span>
-        <Button size="sm" variant="ghost" onClick={onFit} title="Fit the frame to the screen">
+        <Button
+          size="sm"
+          variant="ghost"
+          onClick={() => controls.current?.zoomBy(ZOOM_STEP)}
+          aria-label="Zoom in"
+          title="Zoom in (+)"
+        >
+          +
+        </Button>
+        <Button
+          size="sm"
+          variant="ghost"
+          onClick={() => controls.current?.fit()}
+          title="Fit the frame to the screen (0)"
+        >
           Fit
         </Button>
       </span>

@@ -10,12 +10,13 @@ import { frameOf } from "@/lib/composer/frame";
 import { deserialize, serialize, STORAGE_KEY } from "@/lib/composer/persist";
 import { composerReducer, initialState } from "@/lib/composer/reducer";
 import { buildRequest } from "@/lib/composer/request";
-import { shortcutAction } from "@/lib/composer/shortcuts";
+import { shortcutAction, zoomShortcut } from "@/lib/composer/shortcuts";
 import { validateRequest } from "@/lib/composer/validation";
 
 import { fetchGeneration } from "./api";
 import { CanvasLoader } from "./canvas-loader";
 import { CanvasToolbar } from "./canvas-toolbar";
+import type { CanvasControls } from "./canvas/stage-view";
 import { ComposerContext, type ComposerContextValue } from "./composer-context";
 import { GeneratePanel } from "./generate-panel";
 import { ImageSlots } from "./image-slots";
@@ -49,8 +50,9 @@ function imageFileOf(items: DataTransferItemList | FileList | undefined | null):
 
 function ComposerWorkspace({ from }: { from?: string }) {
   const [state, dispatch] = useReducer(composerReducer, undefined, () => initialState());
-  const restored = useRef(false);
-  const [fitRequest, setFitRequest] = useState(0);
+  // The untouched first state is never saved: it would overwrite what is about to be restored.
+  const [pristine] = useState(() => state);
+  const canvasControls = useRef<CanvasControls | null>(null);
   const [zoom, setZoom] = useState(1);
   const [dropTarget, setDropTarget] = useState<Slot | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -62,7 +64,6 @@ function ComposerWorkspace({ from }: { from?: string }) {
   useEffect(() => {
     const saved = deserialize(window.localStorage.getItem(STORAGE_KEY));
     if (saved) dispatch({ type: "restore", state: saved });
-    restored.current = true;
     if (from) {
       fetchGeneration(from)
         .then((generation) => {
@@ -81,13 +82,13 @@ function ComposerWorkspace({ from }: { from?: string }) {
   // Saved on every change, not debounced: a reload right after an edit must not lose it, and the
   // document is a few kilobytes.
   useEffect(() => {
-    if (!restored.current) return;
+    if (state === pristine) return;
     try {
       window.localStorage.setItem(STORAGE_KEY, serialize(state));
     } catch {
       // Storage full or disabled: the composer still works, it just will not survive a reload.
     }
-  }, [state]);
+  }, [state, pristine]);
 
   // Images named by a loaded request (not uploaded here) are measured in the browser.
   const measuring = useRef(new Set<string>());
@@ -106,6 +107,13 @@ function ComposerWorkspace({ from }: { from?: string }) {
     const onKey = (event: KeyboardEvent) => {
       if (event.defaultPrevented || isTyping(event.target)) return;
       if (event.target instanceof HTMLElement && event.target.closest("dialog,[role=radiogroup]")) return;
+      const zoom = zoomShortcut(event);
+      if (zoom) {
+        event.preventDefault();
+        if (zoom === "fit") canvasControls.current?.fit();
+        else canvasControls.current?.zoomBy(zoom);
+        return;
+      }
       const action = shortcutAction(event);
       if (!action) return;
       event.preventDefault();
@@ -186,7 +194,7 @@ function ComposerWorkspace({ from }: { from?: string }) {
           </Section>
         </aside>
         <div className="flex min-h-0 min-w-0 flex-col">
-          <CanvasToolbar zoom={zoom} onFit={() => setFitRequest((n) => n + 1)} />
+          <CanvasToolbar zoom={zoom} controls={canvasControls} />
           {loadError ? (
             <p role="alert" className="bg-danger-soft px-4 py-2 text-xs text-danger">
               {loadError}
@@ -208,7 +216,7 @@ function ComposerWorkspace({ from }: { from?: string }) {
               images={state.images}
               frame={frame}
               dispatch={dispatch}
-              fitRequest={fitRequest}
+              controls={canvasControls}
               onZoomChange={setZoom}
               live={live}
             />

@@ -35,3 +35,12 @@ export function shortcutAction(event: KeyInput): ComposerAction | undefined {
       return undefined;
   }
 }
+
+/** Canvas zoom keys (unmodified, so the browser's own Cmd/Ctrl zoom stays): a factor, or fit. */
+export function zoomShortcut(event: KeyInput): number | "fit" | undefined {
+  if (event.metaKey || event.ctrlKey || event.altKey) return undefined;
+  if (event.key === "+" || event.key === "=") return 1.25;
+  if (event.key === "-" || event.key === "_") return 1 / 1.25;
+  if (event.key === "0") return "fit";
+  return undefined;
+}

@@ -5,7 +5,7 @@ import { curlCommand } from "@/lib/composer/curl";
 import { lacksTransparency } from "@/lib/composer/images";
 import { deserialize, serialize } from "@/lib/composer/persist";
 import { buildRequest } from "@/lib/composer/request";
-import { shortcutAction } from "@/lib/composer/shortcuts";
+import { shortcutAction, zoomShortcut } from "@/lib/composer/shortcuts";
 import { errorFor, validateRequest } from "@/lib/composer/validation";
 import type { SceneCreateRequest } from "@/lib/scene/contract";
 
@@ -27,6 +27,17 @@ describe("shortcuts", () => {
     expect(key("Z", { ctrlKey: true, shiftKey: true })).toEqual({ type: "redo" });
     expect(key("Delete")).toEqual({ type: "resetPlacement" });
     expect(key("Backspace")).toEqual({ type: "resetPlacement" });
+  });
+
+  test("+ and - zoom the canvas, 0 fits it; with Cmd/Ctrl they stay the browser's", () => {
+    const zoomKey = (k: string, metaKey = false) =>
+      zoomShortcut({ key: k, shiftKey: false, metaKey, ctrlKey: false, altKey: false });
+    expect(zoomKey("+")).toBe(1.25);
+    expect(zoomKey("=")).toBe(1.25);
+    expect(zoomKey("-")).toBe(0.8);
+    expect(zoomKey("0")).toBe("fit");
+    expect(zoomKey("=", true)).toBeUndefined();
+    expect(zoomKey("a")).toBeUndefined();
   });
 
   test("other keys and modified arrows are left alone", () => {

@@ -1,7 +1,15 @@
 "use client";
 
 import type Konva from "konva";
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import {
+  useCallback,
+  useEffect,
+  useImperativeHandle,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import { Group, Image as KonvaImage, Layer, Line, Rect, Stage, Transformer } from "react-konva";
 
 import type { ComposerDoc } from "@/lib/composer/doc";
@@ -24,8 +32,8 @@ export type StageViewProps = {
   images: ImageCache;
   frame: Size;
   dispatch: (action: ComposerAction) => void;
-  /** Bumped by the toolbar's "fit" button. */
-  fitRequest: number;
+  /** Filled in by the canvas so the toolbar and keys can zoom it. */
+  controls?: React.Ref<CanvasControls>;
   onZoomChange?: (zoom: number) => void;
   /** Receives the placement, in API units, while a drag or transform is under way (null at its end). */
   live?: LivePlacement;
@@ -34,6 +42,13 @@ export type StageViewProps = {
 const ROTATION_SNAPS = [0, 45, 90, 135, 180, 225, 270, 315];
 const SNAP_SCREEN_PX = 6;
 const HEX = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
+
+export type CanvasControls = {
+  /** Zooms by a factor around the middle of the canvas. */
+  zoomBy: (factor: number) => void;
+  /** Fits the frame to the canvas again. */
+  fit: () => void;
+};
 
 type CanvasHandle = {
   frame: Size;
@@ -91,7 +106,7 @@ export default function StageView({
   images,
   frame,
   dispatch,
-  fitRequest,
+  controls,
   onZoomChange,
   live,
 }: StageViewProps) {
@@ -126,8 +141,8 @@ export default function StageView({
   const editable = doc.placement === "absolute" && Boolean(product);
 
   // The view follows the container and the frame until someone zooms; "fit" goes back to following.
-  // A zoomed view belongs to the frame and fit request it was made under; either changing refits.
-  const viewKey = `${fitRequest}:${frame.width}x${frame.height}`;
+  // A zoomed view belongs to the frame it was made for; a new frame is fitted again.
+  const viewKey = `${frame.width}x${frame.height}`;
   const [manualView, setManualView] = useState<{ key: string; view: View } | null>(null);
   const fitted = useMemo(() => fitView(container, frame), [container, frame]);
   const view = manualView?.key === viewKey ? manualView.view : fitted;
@@ -138,6 +153,19 @@ export default function StageView({
     cropRef.current = crop;
     viewRef.current = view;
   });
+
+  useImperativeHandle(
+    controls,
+    () => ({
+      zoomBy: (factor) =>
+        setManualView({
+          key: viewKey,
+          view: zoomAt(viewRef.current, { x: container.width / 2, y: container.height / 2 }, factor),
+        }),
+      fit: () => setManualView(null),
+    }),
+    [viewKey, container],
+  );
   useEffect(() => onZoomChange?.(view.zoom), [view.zoom, onZoomChange]);
 
   // React only writes props that changed; a gesture that ends where the data already was must still
