@@ -176,10 +176,10 @@ test("filters by prompt text, engine, status and aspect ratio, kept in the URL",
 
   const today = new Date().toISOString().slice(0, 10);
   await page.getByRole("button", { name: "Clear filters" }).click();
-  await page.getByLabel("To").fill("2020-01-01");
+  await page.getByLabel("To", { exact: true }).fill("2020-01-01");
   await expect(page.getByTestId("gallery-empty")).toBeVisible();
-  await page.getByLabel("To").fill(today);
-  await page.getByLabel("From").fill(today);
+  await page.getByLabel("To", { exact: true }).fill(today);
+  await page.getByLabel("From", { exact: true }).fill(today);
   await expect(card("gallery oak shelf")).toBeVisible();
   await page.getByRole("button", { name: "Clear filters" }).click();
 });
