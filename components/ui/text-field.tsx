@@ -1,5 +1,3 @@
-"use client";
-
 import { controlClass, Field } from "./field";
 
 export function TextField({
