@@ -24,7 +24,8 @@ export function CompareView({ outputs }: { outputs: readonly ComparedOutput[] })
             src={left.url}
             alt={left.label}
             draggable={false}
-            className="absolute inset-0 block size-full"
+            // Images of another aspect ratio are letterboxed in the same frame, never stretched.
+            className="absolute inset-0 block size-full object-contain"
             style={{ clipPath: `inset(0 ${100 - position}% 0 0)` }}
           />
           <div

@@ -38,7 +38,8 @@ export function keyOptions(request: SceneCreateRequest): string[] {
         ? "template frame"
         : "1:1",
     formatName,
-    `${output?.number_of_images ?? 1}×`,
+    // The contract's default is four images.
+    `${output?.number_of_images ?? 4}×`,
     placement,
   ];
 }

@@ -18,6 +18,10 @@ const TIMING_LABELS: Record<string, string> = {
   persist: "Saving",
 };
 
+function timingLabel(name: string): string {
+  return TIMING_LABELS[name] ?? `Engine: ${name.replace(/_ms$/, "").replace(/_/g, " ")}`;
+}
+
 function CopyButton({ text, label }: { text: string; label: string }) {
   const [done, setDone] = useState(false);
   return (
@@ -57,7 +61,14 @@ export function DetailView({
   const curl = curlCommand(generation.request, origin, generation.engine);
   const stored = generation.outputs.filter((o) => o.url);
   const comparable: ComparedOutput[] = stored.map((o) => ({ ...o, label: `Image ${o.index + 1}` }));
-  const timings = Object.entries(generation.timings);
+  // Ours first, in the order they happen; then whatever the engine measured inside its own step.
+  const ours = ["queue", "upstream", "persist"];
+  const timings = [
+    ...ours.flatMap((name) =>
+      generation.timings[name] === undefined ? [] : [[name, generation.timings[name]] as const],
+    ),
+    ...Object.entries(generation.timings).filter(([name]) => !ours.includes(name)),
+  ];
   const settledRunning = generation.status === "queued" || generation.status === "running";
 
   return (
@@ -186,7 +197,7 @@ export function DetailView({
               <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-0.5" data-testid="timings">
                 {timings.map(([name, ms]) => (
                   <div key={name} className="contents">
-                    <dt className="text-ink-soft">{TIMING_LABELS[name] ?? name}</dt>
+                    <dt className="text-ink-soft">{timingLabel(name)}</dt>
                     <dd className="font-mono text-xs leading-5">{formatMs(ms)}</dd>
                   </div>
                 ))}

@@ -8,7 +8,7 @@ import { fileClaims, generationOutputs, generations } from "@/lib/server/db/sche
 import { isApiError } from "@/lib/server/errors";
 import { generationEvents } from "@/lib/server/generations/events";
 import { findGenerationRow, insertGeneration } from "@/lib/server/generations/records";
-import { queueGeneration } from "@/lib/server/generations/service";
+import { imagesRequested, queueGeneration } from "@/lib/server/generations/service";
 import { generateAndWait } from "@/lib/server/generations/synchronous";
 import { claimingStore } from "@/lib/server/jobs/claiming-store";
 import { fetchPendingOutputs, interruptStale } from "@/lib/server/jobs/recovery";
@@ -140,6 +140,14 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
       { generationId: ok.id, status: "committed", images: 2 },
       { generationId: bad.id, status: "released", images: 2 },
     ]);
+  });
+
+  it("reserves the contract's default of four images when the request does not say", () => {
+    expect(imagesRequested(promptRequest())).toBe(2);
+    const { output: _omitted, ...bare } = promptRequest();
+    expect(imagesRequested(bare)).toBe(4);
+    expect(imagesRequested({ ...bare, output: "storage://bucket/out/" })).toBe(4);
+    expect(imagesRequested({ ...bare, output: { format: "jpeg" } })).toBe(4);
   });
 
   it("runs at most GENERATION_CONCURRENCY generations at once, and all of them", async () => {

@@ -12,9 +12,9 @@ import type { History } from "./context";
 import { toGeneration } from "./dto";
 import { insertGeneration } from "./records";
 
-/** How many images a request asks for (one unless its output options say more). */
+/** How many images a request asks for: the contract's default is 4, with or without output options. */
 export function imagesRequested(request: SceneCreateRequest): number {
-  return typeof request.output === "object" ? (request.output.number_of_images ?? 1) : 1;
+  return (typeof request.output === "object" ? request.output.number_of_images : undefined) ?? 4;
 }
 
 export function assertEngineAvailable(h: History, engine: Engine): void {
