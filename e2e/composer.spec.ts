@@ -218,6 +218,26 @@ test.afterAll(async () => {
   await context?.close();
 });
 
+test("a first visit: one image in, one click, a draft out", async ({}, testInfo) => {
+  // What a newcomer sees: an empty frame saying what to do, a prompt already filled in.
+  const started = Date.now();
+  await expect(
+    page.getByText("Drop a product image anywhere, paste one, or use “Choose file”."),
+  ).toBeVisible();
+  await expect(page.getByLabel("Prompt", { exact: true })).not.toHaveValue("");
+  await screenshot(testInfo, "first-visit-1-empty");
+  await page
+    .getByTestId("product-file")
+    .setInputFiles({ name: "product.png", mimeType: "image/png", buffer: files.product! });
+  await waitForProduct(PRODUCT.width, PRODUCT.height);
+  await screenshot(testInfo, "first-visit-2-product");
+  await expect(page.getByTestId("generate")).toHaveText("Generate draft");
+  await generateAndWait();
+  await expect(page.getByTestId("generation").first().getByTestId("result-image")).toHaveCount(1);
+  await screenshot(testInfo, "first-visit-3-draft");
+  testInfo.annotations.push({ type: "first draft after", description: `${Date.now() - started} ms` });
+});
+
 test("images come in by file picker, drop and paste; an opaque product is flagged", async () => {
   await page
     .getByTestId("product-file")
@@ -464,7 +484,7 @@ test("every scene kind sends exactly its fields; the canvas frame follows", asyn
   });
   await expect(page.locator("[data-slot=template]").getByText("1200 × 800")).toBeVisible();
   await page.getByLabel("Template mode").selectOption("lock");
-  await page.getByLabel("View").selectOption("top");
+  await page.getByLabel("View", { exact: true }).selectOption("top");
   const template = (await body()).scene;
   expect(template).toEqual({
     model: "v2",
@@ -485,7 +505,7 @@ test("every scene kind sends exactly its fields; the canvas frame follows", asyn
   // Shadows only: a plain colour or transparent.
   await page.getByRole("radio", { name: "Shadows" }).click();
   await page.getByLabel("Transparent background").check();
-  await page.getByLabel("View").selectOption("auto");
+  await page.getByLabel("View", { exact: true }).selectOption("auto");
   expect((await body()).scene).toEqual({
     model: "v2",
     effect: "shadows",
