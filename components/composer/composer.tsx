@@ -207,7 +207,7 @@ function ComposerWorkspace({ from }: { from?: string }) {
             data-testid="canvas"
           >
             {doc.imageUrl && state.images[doc.imageUrl] ? null : (
-              <div className="pointer-events-none absolute inset-x-0 top-6 z-10 text-center text-sm text-ink-muted">
+              <div className="pointer-events-none absolute inset-0 z-10 grid place-items-center p-8 text-center text-sm text-ink-muted">
                 Drop a product image anywhere, paste one, or use “Choose file”.
               </div>
             )}

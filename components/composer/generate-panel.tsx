@@ -11,7 +11,7 @@ import { ApiFailure, createGeneration, fetchEngines } from "./api";
 import { useComposer } from "./composer-context";
 
 export function GeneratePanel({ onStarted }: { onStarted: (id: string) => void }) {
-  const { state, dispatch, request, valid } = useComposer();
+  const { state, doc, dispatch, request, valid } = useComposer();
   const engines = useQuery({ queryKey: ["engines"], queryFn: fetchEngines, staleTime: 60_000 });
   const claid = engines.data?.available.claid ?? false;
   const engine: Engine = state.engine === "claid" && claid ? "claid" : "local";
@@ -59,7 +59,9 @@ export function GeneratePanel({ onStarted }: { onStarted: (id: string) => void }
       </Button>
       {!valid ? (
         <p id="generate-blocked" className="text-xs text-ink-muted">
-          Fix the highlighted fields to generate.
+          {doc.imageUrl === ""
+            ? "Add a product image to generate."
+            : "Fix the highlighted fields to generate."}
         </p>
       ) : null}
       {start.error ? (

@@ -100,10 +100,13 @@ function SlotCard({ slot, title, intake }: { slot: Slot; title: string; intake: 
         </p>
       ) : null}
       {fieldError && !status.error ? (
-        <p className="text-xs text-danger">
-          {slot === "product"
-            ? "Add a product image to generate"
-            : "Add a template image for a template scene"}
+        // Nothing is wrong yet on a first visit: an empty slot is a next step, not an error.
+        <p className={`text-xs ${imageUrl ? "text-danger" : "text-ink-muted"}`}>
+          {imageUrl
+            ? fieldError
+            : slot === "product"
+              ? "Add a product image to generate"
+              : "Add a template image for a template scene"}
         </p>
       ) : null}
       <div className="flex flex-wrap gap-2">
