@@ -9,15 +9,15 @@ import { getConfig } from "@/lib/server/config";
 import { closeDatabases } from "@/lib/server/db/client";
 import { checkConsistency, formatReport } from "@/lib/server/generations/consistency";
 import { history } from "@/lib/server/generations/context";
-import { loadJobSettings } from "@/lib/server/jobs/settings";
 
 async function main() {
   const fix = process.argv.includes("--fix");
   const json = process.argv.includes("--json");
-  const h = await history(getConfig());
+  const config = getConfig();
+  const h = await history(config);
   try {
     const report = await checkConsistency(h, {
-      leaseMs: loadJobSettings(process.env).GENERATION_LEASE_MS,
+      leaseMs: config.GENERATION_LEASE_MS,
       fix,
     });
     process.stdout.write(`${json ? JSON.stringify(report) : formatReport(report)}\n`);

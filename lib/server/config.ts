@@ -83,6 +83,12 @@ export const envSchema = z
     MAX_IMAGE_PIXELS: bytes(50_000_000),
     MAX_JSON_BYTES: bytes(1024 * 1024),
     STORAGES: storages,
+    /** Generations one server process runs at once (each may hold an upstream connection for minutes). */
+    GENERATION_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+    /** A running generation whose worker has not reported for this long is taken for dead (`interrupted`). */
+    GENERATION_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+    /** How often a worker looks for queued generations another instance recorded. */
+    GENERATION_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     /** Tests only: lets the guarded fetcher reach loopback addresses (stand-in servers). */
     ALLOW_LOOPBACK_FETCH: flag,
     /** Signs session cookies; when unset a random one is created once and kept in `DATA_DIR`. */

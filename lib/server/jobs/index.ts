@@ -1,10 +1,10 @@
 import "server-only";
 
+import { getConfig } from "../config";
 import { history, type History } from "../generations/context";
 import { log } from "../log";
 import { runScene } from "../scenes/run-scene";
 import { fetchPendingOutputs, interruptStale, releaseOrphanClaims } from "./recovery";
-import { loadJobSettings } from "./settings";
 import { GenerationWorker } from "./worker";
 
 const KEY = Symbol.for("backdrop.generation-worker");
@@ -18,7 +18,7 @@ const slot = globalThis as WithWorker;
  * worker starts claiming.
  */
 export async function startJobs(h: History): Promise<GenerationWorker> {
-  const settings = loadJobSettings(process.env);
+  const settings = getConfig();
   const logger = log.child({ component: "jobs" });
   const interrupted = await interruptStale(h.db, h.store, {
     leaseMs: settings.GENERATION_LEASE_MS,

@@ -2,10 +2,8 @@ import "server-only";
 
 import { onStartup } from "../startup";
 import { ensureWorker } from "./index";
-import { loadJobSettings } from "./settings";
 
 // Opening the database applies pending migrations; then interrupted work is recovered and the worker starts.
 onStartup("generation history and jobs", async () => {
-  loadJobSettings(process.env);
   await ensureWorker();
 });
