@@ -165,6 +165,9 @@ describe("POST /v1/scene/create on the claid engine", () => {
     const body = await errorOf(response, 429);
     expect(body.error_code).toBe("too_many_requests");
     expect(body.error_details).not.toHaveProperty("detail");
+    expect(response.headers.get("ratelimit-reset")).toBe("0");
+    expect(response.headers.get("ratelimit-limit")).toMatch(/^\d+$/);
+    expect(response.headers.get("retry-after")).toBe("0");
     expect(standin.callsTo(SCENE_PATH)).toHaveLength(3);
   });
 

@@ -55,8 +55,25 @@ export async function generateAndWait(
       generation_id: settled.id,
     });
   }
-  throw new ApiError(row.errorStatus ?? 502, error.error_code, error.error_type, error.error_message, {
-    ...error.error_details,
-    generation_id: settled.id,
-  });
+  throw new ApiError(
+    row.errorStatus ?? 502,
+    error.error_code,
+    error.error_type,
+    error.error_message,
+    { ...error.error_details, generation_id: settled.id },
+    rateLimitHeaders(error.error_details),
+  );
+}
+
+/** The upstream's `RateLimit-*` headers a failed generation recorded, to answer with them again. */
+function rateLimitHeaders(details: Record<string, unknown> | undefined): Record<string, string> {
+  const recorded = details?.rate_limit;
+  if (typeof recorded !== "object" || recorded === null) return {};
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(recorded)) {
+    if (/^ratelimit-(limit|remaining|reset)$/.test(name) && typeof value === "string") headers[name] = value;
+  }
+  const reset = headers["ratelimit-reset"];
+  if (reset && /^\d+$/.test(reset)) headers["retry-after"] = reset;
+  return headers;
 }

@@ -90,7 +90,12 @@ export function upstreamError(answer: UpstreamAnswer, what: string): ApiError {
       details.error_code,
       details.error_type,
       details.error_message,
-      { ...details.error_details, ...trace },
+      {
+        ...details.error_details,
+        ...trace,
+        // Kept in the body too, so a generation that failed this way can answer with the same headers later.
+        ...(Object.keys(passHeaders).length ? { rate_limit: passHeaders } : {}),
+      },
       passHeaders,
     );
   }
