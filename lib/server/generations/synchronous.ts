@@ -6,16 +6,20 @@ import type { Engine } from "@/lib/scene/generation";
 import type { Principal } from "../auth/authorize";
 import type { EngineResult } from "../engines/types";
 import { ApiError } from "../errors";
-import { waitUntilSettled } from "../jobs/settle";
+import { waitUntilSettledRow } from "../jobs/settle";
 import type { History } from "./context";
+import type { GenerationRow } from "./dto";
 import { findGenerationRow, outputsOf } from "./records";
 import { queueGeneration } from "./service";
 
 /** A settled generation's records in the shape the Claid envelope is built from. */
-export async function recordedResult(h: History, id: string): Promise<EngineResult | undefined> {
-  const row = await findGenerationRow(h.db, id);
+export async function recordedResult(
+  h: History,
+  idOrRow: string | GenerationRow,
+): Promise<EngineResult | undefined> {
+  const row = typeof idOrRow === "string" ? await findGenerationRow(h.db, idOrRow) : idOrRow;
   if (!row || row.status !== "succeeded" || !row.inputInfo) return undefined;
-  const outputs = (await outputsOf(h.db, [id])).get(id) ?? [];
+  const outputs = (await outputsOf(h.db, [row.id])).get(row.id) ?? [];
   return {
     input: row.inputInfo,
     upstreamRequestId: row.upstreamRequestId ?? undefined,
@@ -45,14 +49,13 @@ export async function generateAndWait(
   },
 ): Promise<{ generationId: string; result: EngineResult }> {
   const queued = await queueGeneration(h, input);
-  const settled = await waitUntilSettled(h.db, queued.id, input.signal ? { signal: input.signal } : {});
-  const result = settled.status === "succeeded" ? await recordedResult(h, settled.id) : undefined;
-  if (result) return { generationId: settled.id, result };
-  const row = await findGenerationRow(h.db, settled.id);
-  const error = row?.error;
-  if (!row || !error) {
+  const row = await waitUntilSettledRow(h.db, queued.id, input.signal ? { signal: input.signal } : {});
+  const result = await recordedResult(h, row);
+  if (result) return { generationId: row.id, result };
+  const error = row.error;
+  if (!error) {
     throw new ApiError(503, "generation_not_finished", "general", "The generation did not finish", {
-      generation_id: settled.id,
+      generation_id: row.id,
     });
   }
   throw new ApiError(
@@ -60,7 +63,7 @@ export async function generateAndWait(
     error.error_code,
     error.error_type,
     error.error_message,
-    { ...error.error_details, generation_id: settled.id },
+    { ...error.error_details, generation_id: row.id },
     rateLimitHeaders(error.error_details),
   );
 }

@@ -4,13 +4,20 @@ import { isSettled, type Generation } from "@/lib/scene/generation";
 
 import type { Db } from "../db/client";
 import { errors } from "../errors";
-import { findGeneration } from "../generations/records";
+import type { GenerationRow } from "../generations/dto";
+import { findGeneration, findGenerationRow } from "../generations/records";
 import { onChange } from "./notify";
 
 /** Resolves on the next change signal, after `ms`, or when `signal` aborts, whichever is first. */
 export function nextChange(id: string, ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
+  return watchNextChange(id, ms, signal).changed;
+}
+
+/** `nextChange`, listening from now on, with a way to stop listening early. */
+function watchNextChange(id: string, ms: number, signal?: AbortSignal) {
+  let done = () => {};
+  const changed = new Promise<void>((resolve) => {
+    done = () => {
       clearTimeout(timer);
       off();
       signal?.removeEventListener("abort", done);
@@ -20,6 +27,28 @@ export function nextChange(id: string, ms: number, signal?: AbortSignal): Promis
     const off = onChange(id, done);
     signal?.addEventListener("abort", done, { once: true });
   });
+  return { changed, stop: done };
+}
+
+/**
+ * Waits until a generation's record says it has settled, reading only the record. It listens before it
+ * reads, so a change between the read and the wait is never missed (which would cost a whole poll).
+ */
+export async function waitUntilSettledRow(
+  db: Db,
+  id: string,
+  options: { pollMs?: number; signal?: AbortSignal } = {},
+): Promise<GenerationRow> {
+  for (;;) {
+    const watch = watchNextChange(id, options.pollMs ?? 1000, options.signal);
+    const row = await findGenerationRow(db, id);
+    if (!row || isSettled(row.status) || options.signal?.aborted) {
+      watch.stop();
+      if (!row) throw errors.notFound("The generation");
+      return row;
+    }
+    await watch.changed;
+  }
 }
 
 /**
@@ -31,10 +60,8 @@ export async function waitUntilSettled(
   id: string,
   options: { pollMs?: number; signal?: AbortSignal } = {},
 ): Promise<Generation> {
-  for (;;) {
-    const generation = await findGeneration(db, id);
-    if (!generation) throw errors.notFound("The generation");
-    if (isSettled(generation.status) || options.signal?.aborted) return generation;
-    await nextChange(id, options.pollMs ?? 1000, options.signal);
-  }
+  const row = await waitUntilSettledRow(db, id, options);
+  const generation = await findGeneration(db, row.id);
+  if (!generation) throw errors.notFound("The generation");
+  return generation;
 }
