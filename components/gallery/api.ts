@@ -1,47 +1,8 @@
 /** The gallery's server calls, each answer checked against the shared schemas. */
 import { z } from "zod";
 
-import { httpErrorDetails, type HttpErrorDetails } from "@/lib/scene/contract";
+import { requestJson } from "@/components/ui/api-request";
 import { generation, generationPage, type Generation, type GenerationPage } from "@/lib/scene/generation";
-
-export class GalleryRequestError extends Error {
-  override name = "GalleryRequestError";
-  constructor(
-    readonly status: number,
-    readonly details: HttpErrorDetails,
-  ) {
-    super(details.error_message);
-  }
-}
-
-async function request<T>(schema: z.ZodType<T> | undefined, input: string, init?: RequestInit): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(input, { ...init, headers: { accept: "application/json", ...init?.headers } });
-  } catch {
-    throw new GalleryRequestError(0, {
-      error_code: "network_error",
-      error_type: "general",
-      error_message: "Could not reach the server. Check your connection and try again.",
-    });
-  }
-  if (response.status === 204) return undefined as T;
-  const body: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const details = httpErrorDetails.safeParse(body);
-    throw new GalleryRequestError(
-      response.status,
-      details.success
-        ? details.data
-        : {
-            error_code: `http_${response.status}`,
-            error_type: "general",
-            error_message: response.statusText || "Request failed",
-          },
-    );
-  }
-  return schema ? schema.parse(body) : (body as T);
-}
 
 /** Filters as the URL and the API spell them (all strings; empty means "any"). */
 export type GalleryFilters = {
@@ -100,17 +61,17 @@ export function fetchPage(
   const params = filtersToParams(filters);
   params.set("limit", String(PAGE_SIZE));
   if (cursor) params.set("cursor", cursor);
-  return request(generationPage, `/api/generations?${params}`, signal ? { signal } : undefined);
+  return requestJson(generationPage, `/api/generations?${params}`, signal ? { signal } : undefined);
 }
 
 const single = z.object({ generation });
 
 export async function fetchGeneration(id: string): Promise<Generation> {
-  return (await request(single, `/api/generations/${encodeURIComponent(id)}`)).generation;
+  return (await requestJson(single, `/api/generations/${encodeURIComponent(id)}`)).generation;
 }
 
 export async function saveFavorite(id: string, favorite: boolean): Promise<Generation> {
-  const answer = await request(single, `/api/generations/${encodeURIComponent(id)}`, {
+  const answer = await requestJson(single, `/api/generations/${encodeURIComponent(id)}`, {
     method: "PATCH",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ favorite }),
@@ -119,7 +80,7 @@ export async function saveFavorite(id: string, favorite: boolean): Promise<Gener
 }
 
 export function removeGeneration(id: string): Promise<void> {
-  return request<void>(undefined, `/api/generations/${encodeURIComponent(id)}`, { method: "DELETE" });
+  return requestJson<void>(undefined, `/api/generations/${encodeURIComponent(id)}`, { method: "DELETE" });
 }
 
 export function zipHref(selection: { generations?: readonly string[]; outputs?: readonly string[] }): string {

@@ -13,6 +13,7 @@ import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
 
+import { ApiFailure } from "@/components/ui/api-request";
 import { Button, buttonClass } from "@/components/ui/button";
 import { isSettled, type Generation, type GenerationPage } from "@/lib/scene/generation";
 
@@ -21,7 +22,6 @@ import {
   fetchPage,
   filtersFromParams,
   filtersToParams,
-  GalleryRequestError,
   removeGeneration,
   saveFavorite,
   zipHref,
@@ -100,7 +100,7 @@ function GalleryWorkspace({ canEdit }: { canEdit: boolean }) {
     mutationFn: (g: Generation) => saveFavorite(g.id, !g.favorite),
     onSuccess: (next) => patchCached(client, next),
     onError: (error) =>
-      setNotice(error instanceof GalleryRequestError ? error.message : "Could not change the favourite"),
+      setNotice(error instanceof ApiFailure ? error.message : "Could not change the favourite"),
   });
   const remove = useMutation({
     mutationFn: (g: Generation) => removeGeneration(g.id),
@@ -115,7 +115,7 @@ function GalleryWorkspace({ canEdit }: { canEdit: boolean }) {
       setNotice("Generation deleted");
       void client.invalidateQueries({ queryKey: ["generations"] });
     },
-    onError: (error) => setNotice(error instanceof GalleryRequestError ? error.message : "Could not delete"),
+    onError: (error) => setNotice(error instanceof ApiFailure ? error.message : "Could not delete"),
   });
 
   const toggleSelect = useCallback((g: Generation) => {
@@ -180,9 +180,7 @@ function GalleryWorkspace({ canEdit }: { canEdit: boolean }) {
 
       {list.isError ? (
         <p role="alert" className="m-6 text-danger">
-          {list.error instanceof GalleryRequestError
-            ? list.error.message
-            : "The gallery could not be loaded."}
+          {list.error instanceof ApiFailure ? list.error.message : "The gallery could not be loaded."}
         </p>
       ) : !list.isPending && items.length === 0 ? (
         <div
@@ -266,7 +264,7 @@ function GalleryWorkspace({ canEdit }: { canEdit: boolean }) {
           </p>
           {remove.isError ? (
             <p role="alert" className="text-sm text-danger">
-              {remove.error instanceof GalleryRequestError ? remove.error.message : "Could not delete"}
+              {remove.error instanceof ApiFailure ? remove.error.message : "Could not delete"}
             </p>
           ) : null}
           <div className="flex justify-end gap-2">
