@@ -6,28 +6,7 @@ import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
 
 import { AUTH_STATE, E2E_USERS } from "../playwright.config";
-
-const CURL_BODY = `{
-      "object": {
-        "image_url": "https://images.claid.ai/photoshoot-templates/docs/product.png",
-        "rotation_degree": 0.0,
-        "scale": 0.55,
-        "position": {
-          "x": 0.35,
-          "y": 0.5
-        }
-      },
-      "scene": {
-        "template_url": "https://images.claid.ai/photoshoot-templates/docs/scene.png",
-        "template_mode": "transform",
-        "view": "front",
-        "prompt": "marble countertop, marble wall background, monochromatic, bokeh, closeup, professional product photography"
-      },
-      "output": {
-        "number_of_images": 1,
-        "format": "png"
-      }
-    }`;
+import { SEED_CURL_BODY as CURL_BODY } from "./fixtures/seed-curl-body";
 
 test.describe("anonymous", () => {
   test.use({ storageState: { cookies: [], origins: [] } });

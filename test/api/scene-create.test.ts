@@ -5,31 +5,9 @@ import { SCENE_PATH, startClaidStandin, UPLOAD_PATH, type ClaidStandin } from "@
 import { storedImageUrl } from "@/lib/scene/image-ref";
 import { objectStoreFor } from "@/lib/server/storage";
 
+import { SEED_CURL_BODY as CURL_EXAMPLE } from "../../e2e/fixtures/seed-curl-body";
 import { API_KEY, captureOutput, productPng, promptBody, testConfig } from "../claid/support";
 import { memberToken } from "./member-token";
-
-/** The request body of the API reference's cURL example, exactly as published. */
-const CURL_EXAMPLE = `{
-      "object": {
-        "image_url": "https://images.claid.ai/photoshoot-templates/docs/product.png",
-        "rotation_degree": 0.0,
-        "scale": 0.55,
-        "position": {
-          "x": 0.35,
-          "y": 0.5
-        }
-      },
-      "scene": {
-        "template_url": "https://images.claid.ai/photoshoot-templates/docs/scene.png",
-        "template_mode": "transform",
-        "view": "front",
-        "prompt": "marble countertop, marble wall background, monochromatic, bokeh, closeup, professional product photography"
-      },
-      "output": {
-        "number_of_images": 1,
-        "format": "png"
-      }
-    }`;
 
 const ORIGIN = "http://127.0.0.1:3999";
 let standin: ClaidStandin;
