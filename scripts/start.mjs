@@ -28,7 +28,10 @@ const built =
   fs.readFileSync(REVISION_FILE, "utf8") === revision;
 if (!built) {
   console.log("Building the app (first start or changed sources)…");
-  const build = spawnSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const build = spawnSync("npx", ["next", "build"], {
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   if (build.status !== 0) process.exit(build.status ?? 1);
   if (revision) fs.writeFileSync(REVISION_FILE, revision);
 }

@@ -7,9 +7,9 @@
  */
 import { z } from "zod";
 
-import { isUri } from "./uri";
-import { parsePadding } from "./padding";
 import { ASPECT_RATIOS } from "./aspect-ratios";
+import { parsePadding } from "./padding";
+import { isUri } from "./uri";
 
 /** JSON Schema counts string length in code points; `String.length` counts UTF-16 units. */
 export function codePointLength(value: string): number {
@@ -45,7 +45,11 @@ function routedUnion<K extends string, V extends Record<K, z.ZodType>>(
   return z.unknown().transform((value, ctx): z.output<V[K]> => {
     const kind = route(value);
     if (kind === undefined) {
-      ctx.addIssue({ code: "custom", message: isRecord(value) ? unroutable : "Expected an object", input: value });
+      ctx.addIssue({
+        code: "custom",
+        message: isRecord(value) ? unroutable : "Expected an object",
+        input: value,
+      });
       return z.NEVER;
     }
     const parsed = variants[kind].safeParse(value);
@@ -84,7 +88,12 @@ const compression = z.union([z.enum(COMPRESSION_TYPES), z.discriminatedUnion("ty
 export const webpOptions = z.strictObject({ type: z.literal("webp"), compression: compression.optional() });
 export const avifOptions = z.strictObject({ type: z.literal("avif"), compression: compression.optional() });
 
-export const formatOptions = z.discriminatedUnion("type", [jpegOptions, pngOptions, webpOptions, avifOptions]);
+export const formatOptions = z.discriminatedUnion("type", [
+  jpegOptions,
+  pngOptions,
+  webpOptions,
+  avifOptions,
+]);
 export const outputFormat = z.union([formatEnum, formatOptions]);
 
 export const outputOptions = z.strictObject({
@@ -100,7 +109,9 @@ export const output = z.union([outputOptions, uriString]);
 export const SCALE_MIN = 0.01;
 export const scale = z
   .number()
-  .check(z.refine((v) => v === 0 || (v >= SCALE_MIN && v <= 1), { message: "Must be 0 or between 0.01 and 1" }));
+  .check(
+    z.refine((v) => v === 0 || (v >= SCALE_MIN && v <= 1), { message: "Must be 0 or between 0.01 and 1" }),
+  );
 
 export const position = z.strictObject({
   x: z.number().min(0).max(1).optional(),
@@ -125,9 +136,12 @@ export const objectPadding = z.strictObject({
   placement_type: z.literal("padding"),
   padding: z.string().check(
     z.refine((v) => parsePadding(v).ok, {
-      message: 'Padding is "P" or "V H": numbers in percent of the frame (optionally "%"), or pixels with "px"',
+      message:
+        'Padding is "P" or "V H": numbers in percent of the frame (optionally "%"), or pixels with "px"',
     }),
-    z.refine((v) => parsePadding(v).withinHalf, { message: "Padding can not be bigger than half of the frame" }),
+    z.refine((v) => parsePadding(v).withinHalf, {
+      message: "Padding can not be bigger than half of the frame",
+    }),
   ),
 });
 

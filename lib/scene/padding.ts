@@ -16,8 +16,7 @@ function parseValue(token: string): PaddingValue | undefined {
 }
 
 export type ParsedPadding =
-  | { ok: true; padding: Padding; withinHalf: boolean }
-  | { ok: false; withinHalf: true; padding?: undefined };
+  { ok: true; padding: Padding; withinHalf: boolean } | { ok: false; withinHalf: true; padding?: undefined };
 
 export function parsePadding(input: string): ParsedPadding {
   const tokens = input.trim().split(/\s+/);

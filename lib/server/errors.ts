@@ -42,7 +42,8 @@ export function fieldErrors(issues: readonly z.core.$ZodIssue[], prefix: readonl
 }
 
 export const errors = {
-  badJson: (reason: string) => new ApiError(400, "bad_json", "validation", `The body is not valid JSON: ${reason}`),
+  badJson: (reason: string) =>
+    new ApiError(400, "bad_json", "validation", `The body is not valid JSON: ${reason}`),
   unsupportedMediaType: (expected: string) =>
     new ApiError(415, "unsupported_media_type", "validation", `The body must be sent as ${expected}`),
   tooLarge: (limitBytes: number) =>

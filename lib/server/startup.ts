@@ -32,7 +32,9 @@ export async function startServer() {
     try {
       await hook.run();
     } catch (error) {
-      process.stderr.write(`Start-up step "${hook.name}" failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(
+        `Start-up step "${hook.name}" failed: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
       process.exit(1);
     }
   }

@@ -1,8 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-
-import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
+import Ajv2020 from "ajv/dist/2020";
 
 export const SPEC_PATH = path.resolve(import.meta.dirname, "../../../shared/spec/claid-scene-openapi.json");
 

@@ -16,9 +16,15 @@ export function requestedEngine(request: Request, config: Config): EngineName {
   const asked = new URL(request.url).searchParams.get("engine") ?? request.headers.get("x-backdrop-engine");
   if (asked === null || asked === "") return config.DEFAULT_ENGINE;
   if (!isEngineName(asked)) {
-    throw new ApiError(422, "unknown_engine", "validation", `Unknown engine "${asked.slice(0, 40)}": use local or claid`, {
-      fields: { engine: ["Use local or claid"] },
-    });
+    throw new ApiError(
+      422,
+      "unknown_engine",
+      "validation",
+      `Unknown engine "${asked.slice(0, 40)}": use local or claid`,
+      {
+        fields: { engine: ["Use local or claid"] },
+      },
+    );
   }
   return asked;
 }
@@ -26,9 +32,15 @@ export function requestedEngine(request: Request, config: Config): EngineName {
 /** Engines load lazily so a server without a key never touches the claid code path. */
 export async function engineFor(name: EngineName, config: Config): Promise<SceneEngine> {
   if (!engineAvailability(config)[name]) {
-    throw new ApiError(422, "engine_unavailable", "runtime_settings", "The claid engine is not configured on this server (no CLAID_API_KEY)", {
-      fields: { engine: ["Not configured on this server"] },
-    });
+    throw new ApiError(
+      422,
+      "engine_unavailable",
+      "runtime_settings",
+      "The claid engine is not configured on this server (no CLAID_API_KEY)",
+      {
+        fields: { engine: ["Not configured on this server"] },
+      },
+    );
   }
   if (name === "claid") return (await import("./claid")).claidEngine;
   return (await import("./local")).localEngine;

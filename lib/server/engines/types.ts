@@ -1,6 +1,7 @@
 import "server-only";
 
 import type { ImageInfo, SceneCreateRequest } from "@/lib/scene/contract";
+
 import type { Config, EngineName } from "../config";
 import type { Logger } from "../log";
 import type { ObjectStore } from "../storage";

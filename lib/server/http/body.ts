@@ -37,7 +37,8 @@ function isJsonContentType(value: string | null): boolean {
 
 /** A JSON body: 415 for another content type, 413 over `limit`, 400 when it does not parse. */
 export async function readJsonBody(request: Request, limit: number): Promise<unknown> {
-  if (!isJsonContentType(request.headers.get("content-type"))) throw errors.unsupportedMediaType("application/json");
+  if (!isJsonContentType(request.headers.get("content-type")))
+    throw errors.unsupportedMediaType("application/json");
   const bytes = await readBodyLimited(request, limit);
   let text: string;
   try {

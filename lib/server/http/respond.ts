@@ -14,11 +14,20 @@ export function json(body: unknown, init: ResponseInit = {}): Response {
 export function errorResponse(error: unknown, requestId?: string): Response {
   const apiError = isApiError(error)
     ? error
-    : new ApiError(500, "internal_error", "general", "Something went wrong on our side", requestId ? { request_id: requestId } : {});
+    : new ApiError(
+        500,
+        "internal_error",
+        "general",
+        "Something went wrong on our side",
+        requestId ? { request_id: requestId } : {},
+      );
   if (!isApiError(error)) {
     log.error("unhandled error", {
       requestId,
-      error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
+      error:
+        error instanceof Error
+          ? { name: error.name, message: error.message, stack: error.stack }
+          : String(error),
     });
   }
   const headers = new Headers(apiError.headers);

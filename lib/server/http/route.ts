@@ -27,7 +27,9 @@ type Handler<P> = (ctx: RouteContext<P>) => Promise<Response>;
  * Wraps a route handler: request id, access check, logging, and every error turned into
  * `HttpErrorDetails`, so each handler holds only its own logic.
  */
-export function route<P = Record<string, never>>(handler: Handler<P>): (request: Request, next?: NextContext<P>) => Promise<Response>;
+export function route<P = Record<string, never>>(
+  handler: Handler<P>,
+): (request: Request, next?: NextContext<P>) => Promise<Response>;
 export function route<P = Record<string, never>>(
   options: RouteOptions,
   handler: Handler<P>,

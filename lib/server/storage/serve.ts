@@ -1,7 +1,7 @@
 import "server-only";
 
-import type { Config } from "../config";
 import { isStorageKey, objectStoreFor } from ".";
+import type { Config } from "../config";
 
 const MIME_BY_EXT: Record<string, string> = {
   png: "image/png",
@@ -31,6 +31,7 @@ export async function fileResponse(config: Config, key: string, options: { downl
     "cache-control": "private, max-age=31536000, immutable",
     "content-security-policy": "default-src 'none'; sandbox",
   });
-  if (options.download) headers.set("content-disposition", `attachment; filename="backdrop-${key.slice(0, 12)}.${ext}"`);
+  if (options.download)
+    headers.set("content-disposition", `attachment; filename="backdrop-${key.slice(0, 12)}.${ext}"`);
   return new Response(body, { headers });
 }
