@@ -27,12 +27,15 @@ export async function startJobs(h: History): Promise<GenerationWorker> {
   if (interrupted.length)
     logger.warn("generations left running by a stopped server are interrupted", { ids: interrupted });
   await releaseOrphanClaims(h.db, h.store);
-  // Fetching may take a while per file; serving must not wait for it.
-  void fetchPendingOutputs({ ...h, log: logger }).then(
-    (r) => r.fetched + r.failed > 0 && logger.info("kept upstream results fetched", r),
-    (error: unknown) => logger.warn("fetching kept upstream results failed", { error: String(error) }),
+  const worker = new GenerationWorker({ ...h, log: logger, runScene, settings }).start();
+  // Fetching may take a while per file; serving must not wait for it, but stopping must.
+  void worker.track(
+    fetchPendingOutputs({ ...h, log: logger }).then(
+      (r) => r.fetched + r.failed > 0 && logger.info("kept upstream results fetched", r),
+      (error: unknown) => logger.warn("fetching kept upstream results failed", { error: String(error) }),
+    ),
   );
-  return new GenerationWorker({ ...h, log: logger, runScene, settings }).start();
+  return worker;
 }
 
 /** This process's worker, started on first use (the start-up hook normally starts it first). */

@@ -31,6 +31,8 @@ export class GenerationWorker {
   readonly id = `worker-${randomUUID()}`;
   private readonly active = new Map<string, Promise<void>>();
   private claiming = 0;
+  /** Database work outside a job (claims, heartbeats, sweeps, recovery) that stopping must wait for. */
+  private readonly chores = new Set<Promise<unknown>>();
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | undefined;
   private stopped = true;
@@ -48,8 +50,8 @@ export class GenerationWorker {
     this.unsubscribe = onQueued(() => this.pump());
     this.timers = [
       setInterval(() => this.pump(), settings.GENERATION_POLL_MS),
-      setInterval(() => void this.beat(), Math.max(250, settings.GENERATION_LEASE_MS / 4)),
-      setInterval(() => void this.sweep(), settings.GENERATION_LEASE_MS),
+      setInterval(() => void this.track(this.beat()), Math.max(250, settings.GENERATION_LEASE_MS / 4)),
+      setInterval(() => void this.track(this.sweep()), settings.GENERATION_LEASE_MS),
     ];
     // Timers must not keep a script or test process alive on their own.
     for (const timer of this.timers) timer.unref();
@@ -57,13 +59,23 @@ export class GenerationWorker {
     return this;
   }
 
-  /** Stops claiming and waits for the generations already running. */
+  /** Stops claiming and waits for the generations already running and any database work under way. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
-    await Promise.all(this.active.values());
+    await Promise.allSettled([...this.active.values(), ...this.chores]);
+  }
+
+  /** Lets `stop` wait for `work`, so the database is never closed under a query. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.chores.add(work);
+    void work.then(
+      () => this.chores.delete(work),
+      () => this.chores.delete(work),
+    );
+    return work;
   }
 
   /** Claims jobs while there is room. Safe to call at any time, from any trigger. */
@@ -71,10 +83,12 @@ export class GenerationWorker {
     const { settings } = this.deps;
     while (!this.stopped && this.active.size + this.claiming < settings.GENERATION_CONCURRENCY) {
       this.claiming++;
-      void this.claimOne().then((claimed) => {
-        this.claiming--;
-        if (claimed) this.pump();
-      });
+      void this.track(
+        this.claimOne().then((claimed) => {
+          this.claiming--;
+          if (claimed) this.pump();
+        }),
+      );
       // One claim at a time: a queue that is empty should cost one query per trigger, not `concurrency`.
       break;
     }
