@@ -31,7 +31,8 @@ export function generationValues(input: NewGeneration): typeof generations.$infe
     engine: input.engine,
     request: input.request,
     status: "queued",
-    createdAt: input.createdAt ?? new Date(),
+    // The database's clock, like started_at and finished_at, so the three always compare in order.
+    ...(input.createdAt ? { createdAt: input.createdAt } : {}),
     promptText: searchableText(input.request),
     aspectRatio: requestAspectRatio(input.request),
   };
