@@ -118,14 +118,12 @@ for (const driver of ["pglite", "postgres"] as const) {
       await failed.release();
       expect((await budgetStatus(db, person.userId, config)).used).toBe(0);
 
-      const done = await reserveGeneration(person, "claid", 6, config);
-      await done.attach("generation-1");
+      await reserveGeneration(person, "claid", 6, config, "generation-1");
       await settleGenerationReservation("generation-1", "succeeded", config);
       await settleGenerationReservation("generation-1", "failed", config);
       expect((await budgetStatus(db, person.userId, config)).used).toBe(6);
 
-      const lost = await reserveGeneration(person, "claid", 4, config);
-      await lost.attach("generation-2");
+      await reserveGeneration(person, "claid", 4, config, "generation-2");
       await settleGenerationReservation("generation-2", "failed", config);
       expect((await budgetStatus(db, person.userId, config)).used).toBe(6);
     });
@@ -150,7 +148,7 @@ for (const driver of ["pglite", "postgres"] as const) {
         userId: person.userId,
         engine: "claid",
         images: 10,
-        limit: 10,
+        defaultLimit: 10,
         now: new Date("2026-01-01T23:59:00Z"),
       });
       await expect(
@@ -158,7 +156,7 @@ for (const driver of ["pglite", "postgres"] as const) {
           userId: person.userId,
           engine: "claid",
           images: 10,
-          limit: 10,
+          defaultLimit: 10,
           now: new Date("2026-01-02T00:01:00Z"),
         }),
       ).resolves.toMatchObject({ day: "2026-01-02" });

@@ -1,7 +1,8 @@
 import "server-only";
 
 import { randomUUID } from "node:crypto";
-import { asc, eq, inArray } from "drizzle-orm";
+import { asc, eq, inArray, sql } from "drizzle-orm";
+import type { PgInsertValue } from "drizzle-orm/pg-core";
 
 import type { SceneCreateRequest } from "@/lib/scene/contract";
 import type { Engine, Generation } from "@/lib/scene/generation";
@@ -19,18 +20,30 @@ export type NewGeneration = {
   request: SceneCreateRequest;
   engine: Engine;
   principal: Pick<Principal, "userId" | "name"> | undefined;
+  /** Known in advance when a budget reservation already names it. */
+  id?: string;
+  /** Recorded as already claimed by this worker (running from the start) rather than queued. */
+  claim?: { workerId: string };
   /** Tests and benchmarks back-date records; the server always uses now. */
   createdAt?: Date;
 };
 
-export function generationValues(input: NewGeneration): typeof generations.$inferInsert {
+export function generationValues(input: NewGeneration): PgInsertValue<typeof generations> {
   return {
-    id: randomUUID(),
+    id: input.id ?? randomUUID(),
     createdBy: input.principal?.userId ?? null,
     createdByName: input.principal?.name ?? null,
     engine: input.engine,
     request: input.request,
-    status: "queued",
+    ...(input.claim
+      ? {
+          status: "running" as const,
+          startedAt: sql`now()`,
+          heartbeatAt: sql`now()`,
+          workerId: input.claim.workerId,
+          attempts: 1,
+        }
+      : { status: "queued" as const }),
     // The database's clock, like started_at and finished_at, so the three always compare in order.
     ...(input.createdAt ? { createdAt: input.createdAt } : {}),
     promptText: searchableText(input.request),
@@ -38,7 +51,7 @@ export function generationValues(input: NewGeneration): typeof generations.$infe
   };
 }
 
-/** Records a generation as `queued`: the record exists before any engine work starts. */
+/** Records a generation, queued or claimed: the record exists before any engine work starts. */
 export async function insertGeneration(db: Db, input: NewGeneration): Promise<GenerationRow> {
   const [row] = await db.insert(generations).values(generationValues(input)).returning();
   if (!row) throw new Error("insert returned no row");

@@ -1,15 +1,19 @@
 import "server-only";
 
+import { randomUUID } from "node:crypto";
+
 import type { SceneCreateRequest } from "@/lib/scene/contract";
 import type { Engine, Generation } from "@/lib/scene/generation";
 
 import type { Principal } from "../auth/authorize";
 import { engineAvailability } from "../config";
 import { ApiError } from "../errors";
+import type { Settlement } from "../jobs/execute";
 import { announceQueued } from "../jobs/notify";
+import type { GenerationWorker } from "../jobs/worker";
 import { reserveGeneration } from "../limits/reserve";
 import type { History } from "./context";
-import { toGeneration } from "./dto";
+import { toGeneration, type GenerationRow } from "./dto";
 import { insertGeneration } from "./records";
 
 /** How many images a request asks for: the contract's default is 4, with or without output options. */
@@ -28,28 +32,59 @@ export function assertEngineAvailable(h: History, engine: Engine): void {
   );
 }
 
+type GenerationInput = {
+  request: SceneCreateRequest;
+  engine?: Engine | undefined;
+  principal: Principal | undefined;
+};
+
 /**
- * Takes the person's rate limit and budget (429/402 before anything is recorded), records the
- * generation and queues it; a worker (in this process or another sharing the database)
- * runs it whether or not anyone is still waiting for it.
+ * Takes the person's rate limit and budget (429/402 before anything is recorded), then records the
+ * generation with `insert`; a record that cannot be written gives the budget back.
  */
-export async function queueGeneration(
+async function recordGeneration(
   h: History,
-  input: { request: SceneCreateRequest; engine?: Engine | undefined; principal: Principal | undefined },
-): Promise<Generation> {
+  input: GenerationInput,
+  insert: (values: Parameters<typeof insertGeneration>[1]) => Promise<GenerationRow>,
+): Promise<GenerationRow> {
   const engine = input.engine ?? h.config.DEFAULT_ENGINE;
   assertEngineAvailable(h, engine);
+  const id = randomUUID();
   const reservation = input.principal
-    ? await reserveGeneration(input.principal, engine, imagesRequested(input.request), h.config)
+    ? await reserveGeneration(input.principal, engine, imagesRequested(input.request), h.config, id)
     : undefined;
-  let row;
   try {
-    row = await insertGeneration(h.db, { request: input.request, engine, principal: input.principal });
-    await reservation?.attach(row.id);
+    return await insert({ id, request: input.request, engine, principal: input.principal });
   } catch (error) {
     await reservation?.release();
     throw error;
   }
+}
+
+/**
+ * Records the generation as queued; a worker (in this process or another sharing the database) runs
+ * it whether or not anyone is still waiting for it.
+ */
+export async function queueGeneration(h: History, input: GenerationInput): Promise<Generation> {
+  const row = await recordGeneration(h, input, (values) => insertGeneration(h.db, values));
   announceQueued();
   return toGeneration(row, []);
+}
+
+/**
+ * Records the generation and, when `worker` has a free slot, runs it at once, already claimed: the
+ * path of a caller that waits for the result. With every slot taken it is queued like any other.
+ */
+export async function startGeneration(
+  h: History,
+  input: GenerationInput,
+  worker: GenerationWorker,
+): Promise<{ row: GenerationRow; settled?: Promise<Settlement> }> {
+  const ran = await worker.runHere((claim) =>
+    recordGeneration(h, input, (values) => insertGeneration(h.db, { ...values, claim })),
+  );
+  if (ran) return ran;
+  const row = await recordGeneration(h, input, (values) => insertGeneration(h.db, values));
+  announceQueued();
+  return { row };
 }

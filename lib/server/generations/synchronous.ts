@@ -6,11 +6,13 @@ import type { Engine } from "@/lib/scene/generation";
 import type { Principal } from "../auth/authorize";
 import type { EngineResult } from "../engines/types";
 import { ApiError } from "../errors";
+import type { Settlement } from "../jobs/execute";
 import { waitUntilSettledRow } from "../jobs/settle";
+import type { GenerationWorker } from "../jobs/worker";
 import type { History } from "./context";
 import type { GenerationRow } from "./dto";
 import { findGenerationRow, outputsOf } from "./records";
-import { queueGeneration } from "./service";
+import { queueGeneration, startGeneration } from "./service";
 
 /** A settled generation's records in the shape the Claid envelope is built from. */
 export async function recordedResult(
@@ -35,9 +37,20 @@ export async function recordedResult(
   };
 }
 
+/** A settled generation's record, as the same settlement its run reported. */
+async function settlementOf(h: History, row: GenerationRow): Promise<Settlement> {
+  const result = await recordedResult(h, row);
+  if (result) return { status: "succeeded", result };
+  if (row.error) return { status: "failed", error: row.error, errorStatus: row.errorStatus ?? 502 };
+  return { status: "unrecorded" };
+}
+
 /**
  * `POST /v1/scene/create` for API clients: the same record and job as the studio's generations, then
- * a wait for the result. A client that hangs up does not stop the job; its result lands in the gallery.
+ * a wait for the result. With a free slot on `worker` the generation runs at once in this request's
+ * process and the answer is what its run recorded; otherwise it is queued and the answer is read from
+ * the record once it settles. A client that hangs up does not stop the job; its result lands in the
+ * gallery.
  */
 export async function generateAndWait(
   h: History,
@@ -47,23 +60,52 @@ export async function generateAndWait(
     principal: Principal | undefined;
     signal?: AbortSignal;
   },
+  worker?: GenerationWorker,
 ): Promise<{ generationId: string; result: EngineResult }> {
-  const queued = await queueGeneration(h, input);
-  const row = await waitUntilSettledRow(h.db, queued.id, input.signal ? { signal: input.signal } : {});
-  const result = await recordedResult(h, row);
-  if (result) return { generationId: row.id, result };
-  const error = row.error;
-  if (!error) {
+  let id: string;
+  let settlement: Settlement | undefined;
+  if (worker) {
+    const started = await startGeneration(h, input, worker);
+    id = started.row.id;
+    if (started.settled) settlement = await untilAborted(started.settled, input.signal);
+  } else {
+    id = (await queueGeneration(h, input)).id;
+  }
+  if (!settlement || settlement.status === "unrecorded") {
+    const row = await waitUntilSettledRow(h.db, id, input.signal ? { signal: input.signal } : {});
+    settlement = await settlementOf(h, row);
+  }
+  return answer(id, settlement);
+}
+
+/** The settlement, or undefined once `signal` aborts first (the run goes on without the caller). */
+function untilAborted(settled: Promise<Settlement>, signal: AbortSignal | undefined) {
+  if (!signal) return settled;
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise<Settlement | undefined>((resolve) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener("abort", onAbort, { once: true });
+    void settled.then((s) => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(s);
+    });
+  });
+}
+
+function answer(generationId: string, settlement: Settlement): { generationId: string; result: EngineResult } {
+  if (settlement.status === "succeeded") return { generationId, result: settlement.result };
+  if (settlement.status === "unrecorded") {
     throw new ApiError(503, "generation_not_finished", "general", "The generation did not finish", {
-      generation_id: row.id,
+      generation_id: generationId,
     });
   }
+  const { error, errorStatus } = settlement;
   throw new ApiError(
-    row.errorStatus ?? 502,
+    errorStatus,
     error.error_code,
     error.error_type,
     error.error_message,
-    { ...error.error_details, generation_id: row.id },
+    { ...error.error_details, generation_id: generationId },
     rateLimitHeaders(error.error_details),
   );
 }

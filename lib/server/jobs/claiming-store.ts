@@ -9,10 +9,19 @@ import { sha256Hex, type ObjectStore, type StoredObject } from "../storage";
  * the bytes land, so a crash between the write and the output record leaves a claim to clean up
  * rather than an orphan nobody knows about.
  */
-export function claimingStore(db: Db, store: ObjectStore, generationId: string): ObjectStore {
-  const claim = (fileKey: string) =>
-    db.insert(fileClaims).values({ generationId, fileKey }).onConflictDoNothing();
+export function claimingStore(
+  db: Db,
+  store: ObjectStore,
+  generationId: string,
+): ObjectStore & { claimed(): boolean } {
+  let claimedAny = false;
+  const claim = (fileKey: string) => {
+    claimedAny = true;
+    return db.insert(fileClaims).values({ generationId, fileKey }).onConflictDoNothing();
+  };
   return {
+    /** Whether anything was claimed: a run that wrote no file has no claims to clear. */
+    claimed: () => claimedAny,
     async put(bytes: Uint8Array, ext: string): Promise<StoredObject> {
       const expected = `${sha256Hex(bytes)}.${ext.toLowerCase()}`;
       await claim(expected);

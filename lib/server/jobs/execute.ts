@@ -12,6 +12,7 @@ import type { EngineResult } from "../engines/types";
 import { isApiError } from "../errors";
 import type { GenerationRow } from "../generations/dto";
 import { releaseFiles } from "../generations/files";
+import { commitImages } from "../limits/budget";
 import { settleGenerationReservation } from "../limits/reserve";
 import type { Logger } from "../log";
 import type { RunScene } from "../scenes/run-scene";
@@ -53,17 +54,32 @@ function ownedBy(job: GenerationRow, workerId: string) {
   );
 }
 
+/**
+ * How a run ended, exactly as it was recorded, so whoever started it can answer without reading the
+ * record back. `unrecorded`: the generation was deleted or taken over, or the database failed; only
+ * the record can say what became of it.
+ */
+export type Settlement =
+  | { status: "succeeded"; result: EngineResult }
+  | { status: "failed"; error: HttpErrorDetails; errorStatus: number }
+  | { status: "unrecorded" };
+
 /** Thrown inside the transaction to undo it when the generation is no longer this worker's. */
 class NotOwned extends Error {}
 
-/** Records outputs and success in one transaction; false when the generation was deleted or taken over. */
+/**
+ * Records outputs, success and the spent budget in one transaction; answers the result as recorded,
+ * or undefined when the generation was deleted or taken over (and nothing was written).
+ */
 async function persistSuccess(
   deps: JobDeps,
   job: GenerationRow,
   result: EngineResult,
   timings: Record<string, number>,
-): Promise<boolean> {
+  claimedFiles: boolean,
+): Promise<EngineResult | undefined> {
   const persistStarted = performance.now();
+  let recorded: EngineResult | undefined;
   const persisted = deps.db.transaction(async (tx) => {
     if (result.outputs.length > 0) {
       await tx.insert(generationOutputs).values(
@@ -84,12 +100,13 @@ async function persistSuccess(
         })),
       );
     }
+    recorded = { ...result, timings: { ...timings, persist: ms(performance.now() - persistStarted) } };
     const updated = await tx
       .update(generations)
       .set({
         status: "succeeded",
         finishedAt: new Date(),
-        timings: { ...timings, persist: ms(performance.now() - persistStarted) },
+        timings: recorded.timings,
         upstreamRequestId: result.upstreamRequestId ?? null,
         inputInfo: result.input,
         error: null,
@@ -98,21 +115,25 @@ async function persistSuccess(
       .where(ownedBy(job, deps.workerId))
       .returning({ id: generations.id });
     if (updated.length === 0) throw new NotOwned();
-    await tx.delete(fileClaims).where(eq(fileClaims.generationId, job.id));
-    return true;
+    if (claimedFiles) await tx.delete(fileClaims).where(eq(fileClaims.generationId, job.id));
+    await commitImages(tx, { generationId: job.id });
   });
-  return persisted.catch((error: unknown) => {
-    if (error instanceof NotOwned) return false;
-    throw error;
-  });
+  return persisted.then(
+    () => recorded,
+    (error: unknown) => {
+      if (error instanceof NotOwned) return undefined;
+      throw error;
+    },
+  );
 }
 
+/** Records the failure; answers it as recorded, or `unrecorded` when the generation is no longer this worker's. */
 async function persistFailure(
   deps: JobDeps,
   job: GenerationRow,
   error: unknown,
   timings: Record<string, number>,
-) {
+): Promise<Settlement> {
   const { body, status } = storedError(error);
   if (!isApiError(error)) {
     deps.log.error("generation failed unexpectedly", {
@@ -123,11 +144,13 @@ async function persistFailure(
           : String(error),
     });
   }
-  await deps.db
+  const updated = await deps.db
     .update(generations)
     .set({ status: "failed", finishedAt: new Date(), timings, error: body, errorStatus: status })
-    .where(ownedBy(job, deps.workerId));
+    .where(ownedBy(job, deps.workerId))
+    .returning({ id: generations.id });
   await releaseClaims(deps.db, deps.store, job.id);
+  return updated.length > 0 ? { status: "failed", error: body, errorStatus: status } : { status: "unrecorded" };
 }
 
 /** Drops a generation's claims and the files nothing else references. */
@@ -156,10 +179,11 @@ async function settleBudget(deps: JobDeps, job: GenerationRow, outcome: "succeed
 }
 
 /** Runs a claimed generation to the end and records how it ended. Never throws. */
-export async function executeGeneration(deps: JobDeps, job: GenerationRow): Promise<void> {
+export async function executeGeneration(deps: JobDeps, job: GenerationRow): Promise<Settlement> {
   const log = deps.log.child({ generationId: job.id, engine: job.engine });
   const queue = ms((job.startedAt ?? new Date()).getTime() - job.createdAt.getTime());
   const engineStarted = performance.now();
+  const storage = claimingStore(deps.db, deps.store, job.id);
   try {
     let result: EngineResult;
     try {
@@ -169,38 +193,41 @@ export async function executeGeneration(deps: JobDeps, job: GenerationRow): Prom
         config: deps.config,
         log,
         requestId: job.id,
-        storage: claimingStore(deps.db, deps.store, job.id),
+        storage,
       });
     } catch (error) {
       // The budget goes back before the failure is visible, so whoever sees it sees the budget too.
       await settleBudget(deps, job, "failed");
-      await persistFailure(deps, job, error, { queue, upstream: ms(performance.now() - engineStarted) });
-      return;
+      return await persistFailure(deps, job, error, { queue, upstream: ms(performance.now() - engineStarted) });
     }
     const timings = { ...result.timings, queue, upstream: ms(performance.now() - engineStarted) };
-    // The engine produced the images: they are paid for whatever happens to the record.
-    await settleBudget(deps, job, "succeeded");
+    // The engine produced the images: they are paid for whatever happens to the record, in the
+    // record's own transaction or, when that does not commit, on their own.
     try {
-      if (!(await persistSuccess(deps, job, result, timings))) {
-        log.warn("generation finished after it was deleted or taken over; its files are released");
-        await releaseClaims(deps.db, deps.store, job.id);
-        await releaseFiles(
-          deps.db,
-          deps.store,
-          result.outputs.flatMap((o) => (o.key ? [o.key] : [])),
-        );
-      }
+      const recorded = await persistSuccess(deps, job, result, timings, storage.claimed());
+      if (recorded) return { status: "succeeded", result: recorded };
+      await settleBudget(deps, job, "succeeded");
+      log.warn("generation finished after it was deleted or taken over; its files are released");
+      await releaseClaims(deps.db, deps.store, job.id);
+      await releaseFiles(
+        deps.db,
+        deps.store,
+        result.outputs.flatMap((o) => (o.key ? [o.key] : [])),
+      );
+      return { status: "unrecorded" };
     } catch (error) {
+      await settleBudget(deps, job, "succeeded");
       log.warn("generation result not recorded", {
         error: error instanceof Error ? error.message : String(error),
       });
-      await persistFailure(deps, job, error, timings);
+      return await persistFailure(deps, job, error, timings);
     }
   } catch (error) {
     // The database itself failed; the lease sweep marks the generation interrupted later.
     log.error("generation could not be settled", {
       error: error instanceof Error ? error.message : String(error),
     });
+    return { status: "unrecorded" };
   } finally {
     announceChange(job.id);
   }

@@ -5,10 +5,11 @@ import { randomUUID } from "node:crypto";
 import type { Config } from "../config";
 import type { Db } from "../db/client";
 import type { Logger } from "../log";
+import type { GenerationRow } from "../generations/dto";
 import type { RunScene } from "../scenes/run-scene";
 import type { ObjectStore } from "../storage";
 import { claimNext, heartbeat } from "./claim";
-import { executeGeneration } from "./execute";
+import { executeGeneration, type Settlement } from "./execute";
 import { announceChange, onQueued } from "./notify";
 import { interruptStale } from "./recovery";
 import type { JobSettings } from "./settings";
@@ -31,6 +32,13 @@ export class GenerationWorker {
   readonly id = `worker-${randomUUID()}`;
   private readonly active = new Map<string, Promise<void>>();
   private claiming = 0;
+  /**
+   * Signals that a job may be waiting (this process queued one, or the poll came round) versus the
+   * last of them a claim has answered with "nothing queued": no claim query is spent while none can
+   * be waiting, such as each time a generation started here finishes.
+   */
+  private queuedSignals = 1;
+  private answeredSignals = 0;
   /** Database work outside a job (claims, heartbeats, sweeps, recovery) that stopping must wait for. */
   private readonly chores = new Set<Promise<unknown>>();
   private timers: NodeJS.Timeout[] = [];
@@ -47,9 +55,13 @@ export class GenerationWorker {
     if (!this.stopped) return this;
     this.stopped = false;
     const { settings } = this.deps;
-    this.unsubscribe = onQueued(() => this.pump());
+    const maybeQueued = () => {
+      this.queuedSignals++;
+      this.pump();
+    };
+    this.unsubscribe = onQueued(maybeQueued);
     this.timers = [
-      setInterval(() => this.pump(), settings.GENERATION_POLL_MS),
+      setInterval(maybeQueued, settings.GENERATION_POLL_MS),
       setInterval(() => void this.track(this.beat()), Math.max(250, settings.GENERATION_LEASE_MS / 4)),
       setInterval(() => void this.track(this.sweep()), settings.GENERATION_LEASE_MS),
     ];
@@ -65,7 +77,10 @@ export class GenerationWorker {
     this.unsubscribe?.();
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
-    await Promise.allSettled([...this.active.values(), ...this.chores]);
+    // A claim or insert that settles while we wait may hand over a generation to run: wait for it too.
+    while (this.active.size + this.chores.size > 0) {
+      await Promise.allSettled([...this.active.values(), ...this.chores]);
+    }
   }
 
   /** Lets `stop` wait for `work`, so the database is never closed under a query. */
@@ -78,10 +93,32 @@ export class GenerationWorker {
     return work;
   }
 
-  /** Claims jobs while there is room. Safe to call at any time, from any trigger. */
+  /**
+   * Runs a new generation here and now when a slot is free: `record` inserts it already claimed by
+   * this worker, so neither a claim query nor a wake-up stands between the request and the engine.
+   * Undefined when every slot is taken or the worker is stopping: queue the generation instead.
+   */
+  async runHere(
+    record: (claim: { workerId: string }) => Promise<GenerationRow>,
+  ): Promise<{ row: GenerationRow; settled: Promise<Settlement> } | undefined> {
+    if (!this.hasRoom()) return undefined;
+    this.claiming++;
+    let row: GenerationRow;
+    try {
+      row = await this.track(record({ workerId: this.id }));
+    } finally {
+      this.claiming--;
+    }
+    return { row, settled: this.run(row) };
+  }
+
+  private hasRoom(): boolean {
+    return !this.stopped && this.active.size + this.claiming < this.deps.settings.GENERATION_CONCURRENCY;
+  }
+
+  /** Claims jobs while there is room and one may be waiting. Safe to call at any time, from any trigger. */
   pump(): void {
-    const { settings } = this.deps;
-    while (!this.stopped && this.active.size + this.claiming < settings.GENERATION_CONCURRENCY) {
+    while (this.hasRoom() && this.queuedSignals > this.answeredSignals) {
       this.claiming++;
       void this.track(
         this.claimOne().then((claimed) => {
@@ -95,6 +132,7 @@ export class GenerationWorker {
   }
 
   private async claimOne(): Promise<boolean> {
+    const signals = this.queuedSignals;
     let job;
     try {
       job = await claimNext(this.deps.db, this.id);
@@ -104,14 +142,26 @@ export class GenerationWorker {
       });
       return false;
     }
-    if (!job) return false;
+    if (!job) {
+      this.answeredSignals = Math.max(this.answeredSignals, signals);
+      return false;
+    }
+    void this.run(job);
+    return true;
+  }
+
+  /** Runs a generation this worker holds; stopping waits for it. */
+  private run(job: GenerationRow): Promise<Settlement> {
     announceChange(job.id);
     const run = executeGeneration({ ...this.deps, workerId: this.id }, job).finally(() => {
       this.active.delete(job.id);
       this.pump();
     });
-    this.active.set(job.id, run);
-    return true;
+    this.active.set(
+      job.id,
+      run.then(() => undefined),
+    );
+    return run;
   }
 
   private async beat() {

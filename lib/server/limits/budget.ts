@@ -55,40 +55,51 @@ export async function budgetStatus(
 }
 
 /**
- * Reserves `images` of today's budget. The check and the increment are one conditional upsert, so
- * concurrent reservations can never add up to more than the limit, on PGlite or PostgreSQL alike.
+ * Reserves `images` of today's budget against the person's own limit (or `defaultLimit`). Reading the
+ * limit, the check, the increment and the reservation record are one statement: concurrent
+ * reservations can never add up to more than the limit, on PGlite or PostgreSQL alike, and a
+ * generation's request pays for one round trip, not four.
  */
 export async function reserveImages(
   db: Db,
-  input: { userId: string; engine: EngineName; images: number; limit: number; now?: Date },
+  input: {
+    userId: string;
+    engine: EngineName;
+    images: number;
+    defaultLimit: number;
+    /** The generation this pays for, when its id is already known. */
+    generationId?: string;
+    now?: Date;
+  },
 ): Promise<{ id: string; day: string }> {
   const day = budgetDay(input.now);
   const id = randomUUID();
-  const reserved = await db.transaction(async (tx) => {
-    // Casts matter: untyped parameters compared with each other would compare as text ("6" > "10").
-    const result = await tx.execute(sql`
+  // Casts matter: untyped parameters compared with each other would compare as text ("6" > "10").
+  const result = await db.execute(sql`
+    with person_limit as (
+      select coalesce(
+        (select ${user.dailyImageBudget} from ${user} where ${user.id} = ${input.userId}),
+        ${input.defaultLimit}::integer
+      ) as n
+    ), taken as (
       insert into ${imageUsage} (user_id, day, images)
       select ${input.userId}, ${day}::date, ${input.images}::integer
-      where ${input.images}::integer <= ${input.limit}::integer
+      from person_limit where ${input.images}::integer <= person_limit.n
       on conflict (user_id, day) do update
         set images = ${imageUsage}.images + excluded.images
-        where ${imageUsage}.images + excluded.images <= ${input.limit}::integer
-      returning images`);
-    if (rowsOf(result).length === 0) return false;
-    await tx
-      .insert(imageReservation)
-      .values({ id, userId: input.userId, day, engine: input.engine, images: input.images });
-    return true;
-  });
-  if (!reserved) {
-    const [row] = await db
-      .select({ images: imageUsage.images })
-      .from(imageUsage)
-      .where(and(eq(imageUsage.userId, input.userId), eq(imageUsage.day, day)))
-      .limit(1);
+        where ${imageUsage}.images + excluded.images <= (select n from person_limit)
+      returning images
+    )
+    insert into ${imageReservation} (id, user_id, day, engine, images, generation_id)
+    select ${id}, ${input.userId}, ${day}::date, ${input.engine}, ${input.images}::integer,
+      ${input.generationId ?? null}::text
+    from taken
+    returning id`);
+  if (rowsOf(result).length === 0) {
+    const status = await budgetStatus(db, input.userId, { DAILY_CLAID_IMAGE_BUDGET: input.defaultLimit }, input.now);
     throw budgetSpent({
-      limit: input.limit,
-      used: row?.images ?? 0,
+      limit: status.limit,
+      used: status.used,
       requested: input.images,
       resetsAt: nextDay(day),
     });
@@ -127,9 +138,4 @@ export async function commitImages(db: Db, which: Which): Promise<void> {
     .update(imageReservation)
     .set({ status: "committed", settledAt: new Date() })
     .where(matching(which));
-}
-
-/** Ties a reservation to the generation it pays for, so whoever runs it can settle it. */
-export async function attachImages(db: Db, id: string, generationId: string): Promise<void> {
-  await db.update(imageReservation).set({ generationId }).where(eq(imageReservation.id, id));
 }

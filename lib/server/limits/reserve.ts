@@ -3,12 +3,10 @@ import "server-only";
 import type { Principal } from "../auth/authorize";
 import { getConfig, type Config, type EngineName } from "../config";
 import { getDatabase } from "../db/client";
-import { attachImages, commitImages, dailyLimit, releaseImages, reserveImages } from "./budget";
+import { commitImages, releaseImages, reserveImages } from "./budget";
 import { consumeRateLimit } from "./rate-limit";
 
 export type GenerationReservation = {
-  /** Records which generation this pays for, so it can be settled where the generation runs. */
-  attach(generationId: string): Promise<void>;
   /** The images were produced: the reservation stays spent. */
   commit(): Promise<void>;
   /** The call failed: the images go back to today's budget. */
@@ -16,7 +14,6 @@ export type GenerationReservation = {
 };
 
 const FREE: GenerationReservation = {
-  attach: async () => undefined,
   commit: async () => undefined,
   release: async () => undefined,
 };
@@ -24,21 +21,27 @@ const FREE: GenerationReservation = {
 /**
  * Call before any engine work: takes one from the person's per-minute rate limit for `engine` (429 when
  * spent) and, for claid, reserves `images` of their daily budget (402 when it would go over). Drafts on
- * the local engine cost nothing and only count against their own, higher rate limit.
+ * the local engine cost nothing and only count against their own, higher rate limit. With the id of
+ * the generation it pays for, whoever runs that generation can settle the reservation.
  */
 export async function reserveGeneration(
   principal: Principal,
   engine: EngineName,
   images: number,
   config: Config = getConfig(),
+  generationId?: string,
 ): Promise<GenerationReservation> {
   await consumeRateLimit(principal.userId, engine, config);
   if (engine !== "claid") return FREE;
   const { db } = await getDatabase(config);
-  const limit = await dailyLimit(db, principal.userId, config);
-  const { id } = await reserveImages(db, { userId: principal.userId, engine, images, limit });
+  const { id } = await reserveImages(db, {
+    userId: principal.userId,
+    engine,
+    images,
+    defaultLimit: config.DAILY_CLAID_IMAGE_BUDGET,
+    ...(generationId ? { generationId } : {}),
+  });
   return {
-    attach: (generationId) => attachImages(db, id, generationId),
     commit: () => commitImages(db, { id }),
     release: () => releaseImages(db, { id }),
   };

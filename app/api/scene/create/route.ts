@@ -21,12 +21,10 @@ export const POST = route({ access: "member" }, async ({ request, principal }) =
   const parsed = sceneCreateRequest.safeParse(await readJsonBody(request, config.MAX_JSON_BYTES));
   if (!parsed.success) throw errors.validation(parsed.error.issues);
   const h = await history(config);
-  await ensureWorker();
-  const { generationId, result } = await generateAndWait(h, {
-    request: parsed.data,
-    engine,
-    principal,
-    signal: request.signal,
-  });
+  const { generationId, result } = await generateAndWait(
+    h,
+    { request: parsed.data, engine, principal, signal: request.signal },
+    await ensureWorker(),
+  );
   return json(toSceneCreateResponse(result, publicOrigin(request, config), { generationId }));
 });
