@@ -12,6 +12,7 @@ import fs from "node:fs";
 import inspector from "node:inspector";
 import os from "node:os";
 import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 
 import { startClaidStandin } from "../../e2e/fixtures/claid-standin";
 import { createMember } from "../../lib/server/auth/members";
@@ -20,14 +21,20 @@ import { loadConfig, setConfigForTests } from "../../lib/server/config";
 import { closeDatabases, getDatabase } from "../../lib/server/db/client";
 import { stopWorker } from "../../lib/server/jobs";
 import { measure, summarise } from "./stats";
-import { PGlite } from "@electric-sql/pglite";
 
 const statements: { sql: string; ms: number }[] = [];
 for (const name of ["query", "exec", "transaction"] as const) {
   const original = PGlite.prototype[name] as (...args: unknown[]) => Promise<unknown>;
-  (PGlite.prototype as unknown as Record<string, unknown>)[name] = async function (this: unknown, ...args: unknown[]) {
+  (PGlite.prototype as unknown as Record<string, unknown>)[name] = async function (
+    this: unknown,
+    ...args: unknown[]
+  ) {
     const t = performance.now();
-    try { return await original.apply(this, args); } finally { statements.push({ sql: String(args[0]).slice(0, 90), ms: performance.now() - t }); }
+    try {
+      return await original.apply(this, args);
+    } finally {
+      statements.push({ sql: String(args[0]).slice(0, 90), ms: performance.now() - t });
+    }
   };
 }
 
@@ -53,7 +60,11 @@ async function main() {
   });
   setConfigForTests(config);
   const { db } = await getDatabase(config);
-  const { member } = await createMember(db, { email: `bench-${randomUUID()}@example.com`, name: "Bench", role: "member" });
+  const { member } = await createMember(db, {
+    email: `bench-${randomUUID()}@example.com`,
+    name: "Bench",
+    role: "member",
+  });
   const { token } = await createToken(db, { userId: member.id, name: "bench" });
   const { POST } = await import("../../app/api/scene/create/route");
   const call = async () => {
@@ -94,10 +105,20 @@ async function main() {
     );
   }
   const bySql = new Map<string, { n: number; ms: number }>();
-  for (const st of statements) { const e = bySql.get(st.sql) ?? { n: 0, ms: 0 }; e.n++; e.ms += st.ms; bySql.set(st.sql, e); }
+  for (const st of statements) {
+    const e = bySql.get(st.sql) ?? { n: 0, ms: 0 };
+    e.n++;
+    e.ms += st.ms;
+    bySql.set(st.sql, e);
+  }
   let total = 0;
-  for (const [sql, e] of [...bySql].sort((a, b) => b[1].ms - a[1].ms)) { total += e.ms; console.log(`${(e.n / REQUESTS).toFixed(2)}x ${(e.ms / REQUESTS).toFixed(2)}ms ${sql}`); }
-  console.log(`db per request ${(total / REQUESTS).toFixed(2)} ms, ${(statements.length / REQUESTS).toFixed(1)} statements`);
+  for (const [sql, e] of [...bySql].sort((a, b) => b[1].ms - a[1].ms)) {
+    total += e.ms;
+    console.log(`${(e.n / REQUESTS).toFixed(2)}x ${(e.ms / REQUESTS).toFixed(2)}ms ${sql}`);
+  }
+  console.log(
+    `db per request ${(total / REQUESTS).toFixed(2)} ms, ${(statements.length / REQUESTS).toFixed(1)} statements`,
+  );
   console.log(`database: ${process.env.DATABASE_URL ? "postgres" : "pglite"}`);
   console.log(`direct to stand-in  p50 ${direct.p50.toFixed(2)} ms  p99 ${direct.p99.toFixed(2)} ms`);
   console.log(`route handler       p50 ${handler.p50.toFixed(2)} ms  p99 ${handler.p99.toFixed(2)} ms`);

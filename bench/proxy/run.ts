@@ -7,7 +7,8 @@
  * Environment: BENCH_REQUESTS (per scenario at concurrency 1, default 150), BENCH_DELAYS_MS ("0,200"),
  * BENCH_CONCURRENCY ("1,16"), BENCH_TOKEN (a personal access token, when pointing at an install that
  * already has users; otherwise a fresh install's first admin is created and a token made for it),
- * BENCH_GENERATION_CONCURRENCY (the app's GENERATION_CONCURRENCY, default 16).
+ * BENCH_GENERATION_CONCURRENCY (the app's GENERATION_CONCURRENCY, default 16), BENCH_APP_NODE_ARGS (extra
+ * Node flags for the app, such as --cpu-prof).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -27,6 +28,8 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 150);
 const DELAYS = numbers(process.env.BENCH_DELAYS_MS, [0, 200]);
 const CONCURRENCY = numbers(process.env.BENCH_CONCURRENCY, [1, 16]);
 const GENERATION_CONCURRENCY = process.env.BENCH_GENERATION_CONCURRENCY ?? "16";
+/** Extra Node flags for the app, e.g. "--cpu-prof --cpu-prof-dir=/tmp/app-profile" to see where its time goes. */
+const APP_NODE_ARGS = (process.env.BENCH_APP_NODE_ARGS ?? "").split(" ").filter(Boolean);
 
 /** The API reference's example, one tiny output: downloads are kept as small as they can be. */
 const BODY = {
@@ -144,7 +147,15 @@ async function main() {
 
     const server = await startProcess(
       process.execPath,
-      [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(appPort)],
+      [
+        ...APP_NODE_ARGS,
+        path.join(ROOT, "node_modules/next/dist/bin/next"),
+        "start",
+        "-H",
+        "127.0.0.1",
+        "-p",
+        String(appPort),
+      ],
       {
         ...process.env,
         NODE_ENV: "production",

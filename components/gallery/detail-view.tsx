@@ -15,7 +15,6 @@ import { EngineBadge, StatusBadge } from "./status-badge";
 const TIMING_LABELS: Record<string, string> = {
   queue: "Waiting in queue",
   upstream: "Engine",
-  persist: "Saving",
 };
 
 function timingLabel(name: string): string {
@@ -62,7 +61,7 @@ export function DetailView({
   const stored = generation.outputs.filter((o) => o.url);
   const comparable: ComparedOutput[] = stored.map((o) => ({ ...o, label: `Image ${o.index + 1}` }));
   // Ours first, in the order they happen; then whatever the engine measured inside its own step.
-  const ours = ["queue", "upstream", "persist"];
+  const ours = ["queue", "upstream"];
   const timings = [
     ...ours.flatMap((name) =>
       generation.timings[name] === undefined ? [] : [[name, generation.timings[name]] as const],

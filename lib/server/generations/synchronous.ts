@@ -92,7 +92,10 @@ function untilAborted(settled: Promise<Settlement>, signal: AbortSignal | undefi
   });
 }
 
-function answer(generationId: string, settlement: Settlement): { generationId: string; result: EngineResult } {
+function answer(
+  generationId: string,
+  settlement: Settlement,
+): { generationId: string; result: EngineResult } {
   if (settlement.status === "succeeded") return { generationId, result: settlement.result };
   if (settlement.status === "unrecorded") {
     throw new ApiError(503, "generation_not_finished", "general", "The generation did not finish", {

@@ -1,7 +1,7 @@
 import "server-only";
 
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 
 import type { HttpErrorDetails } from "@/lib/scene/contract";
 
@@ -12,7 +12,7 @@ import type { EngineResult } from "../engines/types";
 import { isApiError } from "../errors";
 import type { GenerationRow } from "../generations/dto";
 import { releaseFiles } from "../generations/files";
-import { commitImages } from "../limits/budget";
+import { commitImagesStatement } from "../limits/budget";
 import { settleGenerationReservation } from "../limits/reserve";
 import type { Logger } from "../log";
 import type { RunScene } from "../scenes/run-scene";
@@ -64,12 +64,11 @@ export type Settlement =
   | { status: "failed"; error: HttpErrorDetails; errorStatus: number }
   | { status: "unrecorded" };
 
-/** Thrown inside the transaction to undo it when the generation is no longer this worker's. */
-class NotOwned extends Error {}
-
 /**
- * Records outputs, success and the spent budget in one transaction; answers the result as recorded,
- * or undefined when the generation was deleted or taken over (and nothing was written).
+ * Records outputs, success and the spent budget, and clears the file claims, in one statement (one
+ * commit, one round trip); every part applies only if the generation is still this worker's. Answers
+ * the result as recorded, or undefined when the generation was deleted or taken over (and nothing was
+ * written).
  */
 async function persistSuccess(
   deps: JobDeps,
@@ -78,53 +77,72 @@ async function persistSuccess(
   timings: Record<string, number>,
   claimedFiles: boolean,
 ): Promise<EngineResult | undefined> {
-  const persistStarted = performance.now();
-  let recorded: EngineResult | undefined;
-  const persisted = deps.db.transaction(async (tx) => {
-    if (result.outputs.length > 0) {
-      await tx.insert(generationOutputs).values(
-        result.outputs.map((output, index) => ({
-          id: randomUUID(),
-          generationId: job.id,
-          index,
-          fileKey: output.key ?? null,
-          format: output.info.format,
-          mime: output.info.mime,
-          size: output.size ?? null,
-          width: output.info.width,
-          height: output.info.height,
-          info: output.info,
-          upstreamUrl: output.upstreamUrl ?? null,
-          upstreamExpiresAt: output.upstreamExpiresAt ?? null,
-          destination: output.destination ?? null,
-        })),
-      );
-    }
-    recorded = { ...result, timings: { ...timings, persist: ms(performance.now() - persistStarted) } };
-    const updated = await tx
-      .update(generations)
-      .set({
-        status: "succeeded",
-        finishedAt: new Date(),
-        timings: recorded.timings,
-        upstreamRequestId: result.upstreamRequestId ?? null,
-        inputInfo: result.input,
-        error: null,
-        errorStatus: null,
-      })
-      .where(ownedBy(job, deps.workerId))
-      .returning({ id: generations.id });
-    if (updated.length === 0) throw new NotOwned();
-    if (claimedFiles) await tx.delete(fileClaims).where(eq(fileClaims.generationId, job.id));
-    await commitImages(tx, { generationId: job.id });
-  });
-  return persisted.then(
-    () => recorded,
-    (error: unknown) => {
-      if (error instanceof NotOwned) return undefined;
-      throw error;
-    },
+  const { db } = deps;
+  const recorded: EngineResult = { ...result, timings };
+  const stillOurs = sql`exists (select 1 from succeeded)`;
+  const succeeded = db
+    .update(generations)
+    .set({
+      status: "succeeded",
+      finishedAt: new Date(),
+      timings,
+      upstreamRequestId: result.upstreamRequestId ?? null,
+      inputInfo: result.input,
+      error: null,
+      errorStatus: null,
+    })
+    .where(ownedBy(job, deps.workerId))
+    .returning({ id: generations.id });
+  const parts = [
+    sql`succeeded as (${succeeded.getSQL()})`,
+    sql`spent as (${commitImagesStatement(db, { generationId: job.id }, stillOurs).getSQL()})`,
+  ];
+  if (result.outputs.length > 0)
+    parts.push(sql`outputs as (${insertOutputs(job.id, result.outputs, stillOurs)})`);
+  if (claimedFiles) {
+    parts.push(
+      sql`claims as (${db
+        .delete(fileClaims)
+        .where(and(eq(fileClaims.generationId, job.id), stillOurs))
+        .getSQL()})`,
+    );
+  }
+  const answer = await db.execute(
+    sql`with ${sql.join(parts, sql`, `)} select count(*)::integer as n from succeeded`,
   );
+  const [row] = (answer as unknown as { rows: { n: number }[] }).rows;
+  return row && row.n > 0 ? recorded : undefined;
+}
+
+/** The outputs' rows, inserted only where `when` holds. Casts give every column its type, null or not. */
+function insertOutputs(generationId: string, outputs: EngineResult["outputs"], when: SQL): SQL {
+  const rows = outputs.map(
+    (output, index) => sql`(
+      ${randomUUID()}::text, ${generationId}::text, ${index}::integer, ${output.key ?? null}::text,
+      ${output.info.format}::text, ${output.info.mime}::text, ${output.size ?? null}::integer,
+      ${output.info.width}::integer, ${output.info.height}::integer, ${JSON.stringify(output.info)}::jsonb,
+      ${output.upstreamUrl ?? null}::text, ${output.upstreamExpiresAt?.toISOString() ?? null}::timestamptz,
+      ${output.destination ?? null}::text
+    )`,
+  );
+  const t = generationOutputs;
+  const columns = [
+    t.id,
+    t.generationId,
+    t.index,
+    t.fileKey,
+    t.format,
+    t.mime,
+    t.size,
+    t.width,
+    t.height,
+    t.info,
+    t.upstreamUrl,
+    t.upstreamExpiresAt,
+    t.destination,
+  ].map((column) => sql.identifier(column.name));
+  return sql`insert into ${t} (${sql.join(columns, sql`, `)})
+    select * from (values ${sql.join(rows, sql`, `)}) as v where ${when}`;
 }
 
 /** Records the failure; answers it as recorded, or `unrecorded` when the generation is no longer this worker's. */
@@ -150,7 +168,9 @@ async function persistFailure(
     .where(ownedBy(job, deps.workerId))
     .returning({ id: generations.id });
   await releaseClaims(deps.db, deps.store, job.id);
-  return updated.length > 0 ? { status: "failed", error: body, errorStatus: status } : { status: "unrecorded" };
+  return updated.length > 0
+    ? { status: "failed", error: body, errorStatus: status }
+    : { status: "unrecorded" };
 }
 
 /** Drops a generation's claims and the files nothing else references. */
@@ -198,7 +218,10 @@ export async function executeGeneration(deps: JobDeps, job: GenerationRow): Prom
     } catch (error) {
       // The budget goes back before the failure is visible, so whoever sees it sees the budget too.
       await settleBudget(deps, job, "failed");
-      return await persistFailure(deps, job, error, { queue, upstream: ms(performance.now() - engineStarted) });
+      return await persistFailure(deps, job, error, {
+        queue,
+        upstream: ms(performance.now() - engineStarted),
+      });
     }
     const timings = { ...result.timings, queue, upstream: ms(performance.now() - engineStarted) };
     // The engine produced the images: they are paid for whatever happens to the record, in the

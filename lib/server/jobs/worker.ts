@@ -4,8 +4,8 @@ import { randomUUID } from "node:crypto";
 
 import type { Config } from "../config";
 import type { Db } from "../db/client";
-import type { Logger } from "../log";
 import type { GenerationRow } from "../generations/dto";
+import type { Logger } from "../log";
 import type { RunScene } from "../scenes/run-scene";
 import type { ObjectStore } from "../storage";
 import { claimNext, heartbeat } from "./claim";

@@ -1,7 +1,7 @@
 import "server-only";
 
 import { randomUUID } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 
 import type { Config, EngineName } from "../config";
 import type { Db } from "../db/client";
@@ -96,7 +96,12 @@ export async function reserveImages(
     from taken
     returning id`);
   if (rowsOf(result).length === 0) {
-    const status = await budgetStatus(db, input.userId, { DAILY_CLAID_IMAGE_BUDGET: input.defaultLimit }, input.now);
+    const status = await budgetStatus(
+      db,
+      input.userId,
+      { DAILY_CLAID_IMAGE_BUDGET: input.defaultLimit },
+      input.now,
+    );
     throw budgetSpent({
       limit: status.limit,
       used: status.used,
@@ -132,10 +137,18 @@ export async function releaseImages(db: Db, which: Which): Promise<void> {
   });
 }
 
-/** Marks a reservation as spent (the upstream produced the images). */
-export async function commitImages(db: Db, which: Which): Promise<void> {
-  await db
+/**
+ * The statement that marks a reservation as spent (the upstream produced the images), only where
+ * `also` holds: a part of a bigger statement that records the result with it.
+ */
+export function commitImagesStatement(db: Db, which: Which, also?: SQL) {
+  return db
     .update(imageReservation)
     .set({ status: "committed", settledAt: new Date() })
-    .where(matching(which));
+    .where(and(matching(which), also));
+}
+
+/** Marks a reservation as spent (the upstream produced the images). */
+export async function commitImages(db: Db, which: Which): Promise<void> {
+  await commitImagesStatement(db, which);
 }

@@ -34,7 +34,7 @@ export const generations = pgTable(
     createdAt: at("created_at").notNull().defaultNow(),
     startedAt: at("started_at"),
     finishedAt: at("finished_at"),
-    /** Milliseconds: queue, upstream, persist (and whatever the engine measured). */
+    /** Milliseconds: queue, upstream (and whatever the engine measured). */
     timings: jsonb("timings").$type<Record<string, number>>().notNull().default({}),
     upstreamRequestId: text("upstream_request_id"),
     error: jsonb("error").$type<HttpErrorDetails>(),
