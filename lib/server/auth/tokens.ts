@@ -1,9 +1,10 @@
 import "server-only";
 
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { and, desc, eq, gt, isNull, lt, or } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
 
 import type { Db } from "../db/client";
+import { preparedOn } from "../db/prepared";
 import { accessToken, user } from "../db/schema/auth";
 import { errors } from "../errors";
 import { registerSecret } from "../log";
@@ -86,22 +87,38 @@ export async function revokeToken(db: Db, userId: string, id: string): Promise<v
   if (revoked.length === 0) throw errors.notFound("The token");
 }
 
-/** The person a bearer token belongs to, or undefined for an unknown, revoked or expired token. */
-export async function principalForToken(db: Db, token: string): Promise<Principal | undefined> {
-  if (!looksLikeToken(token)) return undefined;
-  const now = new Date();
-  const [row] = await db
-    .select({ tokenId: accessToken.id, lastUsedAt: accessToken.lastUsedAt, user })
+/** Every request with a token asks this: prepared once. */
+const findLiveToken = preparedOn((db) =>
+  db
+    .select({
+      tokenId: accessToken.id,
+      lastUsedAt: accessToken.lastUsedAt,
+      user: {
+        id: user.id,
+        name: user.name,
+        email: user.email,
+        role: user.role,
+        disabled: user.disabled,
+      },
+    })
     .from(accessToken)
     .innerJoin(user, eq(user.id, accessToken.userId))
     .where(
       and(
-        eq(accessToken.hash, hashToken(token)),
+        eq(accessToken.hash, sql.placeholder("hash")),
         isNull(accessToken.revokedAt),
-        or(isNull(accessToken.expiresAt), gt(accessToken.expiresAt, now)),
+        or(isNull(accessToken.expiresAt), gt(accessToken.expiresAt, sql.placeholder("now"))),
       ),
     )
-    .limit(1);
+    .limit(1)
+    .prepare("find_live_token"),
+);
+
+/** The person a bearer token belongs to, or undefined for an unknown, revoked or expired token. */
+export async function principalForToken(db: Db, token: string): Promise<Principal | undefined> {
+  if (!looksLikeToken(token)) return undefined;
+  const now = new Date();
+  const [row] = await findLiveToken(db).execute({ hash: hashToken(token), now });
   if (!row) return undefined;
   const principal = principalFor(row.user, "token");
   if (!principal) return undefined;

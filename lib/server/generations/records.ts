@@ -9,6 +9,7 @@ import type { Engine, Generation } from "@/lib/scene/generation";
 
 import type { Principal } from "../auth/authorize";
 import type { Db } from "../db/client";
+import { preparedOn } from "../db/prepared";
 import { generationOutputs, generations } from "../db/schema/generations";
 import { errors } from "../errors";
 import type { ObjectStore } from "../storage";
@@ -51,9 +52,46 @@ export function generationValues(input: NewGeneration): PgInsertValue<typeof gen
   };
 }
 
+const p = sql.placeholder;
+const perGeneration = {
+  id: p("id"),
+  createdBy: p("createdBy"),
+  createdByName: p("createdByName"),
+  engine: p("engine"),
+  request: p("request"),
+  promptText: p("promptText"),
+  aspectRatio: p("aspectRatio"),
+};
+const insertQueued = preparedOn((db) =>
+  db
+    .insert(generations)
+    .values({ ...perGeneration, status: "queued" })
+    .returning()
+    .prepare("insert_generation_queued"),
+);
+const insertClaimed = preparedOn((db) =>
+  db
+    .insert(generations)
+    .values({
+      ...perGeneration,
+      status: "running",
+      startedAt: sql`now()`,
+      heartbeatAt: sql`now()`,
+      workerId: p("workerId"),
+      attempts: 1,
+    })
+    .returning()
+    .prepare("insert_generation_claimed"),
+);
+
 /** Records a generation, queued or claimed: the record exists before any engine work starts. */
 export async function insertGeneration(db: Db, input: NewGeneration): Promise<GenerationRow> {
-  const [row] = await db.insert(generations).values(generationValues(input)).returning();
+  const values = generationValues(input);
+  const [row] = input.createdAt
+    ? await db.insert(generations).values(values).returning()
+    : input.claim
+      ? await insertClaimed(db).execute({ ...values, workerId: input.claim.workerId })
+      : await insertQueued(db).execute(values);
   if (!row) throw new Error("insert returned no row");
   return row;
 }

@@ -26,5 +26,8 @@ export const POST = route({ access: "member" }, async ({ request, principal }) =
     { request: parsed.data, engine, principal, signal: request.signal },
     await ensureWorker(),
   );
-  return json(toSceneCreateResponse(result, publicOrigin(request, config), { generationId }));
+  // A small JSON answer: compressing it would cost more time than it saves on the wire.
+  return json(toSceneCreateResponse(result, publicOrigin(request, config), { generationId }), {
+    headers: { "cache-control": "no-store, no-transform" },
+  });
 });
