@@ -110,6 +110,11 @@ export const envSchema = z
           .map((o) => o.trim().replace(/\/+$/, ""))
           .filter(Boolean),
       ),
+    /**
+     * How long a bearer token's owner and role are remembered between lookups. Changes made through
+     * this instance apply at once; another instance sharing the database sees them within this time.
+     */
+    TOKEN_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
     SESSION_TTL_HOURS: z.coerce
       .number()
       .int()

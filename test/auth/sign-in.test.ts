@@ -217,6 +217,36 @@ describe("personal access tokens", () => {
     expect(await statusOf(authorize(bearer(live.token), "viewer", config))).toBe(401);
   });
 
+  it("remember their owner for TOKEN_CACHE_SECONDS when another instance changes them, and not at all with 0", async () => {
+    const { member } = await createMember(db, { email: "burst@example.com", name: "Burst", role: "member" });
+    const { token, summary } = await createToken(db, { userId: member.id, name: "burst" });
+    const cached = { ...config, TOKEN_CACHE_SECONDS: 1 };
+    const uncached = { ...config, TOKEN_CACHE_SECONDS: 0 };
+    expect(await statusOf(authorize(bearer(token), "member", cached))).toBe(200);
+    // Revoked in the database directly, as another instance sharing it would.
+    await db.update(accessToken).set({ revokedAt: new Date() }).where(eq(accessToken.id, summary.id));
+    expect(await statusOf(authorize(bearer(token), "member", uncached))).toBe(401);
+    expect(await statusOf(authorize(bearer(token), "member", cached))).toBe(200);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await statusOf(authorize(bearer(token), "member", cached))).toBe(401);
+  });
+
+  it("stop working at once, cached or not, when revoked or their owner is changed on this instance", async () => {
+    const { member } = await createMember(db, { email: "swift@example.com", name: "Swift", role: "member" });
+    const cached = { ...config, TOKEN_CACHE_SECONDS: 60 };
+    const first = await createToken(db, { userId: member.id, name: "first" });
+    const second = await createToken(db, { userId: member.id, name: "second" });
+    expect(await statusOf(authorize(bearer(first.token), "member", cached))).toBe(200);
+    expect(await statusOf(authorize(bearer(second.token), "member", cached))).toBe(200);
+    await revokeToken(db, member.id, first.summary.id);
+    expect(await statusOf(authorize(bearer(first.token), "member", cached))).toBe(401);
+    await updateMember(db, member.id, { role: "viewer" });
+    expect(await statusOf(authorize(bearer(second.token), "member", cached))).toBe(403);
+    expect(await statusOf(authorize(bearer(second.token), "viewer", cached))).toBe(200);
+    await updateMember(db, member.id, { disabled: true });
+    expect(await statusOf(authorize(bearer(second.token), "viewer", cached))).toBe(401);
+  });
+
   it("cannot be revoked by someone else", async () => {
     const { member: owner } = await createMember(db, {
       email: "owner@example.com",

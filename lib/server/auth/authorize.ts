@@ -42,7 +42,7 @@ export async function authorize(
   if (authorization !== null) {
     const token = BEARER.exec(authorization)?.[1];
     const { db } = await getDatabase(config);
-    principal = token ? await principalForToken(db, token) : undefined;
+    principal = token ? await principalForToken(db, token, config.TOKEN_CACHE_SECONDS * 1000) : undefined;
     // A wrong credential is refused even where none is needed, so a typo is never silently anonymous.
     if (!principal) throw errors.unauthenticated();
   } else {

@@ -8,6 +8,7 @@ import type { Db } from "../db/client";
 import { account, installClaim, session, user } from "../db/schema/auth";
 import { ApiError, errors } from "../errors";
 import type { Role } from "./roles";
+import { forgetCachedPrincipals } from "./token-cache";
 
 export type Member = {
   id: string;
@@ -161,7 +162,9 @@ export async function updateMember(
     .where(eq(user.id, id))
     .returning();
   if (!row) throw errors.notFound("The member");
-  // Sessions end at once; tokens stop working because every use checks `disabled`.
+  // Tokens act with the new role, or stop working, from the next request on.
+  forgetCachedPrincipals();
+  // Sessions end at once.
   if (change.disabled === true) await db.delete(session).where(eq(session.userId, id));
   return toMember(row);
 }

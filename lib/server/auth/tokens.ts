@@ -9,6 +9,7 @@ import { accessToken, user } from "../db/schema/auth";
 import { errors } from "../errors";
 import { registerSecret } from "../log";
 import { principalFor, type Principal } from "./principal";
+import { cachedPrincipal, forgetCachedPrincipals, rememberPrincipal } from "./token-cache";
 
 /** Recognisable in logs, secret scanners and `Authorization` headers. */
 export const TOKEN_PREFIX = "bd_";
@@ -85,6 +86,7 @@ export async function revokeToken(db: Db, userId: string, id: string): Promise<v
     .where(and(eq(accessToken.id, id), eq(accessToken.userId, userId), isNull(accessToken.revokedAt)))
     .returning({ id: accessToken.id });
   if (revoked.length === 0) throw errors.notFound("The token");
+  forgetCachedPrincipals();
 }
 
 /** Every request with a token asks this: prepared once. */
@@ -93,6 +95,7 @@ const findLiveToken = preparedOn((db) =>
     .select({
       tokenId: accessToken.id,
       lastUsedAt: accessToken.lastUsedAt,
+      expiresAt: accessToken.expiresAt,
       user: {
         id: user.id,
         name: user.name,
@@ -114,11 +117,17 @@ const findLiveToken = preparedOn((db) =>
     .prepare("find_live_token"),
 );
 
-/** The person a bearer token belongs to, or undefined for an unknown, revoked or expired token. */
-export async function principalForToken(db: Db, token: string): Promise<Principal | undefined> {
+/**
+ * The person a bearer token belongs to, or undefined for an unknown, revoked or expired token. A
+ * lookup is remembered for `cacheMs` (see token-cache.ts), so a script's burst of calls costs one.
+ */
+export async function principalForToken(db: Db, token: string, cacheMs = 0): Promise<Principal | undefined> {
   if (!looksLikeToken(token)) return undefined;
+  const hash = hashToken(token);
   const now = new Date();
-  const [row] = await findLiveToken(db).execute({ hash: hashToken(token), now });
+  const cached = cacheMs > 0 ? cachedPrincipal(hash, now.getTime()) : undefined;
+  if (cached) return cached;
+  const [row] = await findLiveToken(db).execute({ hash, now });
   if (!row) return undefined;
   const principal = principalFor(row.user, "token");
   if (!principal) return undefined;
@@ -136,5 +145,6 @@ export async function principalForToken(db: Db, token: string): Promise<Principa
         ),
       );
   }
+  rememberPrincipal(hash, principal, row.expiresAt, cacheMs, now.getTime());
   return principal;
 }
