@@ -86,6 +86,9 @@ test.describe("viewer", () => {
     });
     expect(generate.status()).toBe(403);
     expect((await page.request.get("/api/generations")).status()).toBe(200);
+    // A reason the page does not know is no reason: a signed-in person goes home.
+    await page.goto("/sign-in?denied=constructor");
+    await expect(page).toHaveURL(/\/gallery/);
   });
 });
 

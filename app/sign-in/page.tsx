@@ -36,7 +36,10 @@ export default async function SignInPage({
   const params = await searchParams;
   const config = getConfig();
   const principal = await currentPrincipal();
-  const denied = typeof params.denied === "string" ? DENIED[params.denied] : undefined;
+  const denied =
+    typeof params.denied === "string" && Object.hasOwn(DENIED, params.denied)
+      ? DENIED[params.denied]
+      : undefined;
   if (principal && !denied) redirect(homeFor(principal));
 
   const { db } = await getDatabase(config);

@@ -472,6 +472,7 @@ describe("destinations", () => {
 
   it.each([
     ["storage://nowhere/x/", "unknown_storage"],
+    ["storage://constructor/x/", "unknown_storage"],
     ["storage://out/../../etc/", "invalid_storage_path"],
     ["s3://bucket/path/", "unsupported_destination"],
   ])("refuses %s", async (destination, code) => {
@@ -497,6 +498,7 @@ describe("inputs", () => {
     ["a missing stored image", () => `backdrop://files/${"a".repeat(64)}.png`, 422, "image_not_found"],
     ["a missing storage file", () => "storage://in/missing.png", 422, "image_not_found"],
     ["an unknown storage", () => "storage://elsewhere/product.png", 422, "unknown_storage"],
+    ["a storage named like a property", () => "storage://__proto__/product.png", 422, "unknown_storage"],
     ["a path out of the storage", () => "storage://in/../../etc/passwd", 422, "invalid_storage_path"],
     ["a link out of the storage", () => "storage://in/link.png", 422, "invalid_storage_path"],
     ["a file that is not an image", () => "storage://in/notes.txt", 422, "unsupported_image"],

@@ -19,6 +19,17 @@ describe("palette from the prompt", () => {
     expect(hueOf(q.floor)).toBe("red");
   });
 
+  it("treats words that are also JavaScript property names as plain words", () => {
+    for (const word of ["constructor", "toString", "__proto__", "hasOwnProperty", "valueOf"]) {
+      const p = paletteFor(`${word} wall on a ${word} floor`, undefined);
+      expect(p.material).toBe("plain");
+      for (const channel of [p.wall.r, p.wall.g, p.wall.b, p.floor.r, p.floor.g, p.floor.b]) {
+        expect(channel).toBeGreaterThanOrEqual(0);
+        expect(channel).toBeLessThanOrEqual(255);
+      }
+    }
+  });
+
   it("takes materials, light and dark words", () => {
     expect(paletteFor("rustic oak wood", undefined).material).toBe("wood");
     expect(paletteFor("raw concrete", undefined).material).toBe("concrete");

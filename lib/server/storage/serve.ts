@@ -2,16 +2,7 @@ import "server-only";
 
 import { isStorageKey, objectStoreFor } from ".";
 import type { Config } from "../config";
-
-const MIME_BY_EXT: Record<string, string> = {
-  png: "image/png",
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-  webp: "image/webp",
-  avif: "image/avif",
-  tiff: "image/tiff",
-  gif: "image/gif",
-};
+import { mimeOfExt } from "./mime";
 
 /**
  * A stored file as a response: content type from the key's extension (set from sniffed bytes when the
@@ -25,7 +16,7 @@ export async function fileResponse(config: Config, key: string, options: { downl
   if (!stat || !body) return undefined;
   const ext = key.slice(key.lastIndexOf(".") + 1);
   const headers = new Headers({
-    "content-type": MIME_BY_EXT[ext] ?? "application/octet-stream",
+    "content-type": mimeOfExt(ext),
     "content-length": String(stat.size),
     "x-content-type-options": "nosniff",
     "cache-control": "private, max-age=31536000, immutable",

@@ -4,27 +4,10 @@ import type { SceneCreateRequest } from "@/lib/scene/contract";
 import { storedImageKey } from "@/lib/scene/image-ref";
 
 import { errors } from "../../errors";
+import { mimeOfExt } from "../../storage/mime";
 import type { EngineContext } from "../types";
 import { callClaid } from "./client";
 import { MemoryUploadCache, type UploadCache } from "./upload-cache";
-
-const MIME_BY_EXT: Record<string, string> = {
-  png: "image/png",
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-  webp: "image/webp",
-  avif: "image/avif",
-  tif: "image/tiff",
-  tiff: "image/tiff",
-  gif: "image/gif",
-  bmp: "image/bmp",
-  heic: "image/heic",
-  heif: "image/heif",
-};
-
-export function mimeOfExt(ext: string): string {
-  return MIME_BY_EXT[ext.toLowerCase()] ?? "application/octet-stream";
-}
 
 /** Claid's upload answer: `{ data: { output: { tmp_url, claid_storage_uri?, object_uri? } } }`. */
 function uploadedUrl(json: unknown): string | undefined {

@@ -12,59 +12,63 @@ export type Material = "plain" | "marble" | "wood" | "concrete" | "linen" | "pap
 
 export type Palette = { wall: Rgb; floor: Rgb; material: Material; contrast: number };
 
-const COLOUR_WORDS: Record<string, string> = {
-  white: "#f4f3f0",
-  ivory: "#f3eedf",
-  cream: "#efe6d2",
-  beige: "#e3d5bd",
-  sand: "#dcc9a6",
-  grey: "#a8a8a6",
-  gray: "#a8a8a6",
-  silver: "#c4c6c8",
-  black: "#2a2a2c",
-  charcoal: "#3b3d40",
-  red: "#c0392b",
-  crimson: "#a4243b",
-  orange: "#e67e22",
-  peach: "#f2c4a6",
-  yellow: "#f1c40f",
-  gold: "#c9a44c",
-  green: "#5a8f5a",
-  olive: "#7a7d45",
-  sage: "#a3b18a",
-  mint: "#b8e0c8",
-  teal: "#2a8c8c",
-  turquoise: "#40c0b8",
-  blue: "#3f6fb5",
-  navy: "#223355",
-  sky: "#a8cfee",
-  purple: "#7d4f9e",
-  lavender: "#c7b8e0",
-  violet: "#8e5bb5",
-  pink: "#eaa6bd",
-  rose: "#d98a9b",
-  brown: "#7b5a3f",
-  terracotta: "#c0674a",
-};
+const COLOUR_WORDS = new Map<string, string>(
+  Object.entries({
+    white: "#f4f3f0",
+    ivory: "#f3eedf",
+    cream: "#efe6d2",
+    beige: "#e3d5bd",
+    sand: "#dcc9a6",
+    grey: "#a8a8a6",
+    gray: "#a8a8a6",
+    silver: "#c4c6c8",
+    black: "#2a2a2c",
+    charcoal: "#3b3d40",
+    red: "#c0392b",
+    crimson: "#a4243b",
+    orange: "#e67e22",
+    peach: "#f2c4a6",
+    yellow: "#f1c40f",
+    gold: "#c9a44c",
+    green: "#5a8f5a",
+    olive: "#7a7d45",
+    sage: "#a3b18a",
+    mint: "#b8e0c8",
+    teal: "#2a8c8c",
+    turquoise: "#40c0b8",
+    blue: "#3f6fb5",
+    navy: "#223355",
+    sky: "#a8cfee",
+    purple: "#7d4f9e",
+    lavender: "#c7b8e0",
+    violet: "#8e5bb5",
+    pink: "#eaa6bd",
+    rose: "#d98a9b",
+    brown: "#7b5a3f",
+    terracotta: "#c0674a",
+  }),
+);
 
-const MATERIALS: Record<string, { material: Material; colour: string }> = {
-  marble: { material: "marble", colour: "#ecebe7" },
-  wood: { material: "wood", colour: "#a77b52" },
-  wooden: { material: "wood", colour: "#a77b52" },
-  oak: { material: "wood", colour: "#b88d5e" },
-  walnut: { material: "wood", colour: "#6e4b32" },
-  concrete: { material: "concrete", colour: "#9d9c98" },
-  cement: { material: "concrete", colour: "#a3a29e" },
-  stone: { material: "concrete", colour: "#8f8b84" },
-  linen: { material: "linen", colour: "#e4dccb" },
-  fabric: { material: "linen", colour: "#dcd2c0" },
-  cotton: { material: "linen", colour: "#ece8df" },
-  paper: { material: "paper", colour: "#f1eee8" },
-  sand: { material: "sand", colour: "#dcc49b" },
-  beach: { material: "sand", colour: "#e0c89c" },
-  velvet: { material: "velvet", colour: "#6b2d4a" },
-  silk: { material: "velvet", colour: "#d9c6b0" },
-};
+const MATERIALS = new Map<string, { material: Material; colour: string }>(
+  Object.entries({
+    marble: { material: "marble", colour: "#ecebe7" },
+    wood: { material: "wood", colour: "#a77b52" },
+    wooden: { material: "wood", colour: "#a77b52" },
+    oak: { material: "wood", colour: "#b88d5e" },
+    walnut: { material: "wood", colour: "#6e4b32" },
+    concrete: { material: "concrete", colour: "#9d9c98" },
+    cement: { material: "concrete", colour: "#a3a29e" },
+    stone: { material: "concrete", colour: "#8f8b84" },
+    linen: { material: "linen", colour: "#e4dccb" },
+    fabric: { material: "linen", colour: "#dcd2c0" },
+    cotton: { material: "linen", colour: "#ece8df" },
+    paper: { material: "paper", colour: "#f1eee8" },
+    sand: { material: "sand", colour: "#dcc49b" },
+    beach: { material: "sand", colour: "#e0c89c" },
+    velvet: { material: "velvet", colour: "#6b2d4a" },
+    silk: { material: "velvet", colour: "#d9c6b0" },
+  }),
+);
 
 const LIGHT_WORDS = [
   "light",
@@ -104,7 +108,7 @@ const FLOOR_WORDS = [
 /** A colour word names the wall or the floor when one of those nouns follows within two words. */
 function colourFor(tokens: string[], nouns: string[]): string | undefined {
   for (let i = 0; i < tokens.length; i++) {
-    const colour = COLOUR_WORDS[tokens[i] ?? ""];
+    const colour = COLOUR_WORDS.get(tokens[i] ?? "");
     if (colour && tokens.slice(i + 1, i + 3).some((t) => nouns.includes(t))) return colour;
   }
   return undefined;
@@ -112,10 +116,10 @@ function colourFor(tokens: string[], nouns: string[]): string | undefined {
 
 export function paletteFor(prompt: string, colour: string | undefined): Palette {
   const tokens = words(prompt);
-  const material = tokens.map((t) => MATERIALS[t]).find(Boolean);
+  const material = tokens.map((t) => MATERIALS.get(t)).find(Boolean);
   const materialColour = material ? parseHexColour(material.colour) : undefined;
   const explicit = colour ? parseHexColour(colour) : undefined;
-  const named = tokens.map((t) => COLOUR_WORDS[t]).find(Boolean);
+  const named = tokens.map((t) => COLOUR_WORDS.get(t)).find(Boolean);
   const namedWall = colourFor(tokens, WALL_WORDS);
   const namedFloor = colourFor(tokens, FLOOR_WORDS);
   const fallback = NEUTRALS[Number.parseInt(hashHex(prompt).slice(0, 6), 16) % NEUTRALS.length] ?? "#ece9e4";

@@ -29,7 +29,8 @@ export function resolveStorageUri(uri: string, config: Config, field: string): S
   } catch {
     throw errors.invalid(field, "The storage path is not valid percent-encoding", "invalid_storage_path");
   }
-  const root = config.STORAGES[name];
+  // Own names only: "constructor" or "__proto__" must not find something on the object's prototype.
+  const root = Object.hasOwn(config.STORAGES, name) ? config.STORAGES[name] : undefined;
   if (!root) {
     const known = Object.keys(config.STORAGES);
     throw new ApiError(
