@@ -199,7 +199,7 @@ test("the detail view shows every output, the exact request as JSON and cURL, ti
     linen?.request,
   );
   await expect(detail.getByTestId("timings")).toContainText("Engine");
-  await expect(detail.getByTestId("timings")).toContainText("Saving");
+  await expect(detail.getByTestId("timings")).toContainText("Waiting in queue");
   await expect(detail.getByRole("link", { name: "Open in composer" })).toHaveAttribute(
     "href",
     `/?from=${linen?.id}`,

@@ -1,15 +1,19 @@
 /**
- * The endpoint's own work in process, without HTTP or Next: `POST /v1/scene/create`'s route handler
- * called directly with a bearer token, against the stand-in, with every database statement timed.
- * It says how the added latency splits between the app's layers.
+ * The endpoint's own work in process, without HTTP or Next: the `POST /v1/scene/create` route handler
+ * called directly with a bearer token, against an in-process stand-in, versus calling the stand-in
+ * directly. On PGlite every database statement is timed too, so the added latency splits into the
+ * database's share and the rest. See bench/README.md.
  *
- *   node --import tsx bench/proxy/layers.ts     (DATABASE_URL to run on PostgreSQL instead of PGlite)
+ *   node --import tsx bench/proxy/layers.ts
+ *
+ * Environment: BENCH_REQUESTS (default 300), DATABASE_URL (PostgreSQL instead of PGlite; statements
+ * are then not timed), BENCH_PROFILE (a file to write a CPU profile of the measured calls to).
  */
 import "../render/server-modules";
 
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
-import inspector from "node:inspector";
+import inspector from "node:inspector/promises";
 import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -22,31 +26,38 @@ import { closeDatabases, getDatabase } from "../../lib/server/db/client";
 import { stopWorker } from "../../lib/server/jobs";
 import { measure, summarise } from "./stats";
 
-const statements: { sql: string; ms: number }[] = [];
-for (const name of ["query", "exec", "transaction"] as const) {
-  const original = PGlite.prototype[name] as (...args: unknown[]) => Promise<unknown>;
-  (PGlite.prototype as unknown as Record<string, unknown>)[name] = async function (
-    this: unknown,
-    ...args: unknown[]
-  ) {
-    const t = performance.now();
-    try {
-      return await original.apply(this, args);
-    } finally {
-      statements.push({ sql: String(args[0]).slice(0, 90), ms: performance.now() - t });
-    }
-  };
-}
-
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
 const API_KEY = `sk-bench-${randomUUID()}`;
-const body = {
+/** The no-download request: a destination, so the upstream returns no tmp_url. */
+const BODY = {
   object: { image_url: "https://images.claid.ai/photoshoot-templates/docs/product.png", scale: 0.55 },
   scene: { prompt: "marble countertop, professional product photography" },
   output: { number_of_images: 1, format: "png", destination: "storage://bench/results/" },
 };
 
+type Timed = { statement: string; ms: number };
+const timed: Timed[] = [];
+
+/** Wraps PGlite's entry points so each statement's time (from the app's side) is recorded. */
+function timeStatements() {
+  const proto = PGlite.prototype as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  for (const name of ["query", "exec", "transaction"]) {
+    const original = proto[name]!;
+    proto[name] = async function (this: unknown, ...args: unknown[]) {
+      const started = performance.now();
+      try {
+        return await original.apply(this, args);
+      } finally {
+        const statement = name === "transaction" ? "(transaction)" : String(args[0]);
+        timed.push({ statement: statement.replace(/\s+/g, " ").trim().slice(0, 80), ms: performance.now() - started });
+      }
+    };
+  }
+}
+
 async function main() {
+  const onPostgres = Boolean(process.env.DATABASE_URL);
+  if (!onPostgres) timeStatements();
   const standin = await startClaidStandin({ apiKey: API_KEY, imageSize: 8 });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "backdrop-bench-layers-"));
   const config = loadConfig({
@@ -54,7 +65,7 @@ async function main() {
     CLAID_API_KEY: API_KEY,
     CLAID_API_BASE_URL: standin.url,
     DATABASE_URL: process.env.DATABASE_URL,
-    LOG_LEVEL: "warn",
+    GENERATION_CONCURRENCY: "16",
     RATE_LIMIT_CLAID_PER_MINUTE: "100000",
     DAILY_CLAID_IMAGE_BUDGET: "1000000",
   });
@@ -67,62 +78,81 @@ async function main() {
   });
   const { token } = await createToken(db, { userId: member.id, name: "bench" });
   const { POST } = await import("../../app/api/scene/create/route");
-  const call = async () => {
+  // The engine's info line per upstream call would be most of the output; warnings still show.
+  const stdoutWrite = process.stdout.write.bind(process.stdout);
+  const quiet = () => {
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) =>
+      String(chunk).includes('"level":"info"') ? true : stdoutWrite(chunk, ...rest)) as typeof process.stdout.write;
+  };
+  quiet();
+
+  const viaHandler = async () => {
     const response = await POST(
       new Request("http://127.0.0.1:3000/v1/scene/create", {
         method: "POST",
         headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-        body: JSON.stringify(body),
+        body: JSON.stringify(BODY),
       }),
     );
     if (response.status !== 200) throw new Error(`${response.status} ${await response.text()}`);
     await response.text();
   };
-  for (let i = 0; i < 20; i++) await call();
-  const direct = summarise(
-    await measure(REQUESTS, 1, async () => {
-      const r = await fetch(`${standin.url}/v1/scene/create`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${API_KEY}` },
-        body: JSON.stringify(body),
-      });
-      await r.text();
-    }),
-  );
-  statements.length = 0;
+  const direct = async () => {
+    const response = await fetch(`${standin.url}/v1/scene/create`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${API_KEY}` },
+      body: JSON.stringify(BODY),
+    });
+    await response.text();
+  };
+
+  for (let i = 0; i < 30; i++) await viaHandler();
+  const directSummary = summarise(await measure(REQUESTS, 1, direct));
+  timed.length = 0;
   const session = new inspector.Session();
   if (process.env.BENCH_PROFILE) {
     session.connect();
-    await new Promise((r) => session.post("Profiler.enable", () => session.post("Profiler.start", r)));
+    await session.post("Profiler.enable");
+    await session.post("Profiler.start");
   }
-  const handler = summarise(await measure(REQUESTS, 1, call));
+  const handlerSummary = summarise(await measure(REQUESTS, 1, viaHandler));
   if (process.env.BENCH_PROFILE) {
-    await new Promise<void>((r) =>
-      session.post("Profiler.stop", (error, result) => {
-        if (!error) fs.writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(result.profile));
-        r();
-      }),
-    );
+    const { profile } = await session.post("Profiler.stop");
+    fs.writeFileSync(process.env.BENCH_PROFILE, JSON.stringify(profile));
   }
-  const bySql = new Map<string, { n: number; ms: number }>();
-  for (const st of statements) {
-    const e = bySql.get(st.sql) ?? { n: 0, ms: 0 };
-    e.n++;
-    e.ms += st.ms;
-    bySql.set(st.sql, e);
+  process.stdout.write = stdoutWrite;
+
+  const added = handlerSummary.p50 - directSummary.p50;
+  console.log(`database: ${onPostgres ? "PostgreSQL" : "PGlite"}, ${REQUESTS} calls at concurrency 1 (ms)`);
+  console.log(`  direct to the stand-in  p50 ${directSummary.p50.toFixed(2)}  p99 ${directSummary.p99.toFixed(2)}`);
+  console.log(`  route handler           p50 ${handlerSummary.p50.toFixed(2)}  p99 ${handlerSummary.p99.toFixed(2)}`);
+  console.log(`  added                   p50 ${added.toFixed(2)}  ratio ${(handlerSummary.p50 / directSummary.p50).toFixed(2)}`);
+  const perStatement = new Map<string, { count: number; ms: number }>();
+  for (const { statement, ms } of timed) {
+    const entry = perStatement.get(statement) ?? { count: 0, ms: 0 };
+    entry.count++;
+    entry.ms += ms;
+    perStatement.set(statement, entry);
   }
-  let total = 0;
-  for (const [sql, e] of [...bySql].sort((a, b) => b[1].ms - a[1].ms)) {
-    total += e.ms;
-    console.log(`${(e.n / REQUESTS).toFixed(2)}x ${(e.ms / REQUESTS).toFixed(2)}ms ${sql}`);
+  const statements = [...perStatement]
+    .map(([statement, e]) => ({ statement, perCall: e.count / REQUESTS, msPerCall: e.ms / REQUESTS }))
+    .filter((s) => s.perCall >= 0.05)
+    .sort((a, b) => b.msPerCall - a.msPerCall);
+  if (!onPostgres) {
+    const total = statements.reduce((sum, s) => sum + s.msPerCall, 0);
+    console.log(`  database statements per call: ${statements.reduce((n, s) => n + s.perCall, 0).toFixed(1)}, ${total.toFixed(2)} ms`);
+    for (const s of statements) {
+      console.log(`    ${s.perCall.toFixed(2)}×  ${s.msPerCall.toFixed(2)} ms  ${s.statement}`);
+    }
   }
-  console.log(
-    `db per request ${(total / REQUESTS).toFixed(2)} ms, ${(statements.length / REQUESTS).toFixed(1)} statements`,
+  const out = path.join(import.meta.dirname, "../results", `proxy-layers-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(
+    out,
+    JSON.stringify({ database: onPostgres ? "postgres" : "pglite", direct: directSummary, handler: handlerSummary, statements }, null, 2),
   );
-  console.log(`database: ${process.env.DATABASE_URL ? "postgres" : "pglite"}`);
-  console.log(`direct to stand-in  p50 ${direct.p50.toFixed(2)} ms  p99 ${direct.p99.toFixed(2)} ms`);
-  console.log(`route handler       p50 ${handler.p50.toFixed(2)} ms  p99 ${handler.p99.toFixed(2)} ms`);
-  console.log(`added in process    p50 ${(handler.p50 - direct.p50).toFixed(2)} ms`);
+  console.log(`written ${path.relative(process.cwd(), out)}`);
+
   await stopWorker();
   await closeDatabases();
   await standin.close();

@@ -1,10 +1,18 @@
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
-import { ConfigError, loadConfig } from "@/lib/server/config";
+import { ConfigError, envSchema, loadConfig } from "@/lib/server/config";
 
 describe("configuration", () => {
+  it("documents every variable in the README", () => {
+    const readme = fs.readFileSync(path.resolve("README.md"), "utf8");
+    const names = Object.keys(envSchema.in.shape).filter((name) => name !== "NODE_ENV");
+    expect(names).toContain("TOKEN_CACHE_SECONDS");
+    expect(names.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
+  });
+
   it("runs on embedded defaults with no environment at all", () => {
     const config = loadConfig({});
     expect(config.DEFAULT_ENGINE).toBe("local");
