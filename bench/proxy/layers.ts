@@ -49,7 +49,10 @@ function timeStatements() {
         return await original.apply(this, args);
       } finally {
         const statement = name === "transaction" ? "(transaction)" : String(args[0]);
-        timed.push({ statement: statement.replace(/\s+/g, " ").trim().slice(0, 80), ms: performance.now() - started });
+        timed.push({
+          statement: statement.replace(/\s+/g, " ").trim().slice(0, 80),
+          ms: performance.now() - started,
+        });
       }
     };
   }
@@ -82,7 +85,9 @@ async function main() {
   const stdoutWrite = process.stdout.write.bind(process.stdout);
   const quiet = () => {
     process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) =>
-      String(chunk).includes('"level":"info"') ? true : stdoutWrite(chunk, ...rest)) as typeof process.stdout.write;
+      String(chunk).includes('"level":"info"')
+        ? true
+        : stdoutWrite(chunk, ...rest)) as typeof process.stdout.write;
   };
   quiet();
 
@@ -124,9 +129,15 @@ async function main() {
 
   const added = handlerSummary.p50 - directSummary.p50;
   console.log(`database: ${onPostgres ? "PostgreSQL" : "PGlite"}, ${REQUESTS} calls at concurrency 1 (ms)`);
-  console.log(`  direct to the stand-in  p50 ${directSummary.p50.toFixed(2)}  p99 ${directSummary.p99.toFixed(2)}`);
-  console.log(`  route handler           p50 ${handlerSummary.p50.toFixed(2)}  p99 ${handlerSummary.p99.toFixed(2)}`);
-  console.log(`  added                   p50 ${added.toFixed(2)}  ratio ${(handlerSummary.p50 / directSummary.p50).toFixed(2)}`);
+  console.log(
+    `  direct to the stand-in  p50 ${directSummary.p50.toFixed(2)}  p99 ${directSummary.p99.toFixed(2)}`,
+  );
+  console.log(
+    `  route handler           p50 ${handlerSummary.p50.toFixed(2)}  p99 ${handlerSummary.p99.toFixed(2)}`,
+  );
+  console.log(
+    `  added                   p50 ${added.toFixed(2)}  ratio ${(handlerSummary.p50 / directSummary.p50).toFixed(2)}`,
+  );
   const perStatement = new Map<string, { count: number; ms: number }>();
   for (const { statement, ms } of timed) {
     const entry = perStatement.get(statement) ?? { count: 0, ms: 0 };
@@ -140,16 +151,31 @@ async function main() {
     .sort((a, b) => b.msPerCall - a.msPerCall);
   if (!onPostgres) {
     const total = statements.reduce((sum, s) => sum + s.msPerCall, 0);
-    console.log(`  database statements per call: ${statements.reduce((n, s) => n + s.perCall, 0).toFixed(1)}, ${total.toFixed(2)} ms`);
+    console.log(
+      `  database statements per call: ${statements.reduce((n, s) => n + s.perCall, 0).toFixed(1)}, ${total.toFixed(2)} ms`,
+    );
     for (const s of statements) {
       console.log(`    ${s.perCall.toFixed(2)}×  ${s.msPerCall.toFixed(2)} ms  ${s.statement}`);
     }
   }
-  const out = path.join(import.meta.dirname, "../results", `proxy-layers-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  const out = path.join(
+    import.meta.dirname,
+    "../results",
+    `proxy-layers-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
+  );
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(
     out,
-    JSON.stringify({ database: onPostgres ? "postgres" : "pglite", direct: directSummary, handler: handlerSummary, statements }, null, 2),
+    JSON.stringify(
+      {
+        database: onPostgres ? "postgres" : "pglite",
+        direct: directSummary,
+        handler: handlerSummary,
+        statements,
+      },
+      null,
+      2,
+    ),
   );
   console.log(`written ${path.relative(process.cwd(), out)}`);
 

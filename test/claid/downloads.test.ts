@@ -47,6 +47,38 @@ describe("claid engine: result downloads", () => {
     expect(output.text()).toContain("claid output not downloaded; kept its upstream URL");
   });
 
+  it("hands the paid results over to be recorded before it downloads them, and only results it will download", async () => {
+    const ctx = engineContext(testConfig({ CLAID_API_BASE_URL: standin.url }));
+    const handedOver: { outputs: number; downloadsBefore: number }[] = [];
+    const result = await claidEngine.createScene(request, {
+      ...ctx,
+      keepUpstreamResults: async (outputs) => {
+        expect(outputs.every((o) => o.upstreamUrl && o.upstreamExpiresAt && !o.key)).toBe(true);
+        handedOver.push({ outputs: outputs.length, downloadsBefore: downloadsSeen() });
+      },
+    });
+    expect(handedOver).toEqual([{ outputs: 2, downloadsBefore: 0 }]);
+    expect(result.outputs.every((o) => o.key)).toBe(true);
+
+    const written = sceneCreateRequest.parse({ ...promptBody, output: "storage://bucket/out/" });
+    let called = false;
+    await claidEngine.createScene(written, { ...ctx, keepUpstreamResults: async () => void (called = true) });
+    expect(called).toBe(false);
+  });
+
+  it("still downloads and answers when recording the results beforehand fails", async () => {
+    const ctx = engineContext(testConfig({ CLAID_API_BASE_URL: standin.url }));
+    const output = captureOutput();
+    const result = await claidEngine
+      .createScene(request, {
+        ...ctx,
+        keepUpstreamResults: () => Promise.reject(new Error("database gone")),
+      })
+      .finally(() => output.restore());
+    expect(result.outputs.every((o) => o.key)).toBe(true);
+    expect(output.text()).toContain("claid results not recorded before their download");
+  });
+
   it("allows configured download hosts only over https", () => {
     const config = testConfig({
       CLAID_API_BASE_URL: "https://api.claid.ai",

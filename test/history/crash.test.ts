@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { ClaidStandin } from "@/e2e/fixtures/claid-standin";
 import { closeDatabases } from "@/lib/server/db/client";
-import { generations } from "@/lib/server/db/schema/generations";
+import { generationOutputs, generations } from "@/lib/server/db/schema/generations";
 import { checkConsistency } from "@/lib/server/generations/consistency";
 import { history } from "@/lib/server/generations/context";
 import { objectStoreFor } from "@/lib/server/storage";
@@ -136,5 +136,47 @@ describe.each(DRIVERS)("a server killed mid-generation, on %s", (driver) => {
     expect(found).toMatchObject({ status: 1, last: "1 problem" });
     expect(found.stdout).toContain(`orphan files: 1\n  ${stray.key}`);
     expect(runCheck(env, ["--fix"])).toMatchObject({ status: 0, last: "0 problems" });
+  }, 420_000);
+
+  it("a server killed while downloading paid results: after a restart they are fetched from their URLs, not generated again", async () => {
+    standin.reset();
+    standin.setOptions({ delayMs: 0, downloadDelayMs: 60_000 });
+    const first = startServer({ ...env, QUEUE_PROMPT: JSON.stringify(promptRequest("killed mid-download")) });
+    servers.push(first);
+    const id = (await waitFor(first, /QUEUED (\S+)/))[1] ?? "";
+    // The results were recorded before their download began.
+    const downloading = () => standin.calls.some((c) => c.method === "GET" && c.path.startsWith("/files/"));
+    await eventually(async () => (downloading() ? true : undefined), 60_000);
+    first.child.kill("SIGKILL");
+    expect(await first.exited).toBeNull();
+    await sleep(LEASE_MS * 1.5);
+
+    standin.setOptions({ downloadDelayMs: 0 });
+    const second = startServer(env);
+    servers.push(second);
+    await waitFor(second, /READY/);
+    // Stopping waits for the fetch of kept results that start-up began.
+    second.child.kill("SIGTERM");
+    expect(await second.exited).toBe(0);
+
+    const h = await history(testConfig(env));
+    const [row] = await h.db.select().from(generations).where(eq(generations.id, id));
+    expect(row?.status).toBe("interrupted");
+    const outputs = await h.db
+      .select()
+      .from(generationOutputs)
+      .where(eq(generationOutputs.generationId, id))
+      .orderBy(generationOutputs.index);
+    expect(outputs.map((o) => o.index)).toEqual([0, 1]);
+    for (const output of outputs) {
+      expect(output.fileKey).toMatch(/^[a-f0-9]{64}\.png$/);
+      expect(await h.store.stat(output.fileKey ?? "")).toEqual({ size: output.size });
+      expect(output.upstreamUrl).toContain(standin.url);
+    }
+    // Paid once: the upstream generated it a single time.
+    expect(standin.callsTo("/v1/scene/create")).toHaveLength(1);
+    const report = await checkConsistency(h, { leaseMs: LEASE_MS });
+    expect(report.problemCount).toBe(0);
+    await closeDatabases();
   }, 420_000);
 });

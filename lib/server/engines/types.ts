@@ -12,6 +12,11 @@ export type EngineContext = {
   log: Logger;
   requestId: string;
   signal?: AbortSignal;
+  /**
+   * Called once the upstream has produced results and before they are downloaded, so that what it
+   * records outlives a crash during the download: the results are paid for and their URLs live a day.
+   */
+  keepUpstreamResults?: (outputs: EngineOutput[]) => Promise<void>;
 };
 
 /** One output image. `key` is set once its bytes are in our storage. */

@@ -97,8 +97,9 @@ async function persistSuccess(
     sql`succeeded as (${succeeded.getSQL()})`,
     sql`spent as (${commitImagesStatement(db, { generationId: job.id }, stillOurs).getSQL()})`,
   ];
-  if (result.outputs.length > 0)
-    parts.push(sql`outputs as (${insertOutputs(job.id, result.outputs, stillOurs)})`);
+  if (result.outputs.length > 0) {
+    parts.push(sql`outputs as (${insertOutputs(job.id, result.outputs, stillOurs, "replace")})`);
+  }
   if (claimedFiles) {
     parts.push(
       sql`claims as (${db
@@ -114,8 +115,17 @@ async function persistSuccess(
   return row && row.n > 0 ? recorded : undefined;
 }
 
-/** The outputs' rows, inserted only where `when` holds. Casts give every column its type, null or not. */
-function insertOutputs(generationId: string, outputs: EngineResult["outputs"], when: SQL): SQL {
+/**
+ * The outputs' rows, inserted only where `when` holds. Rows recorded before the download (same
+ * generation and index) are completed (`replace`) or left as they are (`keep`). Casts give every column
+ * its type, null or not.
+ */
+function insertOutputs(
+  generationId: string,
+  outputs: EngineResult["outputs"],
+  when: SQL,
+  existing: "replace" | "keep",
+): SQL {
   const rows = outputs.map(
     (output, index) => sql`(
       ${randomUUID()}::text, ${generationId}::text, ${index}::integer, ${output.key ?? null}::text,
@@ -141,8 +151,21 @@ function insertOutputs(generationId: string, outputs: EngineResult["outputs"], w
     t.upstreamExpiresAt,
     t.destination,
   ].map((column) => sql.identifier(column.name));
+  const replaced = columns.slice(3).map((column) => sql`${column} = excluded.${column}`);
+  const onConflict =
+    existing === "replace" ? sql`do update set ${sql.join(replaced, sql`, `)}` : sql`do nothing`;
   return sql`insert into ${t} (${sql.join(columns, sql`, `)})
-    select * from (values ${sql.join(rows, sql`, `)}) as v where ${when}`;
+    select * from (values ${sql.join(rows, sql`, `)}) as v where ${when}
+    on conflict (${sql.identifier(t.generationId.name)}, ${sql.identifier(t.index.name)}) ${onConflict}`;
+}
+
+/**
+ * Records results the upstream has produced, before they are downloaded, while the generation is
+ * still this worker's: a crash during the download leaves them to be fetched from their URLs.
+ */
+async function recordUpstreamResults(deps: JobDeps, job: GenerationRow, outputs: EngineResult["outputs"]) {
+  const stillOurs = sql`exists (select 1 from ${generations} where ${ownedBy(job, deps.workerId)})`;
+  await deps.db.execute(insertOutputs(job.id, outputs, stillOurs, "keep"));
 }
 
 /** Records the failure; answers it as recorded, or `unrecorded` when the generation is no longer this worker's. */
@@ -214,6 +237,7 @@ export async function executeGeneration(deps: JobDeps, job: GenerationRow): Prom
         log,
         requestId: job.id,
         storage,
+        keepUpstreamResults: (outputs) => recordUpstreamResults(deps, job, outputs),
       });
     } catch (error) {
       // The budget goes back before the failure is visible, so whoever sees it sees the budget too.

@@ -1,6 +1,6 @@
 import "server-only";
 
-import { and, eq, gt, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNotNull, isNull, lt, ne, sql } from "drizzle-orm";
 
 import type { HttpErrorDetails } from "@/lib/scene/contract";
 
@@ -84,17 +84,20 @@ export const claidDownload: FetchOutput = async (url, ctx) =>
 
 /**
  * Outputs recorded with an upstream URL but no stored file (their download failed, or the server
- * stopped first) are fetched while the URL is still valid.
+ * stopped during it) are fetched while the URL is still valid. A running generation's are left to the
+ * worker downloading them.
  */
 export async function fetchPendingOutputs(
   deps: { db: Db; store: ObjectStore; config: Config; log: Logger },
   fetchOutput: FetchOutput = claidDownload,
 ): Promise<{ fetched: number; failed: number }> {
   const pending = await deps.db
-    .select()
+    .select({ output: generationOutputs })
     .from(generationOutputs)
+    .innerJoin(generations, eq(generations.id, generationOutputs.generationId))
     .where(
       and(
+        ne(generations.status, "running"),
         isNull(generationOutputs.fileKey),
         isNull(generationOutputs.destination),
         isNotNull(generationOutputs.upstreamUrl),
@@ -103,7 +106,7 @@ export async function fetchPendingOutputs(
     );
   let fetched = 0;
   let failed = 0;
-  for (const output of pending) {
+  for (const { output } of pending) {
     if (!output.upstreamUrl) continue;
     try {
       const storage = claimingStore(deps.db, deps.store, output.generationId);

@@ -4,7 +4,7 @@ import type { SceneCreateRequest } from "@/lib/scene/contract";
 
 import type { Config, EngineName } from "../config";
 import { engineFor } from "../engines";
-import type { EngineResult } from "../engines/types";
+import type { EngineContext, EngineResult } from "../engines/types";
 import type { Logger } from "../log";
 import { objectStoreFor, type ObjectStore } from "../storage";
 
@@ -17,6 +17,8 @@ export type RunSceneInput = {
   signal?: AbortSignal;
   /** Where results are written; generation jobs pass a store that records each write first. */
   storage?: ObjectStore;
+  /** See EngineContext: generation jobs record paid upstream results before downloading them. */
+  keepUpstreamResults?: EngineContext["keepUpstreamResults"];
 };
 
 export type RunScene = (input: RunSceneInput) => Promise<EngineResult>;
@@ -30,5 +32,6 @@ export const runScene: RunScene = async (input) => {
     log: input.log.child({ engine: input.engine }),
     requestId: input.requestId,
     ...(input.signal ? { signal: input.signal } : {}),
+    ...(input.keepUpstreamResults ? { keepUpstreamResults: input.keepUpstreamResults } : {}),
   });
 };

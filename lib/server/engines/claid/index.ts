@@ -17,12 +17,13 @@ function destinationOf(request: SceneCreateRequest): string | undefined {
   return request.output?.destination;
 }
 
-async function keepOutput(
+/** An output as the upstream answered it: its own destination, or a tmp_url valid for a day. */
+function receivedOutput(
   output: OutputImage,
   destination: string | undefined,
   ctx: EngineContext,
   upstreamRequestId: string | undefined,
-): Promise<EngineOutput> {
+): EngineOutput {
   const { tmp_url: tmpUrl, ...info } = output;
   // Claid names the exact object it wrote; the requested destination may be only its folder.
   if (destination) return { info, destination: info.object_uri ?? info.claid_storage_uri ?? destination };
@@ -30,17 +31,26 @@ async function keepOutput(
     ctx.log.warn("claid output without tmp_url", { upstreamRequestId });
     return { info };
   }
-  const upstream = { upstreamUrl: tmpUrl, upstreamExpiresAt: new Date(Date.now() + UPSTREAM_RETENTION_MS) };
+  return { info, upstreamUrl: tmpUrl, upstreamExpiresAt: new Date(Date.now() + UPSTREAM_RETENTION_MS) };
+}
+
+/** Downloads an output into our storage; on failure it keeps only its upstream URL, to try again later. */
+async function keepOutput(
+  output: EngineOutput,
+  ctx: EngineContext,
+  upstreamRequestId: string | undefined,
+): Promise<EngineOutput> {
+  if (!output.upstreamUrl) return output;
   try {
-    const stored = await downloadOutput(tmpUrl, ctx);
-    return { info, ...upstream, key: stored.key, size: stored.size };
+    const stored = await downloadOutput(output.upstreamUrl, ctx);
+    return { ...output, key: stored.key, size: stored.size };
   } catch (error) {
     // The credits are spent and the tmp_url lives a day: keep it so the download can be tried again.
     ctx.log.error("claid output not downloaded; kept its upstream URL", {
       upstreamRequestId,
       error: error instanceof Error ? error.message : String(error),
     });
-    return { info, ...upstream };
+    return output;
   }
 }
 
@@ -71,9 +81,20 @@ async function createScene(request: SceneCreateRequest, ctx: EngineContext): Pro
   }
 
   const destination = destinationOf(request);
-  const outputs = await Promise.all(
-    parsed.data.data.output.map((output) => keepOutput(output, destination, ctx, upstreamRequestId)),
+  const received = parsed.data.data.output.map((output) =>
+    receivedOutput(output, destination, ctx, upstreamRequestId),
   );
+  if (ctx.keepUpstreamResults && received.some((output) => output.upstreamUrl)) {
+    try {
+      await ctx.keepUpstreamResults(received);
+    } catch (error) {
+      ctx.log.warn("claid results not recorded before their download", {
+        upstreamRequestId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  const outputs = await Promise.all(received.map((output) => keepOutput(output, ctx, upstreamRequestId)));
   const finished = performance.now();
 
   return {
