@@ -196,32 +196,24 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
   });
 
   it("marks generations whose worker went silent as interrupted, and removes files they never recorded", async () => {
+    // Recorded as claimed by workers other than the live one, so it never claims them.
     const stale = await insertGeneration(h.db, {
       request: promptRequest("stale"),
       engine: "claid",
       principal: alice,
+      claim: { workerId: "worker-gone" },
     });
     const fresh = await insertGeneration(h.db, {
       request: promptRequest("fresh"),
       engine: "claid",
       principal: alice,
+      claim: { workerId: "worker-alive" },
     });
     const startedAt = new Date(Date.now() - 600_000);
-    // Parked under a worker that does not exist, so the live worker never claims them.
     await h.db
       .update(generations)
-      .set({ status: "running", workerId: "worker-gone", startedAt, heartbeatAt: startedAt, attempts: 1 })
+      .set({ startedAt, heartbeatAt: startedAt })
       .where(eq(generations.id, stale.id));
-    await h.db
-      .update(generations)
-      .set({
-        status: "running",
-        workerId: "worker-alive",
-        startedAt: new Date(),
-        heartbeatAt: new Date(),
-        attempts: 1,
-      })
-      .where(eq(generations.id, fresh.id));
     const written = await claimingStore(h.db, h.store, stale.id).put(Buffer.from("half-done result"), "png");
     expect(await h.store.stat(written.key)).toBeDefined();
 

@@ -23,6 +23,11 @@ export type Database = {
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "drizzle");
 
+/** The rows of a raw `execute`: node-postgres and PGlite both answer it with `{ rows }`. */
+export function rowsOf(result: unknown): Record<string, unknown>[] {
+  return (result as { rows: Record<string, unknown>[] }).rows;
+}
+
 /** Opens the database named by the configuration and applies pending migrations. */
 export async function openDatabase(
   config: Pick<Config, "DATABASE_URL" | "DATA_DIR">,

@@ -6,7 +6,7 @@ import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { HttpErrorDetails } from "@/lib/scene/contract";
 
 import type { Config } from "../config";
-import type { Db } from "../db/client";
+import { rowsOf, type Db } from "../db/client";
 import { fileClaims, generationOutputs, generations } from "../db/schema/generations";
 import type { EngineResult } from "../engines/types";
 import { isApiError } from "../errors";
@@ -111,8 +111,8 @@ async function persistSuccess(
   const answer = await db.execute(
     sql`with ${sql.join(parts, sql`, `)} select count(*)::integer as n from succeeded`,
   );
-  const [row] = (answer as unknown as { rows: { n: number }[] }).rows;
-  return row && row.n > 0 ? recorded : undefined;
+  const [row] = rowsOf(answer);
+  return Number(row?.n ?? 0) > 0 ? recorded : undefined;
 }
 
 /**
@@ -136,10 +136,9 @@ function insertOutputs(
     )`,
   );
   const t = generationOutputs;
-  const columns = [
-    t.id,
-    t.generationId,
-    t.index,
+  const name = (column: { name: string }) => sql.identifier(column.name);
+  const identity = [t.id, t.generationId, t.index].map(name);
+  const content = [
     t.fileKey,
     t.format,
     t.mime,
@@ -150,13 +149,14 @@ function insertOutputs(
     t.upstreamUrl,
     t.upstreamExpiresAt,
     t.destination,
-  ].map((column) => sql.identifier(column.name));
-  const replaced = columns.slice(3).map((column) => sql`${column} = excluded.${column}`);
+  ].map(name);
+  const columns = [...identity, ...content];
+  const replaced = content.map((column) => sql`${column} = excluded.${column}`);
   const onConflict =
     existing === "replace" ? sql`do update set ${sql.join(replaced, sql`, `)}` : sql`do nothing`;
   return sql`insert into ${t} (${sql.join(columns, sql`, `)})
     select * from (values ${sql.join(rows, sql`, `)}) as v where ${when}
-    on conflict (${sql.identifier(t.generationId.name)}, ${sql.identifier(t.index.name)}) ${onConflict}`;
+    on conflict (${name(t.generationId)}, ${name(t.index)}) ${onConflict}`;
 }
 
 /**

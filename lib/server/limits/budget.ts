@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq, sql, type SQL } from "drizzle-orm";
 
 import type { Config, EngineName } from "../config";
-import type { Db } from "../db/client";
+import { rowsOf, type Db } from "../db/client";
 import { imageReservation, imageUsage, user } from "../db/schema/auth";
 import { budgetSpent } from "./errors";
 
@@ -17,11 +17,6 @@ export function budgetDay(now = new Date()): string {
 
 function nextDay(day: string): Date {
   return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000);
-}
-
-function rowsOf(result: unknown): Record<string, unknown>[] {
-  // node-postgres and PGlite both answer `execute` with `{ rows }`.
-  return (result as { rows: Record<string, unknown>[] }).rows;
 }
 
 export async function dailyLimit(
