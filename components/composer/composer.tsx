@@ -1,6 +1,7 @@
 "use client";
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 
 import { OutputForm } from "@/components/scene-form/output-form";
@@ -23,9 +24,18 @@ import { ImageSlots } from "./image-slots";
 import { measureImage } from "./image-source";
 import { createLivePlacement } from "./live-placement";
 import { PlacementInspector } from "./placement-inspector";
-import { RequestPanel } from "./request-panel";
-import { Results } from "./results";
 import { useImageIntake, type Slot } from "./use-image-intake";
+
+// Neither is needed for the first paint: results exist only after generating, and the request panel
+// sits at the foot of the sidebar. They load after hydration, in their own chunk, like the canvas.
+const Results = dynamic(() => import("./results").then((m) => m.Results), {
+  ssr: false,
+  loading: () => null,
+});
+const RequestPanel = dynamic(() => import("./request-panel").then((m) => m.RequestPanel), {
+  ssr: false,
+  loading: () => null,
+});
 
 /** Text fields keep their own keys: arrows move the caret there, Cmd-Z undoes typing. */
 function isTyping(target: EventTarget | null): boolean {
