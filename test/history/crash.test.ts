@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { ClaidStandin } from "@/e2e/fixtures/claid-standin";
 import { closeDatabases } from "@/lib/server/db/client";
+import { imageReservation } from "@/lib/server/db/schema/auth";
 import { generationOutputs, generations } from "@/lib/server/db/schema/generations";
 import { checkConsistency } from "@/lib/server/generations/consistency";
 import { history } from "@/lib/server/generations/context";
@@ -117,6 +118,13 @@ describe.each(DRIVERS)("a server killed mid-generation, on %s", (driver) => {
     });
     expect(row?.startedAt).toBeInstanceOf(Date);
     expect(row?.finishedAt).toBeInstanceOf(Date);
+    // Nothing came back before the crash: whether the upstream charged is unknown, so the images stay
+    // counted against the day without being marked spent.
+    const [reservation] = await h.db
+      .select({ status: imageReservation.status })
+      .from(imageReservation)
+      .where(eq(imageReservation.generationId, id));
+    expect(reservation?.status).toBe("reserved");
     const report = await checkConsistency(h, { leaseMs: LEASE_MS });
     expect(report.problems).toEqual({
       missingFiles: [],
@@ -173,8 +181,13 @@ describe.each(DRIVERS)("a server killed mid-generation, on %s", (driver) => {
       expect(await h.store.stat(output.fileKey ?? "")).toEqual({ size: output.size });
       expect(output.upstreamUrl).toContain(standin.url);
     }
-    // Paid once: the upstream generated it a single time.
+    // Paid once: the upstream generated it a single time, and the budget says so.
     expect(standin.callsTo("/v1/scene/create")).toHaveLength(1);
+    const [reservation] = await h.db
+      .select({ status: imageReservation.status })
+      .from(imageReservation)
+      .where(eq(imageReservation.generationId, id));
+    expect(reservation?.status).toBe("committed");
     const report = await checkConsistency(h, { leaseMs: LEASE_MS });
     expect(report.problemCount).toBe(0);
     await closeDatabases();

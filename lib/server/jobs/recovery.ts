@@ -8,6 +8,7 @@ import type { Config } from "../config";
 import type { Db } from "../db/client";
 import { fileClaims, generationOutputs, generations } from "../db/schema/generations";
 import type { EngineContext } from "../engines/types";
+import { commitImagesStatement } from "../limits/budget";
 import type { Logger } from "../log";
 import type { ObjectStore, StoredObject } from "../storage";
 import { claimingStore } from "./claiming-store";
@@ -57,6 +58,13 @@ export async function interruptStale(
     .returning({ id: generations.id });
   for (const { id } of rows) {
     await releaseClaims(db, store, id);
+    // Results the upstream produced were recorded: those images are spent. Without them nobody knows
+    // whether the upstream charged, so the reservation stays counted but unsettled.
+    await commitImagesStatement(
+      db,
+      { generationId: id },
+      sql`exists (select 1 from ${generationOutputs} where ${generationOutputs.generationId} = ${id})`,
+    );
     announceChange(id);
   }
   return rows.map((r) => r.id);
