@@ -3,8 +3,8 @@
 import { createContext, useContext } from "react";
 
 import type { ComposerDoc } from "@/lib/composer/doc";
+import type { FieldErrors } from "@/lib/composer/field-errors";
 import type { ComposerAction, ComposerState } from "@/lib/composer/reducer";
-import type { FieldErrors } from "@/lib/composer/validation";
 import type { SceneCreateRequest } from "@/lib/scene/contract";
 import type { Size } from "@/lib/scene/placement";
 

@@ -8,13 +8,12 @@ import { OutputForm } from "@/components/scene-form/output-form";
 import { SceneForm } from "@/components/scene-form/scene-form";
 import { Section } from "@/components/ui/section";
 import { frameOf } from "@/lib/composer/frame";
-import { deserialize, serialize, STORAGE_KEY } from "@/lib/composer/persist";
+import { serialize, STORAGE_KEY } from "@/lib/composer/persist";
 import { composerReducer, initialState } from "@/lib/composer/reducer";
 import { buildRequest } from "@/lib/composer/request";
 import { shortcutAction, zoomShortcut } from "@/lib/composer/shortcuts";
-import { validateRequest } from "@/lib/composer/validation";
 
-import { fetchGeneration } from "./api";
+import { loadApi } from "./api-loader";
 import { CanvasLoader } from "./canvas-loader";
 import { CanvasToolbar } from "./canvas-toolbar";
 import type { CanvasControls } from "./canvas/stage-view";
@@ -25,6 +24,7 @@ import { measureImage } from "./image-source";
 import { createLivePlacement } from "./live-placement";
 import { PlacementInspector } from "./placement-inspector";
 import { useImageIntake, type Slot } from "./use-image-intake";
+import { useValidation } from "./use-validation";
 
 // Neither is needed for the first paint: results exist only after generating, and the request panel
 // sits at the foot of the sidebar. They load after hydration, in their own chunk, like the canvas.
@@ -72,10 +72,14 @@ function ComposerWorkspace({ from }: { from?: string }) {
 
   // Restore after hydration (the server renders the empty composer), then honour ?from=<generation>.
   useEffect(() => {
-    const saved = deserialize(window.localStorage.getItem(STORAGE_KEY));
-    if (saved) dispatch({ type: "restore", state: saved });
-    if (from) {
-      fetchGeneration(from)
+    let live = true;
+    void import("@/lib/composer/restore").then(({ deserialize }) => {
+      if (!live) return;
+      const saved = deserialize(window.localStorage.getItem(STORAGE_KEY));
+      if (saved) dispatch({ type: "restore", state: saved });
+      if (!from) return;
+      loadApi()
+        .then(({ fetchGeneration }) => fetchGeneration(from))
         .then((generation) => {
           dispatch({ type: "loadRequest", request: generation.request });
           dispatch({ type: "generationStarted", id: generation.id });
@@ -86,7 +90,10 @@ function ComposerWorkspace({ from }: { from?: string }) {
             `Could not load generation ${from}: ${error instanceof Error ? error.message : String(error)}`,
           ),
         );
-    }
+    });
+    return () => {
+      live = false;
+    };
   }, [from]);
 
   // Saved on every change, not debounced: a reload right after an edit must not lose it, and the
@@ -171,7 +178,7 @@ function ComposerWorkspace({ from }: { from?: string }) {
   }, [intake]);
 
   const request = useMemo(() => buildRequest(doc), [doc]);
-  const validation = useMemo(() => validateRequest(request), [request]);
+  const validation = useValidation(request);
   const frame = useMemo(() => frameOf(doc, state.images), [doc, state.images]);
   const value: ComposerContextValue = useMemo(
     () => ({

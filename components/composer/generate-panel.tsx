@@ -3,16 +3,21 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect } from "react";
 
+import { ApiFailure } from "@/components/ui/api-failure";
 import { Button } from "@/components/ui/button";
 import { Segmented } from "@/components/ui/segmented";
 import type { Engine } from "@/lib/scene/generation";
 
-import { ApiFailure, createGeneration, fetchEngines } from "./api";
+import { loadApi } from "./api-loader";
 import { useComposer } from "./composer-context";
 
 export function GeneratePanel({ onStarted }: { onStarted: (id: string) => void }) {
   const { state, doc, dispatch, request, valid } = useComposer();
-  const engines = useQuery({ queryKey: ["engines"], queryFn: fetchEngines, staleTime: 60_000 });
+  const engines = useQuery({
+    queryKey: ["engines"],
+    queryFn: async () => (await loadApi()).fetchEngines(),
+    staleTime: 60_000,
+  });
   const claid = engines.data?.available.claid ?? false;
   const engine: Engine = state.engine === "claid" && claid ? "claid" : "local";
 
@@ -21,7 +26,7 @@ export function GeneratePanel({ onStarted }: { onStarted: (id: string) => void }
   }, [state.engine, engines.data, claid, dispatch]);
 
   const start = useMutation({
-    mutationFn: () => createGeneration(request, engine),
+    mutationFn: async () => (await loadApi()).createGeneration(request, engine),
     onSuccess: (generation) => onStarted(generation.id),
   });
   const count = typeof request.output === "object" ? (request.output.number_of_images ?? 4) : 4;

@@ -2,10 +2,11 @@
 
 import { useCallback, useState } from "react";
 
+import { ApiFailure } from "@/components/ui/api-failure";
 import type { ComposerAction } from "@/lib/composer/reducer";
 import type { UploadedImage } from "@/lib/scene/generation";
 
-import { ApiFailure, importUrl, uploadFile } from "./api";
+import { loadApi } from "./api-loader";
 import { metaFromUpload } from "./image-source";
 
 export type Slot = "product" | "template";
@@ -42,8 +43,14 @@ export function useImageIntake(dispatch: (action: ComposerAction) => void) {
     [dispatch],
   );
 
-  const addFile = useCallback((slot: Slot, file: File) => run(slot, () => uploadFile(file)), [run]);
-  const addUrl = useCallback((slot: Slot, url: string) => run(slot, () => importUrl(url)), [run]);
+  const addFile = useCallback(
+    (slot: Slot, file: File) => run(slot, async () => (await loadApi()).uploadFile(file)),
+    [run],
+  );
+  const addUrl = useCallback(
+    (slot: Slot, url: string) => run(slot, async () => (await loadApi()).importUrl(url)),
+    [run],
+  );
   return { status, addFile, addUrl };
 }
 

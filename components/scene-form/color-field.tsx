@@ -3,7 +3,7 @@
 import { useComposer } from "@/components/composer/composer-context";
 import { Button } from "@/components/ui/button";
 import { controlClass, Field } from "@/components/ui/field";
-import { TRANSPARENT } from "@/lib/scene/contract";
+import { TRANSPARENT } from "@/lib/scene/vocabulary";
 
 const HEX6 = /^#[0-9a-f]{6}$/i;
 

@@ -6,9 +6,9 @@ import { NumberInput } from "@/components/ui/number-input";
 import { choices, SelectField } from "@/components/ui/select-field";
 import { TextField } from "@/components/ui/text-field";
 import { CLAID_DEFAULT_NUMBER_OF_IMAGES } from "@/lib/composer/doc";
-import { errorFor } from "@/lib/composer/validation";
+import { errorFor } from "@/lib/composer/field-errors";
 import type { FormatName, OutputFormat, OutputOptions } from "@/lib/scene/contract";
-import { COMPRESSION_TYPES, OUTPUT_FORMATS, PNG_COMPRESSIONS } from "@/lib/scene/contract";
+import { COMPRESSION_TYPES, OUTPUT_FORMATS, PNG_COMPRESSIONS } from "@/lib/scene/vocabulary";
 
 type Compression = NonNullable<Extract<OutputFormat, { type: "webp" }>["compression"]>;
 

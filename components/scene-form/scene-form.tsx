@@ -7,11 +7,11 @@ import { Segmented } from "@/components/ui/segmented";
 import { choices, SelectField } from "@/components/ui/select-field";
 import { TextField } from "@/components/ui/text-field";
 import type { SceneFields } from "@/lib/composer/doc";
+import { errorFor } from "@/lib/composer/field-errors";
 import type { PlainSceneField } from "@/lib/composer/reducer";
-import { errorFor } from "@/lib/composer/validation";
 import { SCHEMA_ASPECT_RATIOS } from "@/lib/scene/aspect-ratios";
 import type { SceneKind } from "@/lib/scene/contract";
-import { EFFECT_VIEWS, MODELS, PREFERENCES, TEMPLATE_MODES, TEMPLATE_VIEWS } from "@/lib/scene/contract";
+import { EFFECT_VIEWS, MODELS, PREFERENCES, TEMPLATE_MODES, TEMPLATE_VIEWS } from "@/lib/scene/vocabulary";
 
 import { ColorField } from "./color-field";
 import { PromptField } from "./prompt-field";

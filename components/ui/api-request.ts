@@ -1,18 +1,11 @@
 /** Calls to our own API from the browser: every failure carries an `HttpErrorDetails` envelope. */
 import type { z } from "zod";
 
-import { httpErrorDetails, type HttpErrorDetails } from "@/lib/scene/contract";
+import { httpErrorDetails } from "@/lib/scene/contract";
 
-/** A failed call, carrying the server's (or the upstream's) error envelope. */
-export class ApiFailure extends Error {
-  override name = "ApiFailure";
-  constructor(
-    readonly status: number,
-    readonly details: HttpErrorDetails,
-  ) {
-    super(details.error_message);
-  }
-}
+import { ApiFailure } from "./api-failure";
+
+export { ApiFailure };
 
 /** Fetches JSON and checks it against `schema`; 204 answers resolve to undefined. */
 export async function requestJson<T>(

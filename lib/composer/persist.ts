@@ -1,37 +1,12 @@
 /**
  * The composer survives a reload: its document, the image measurements it needs to draw, the engine
- * and the generations started from it, in local storage. Anything unreadable is ignored.
+ * and the generations started from it, in local storage. Reading it back, with its checks, is in
+ * restore.ts, which loads after the first paint.
  */
-import { z } from "zod";
-
-import { engineName } from "@/lib/scene/generation";
-
-import type { ComposerDoc } from "./doc";
-import { emptyDoc } from "./doc";
 import type { ImageCache } from "./frame";
-import { initialState, type ComposerState } from "./reducer";
-import { buildRequest } from "./request";
+import type { ComposerState } from "./reducer";
 
 export const STORAGE_KEY = "backdrop.composer.v1";
-
-const box = z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() });
-const imageMeta = z.object({
-  width: z.number(),
-  height: z.number(),
-  objectBox: box,
-  hasAlpha: z.boolean(),
-  format: z.string().optional(),
-  size: z.number().optional(),
-  src: z.string(),
-});
-
-const saved = z.object({
-  version: z.literal(1),
-  doc: z.record(z.string(), z.unknown()),
-  images: z.record(z.string(), imageMeta),
-  engine: engineName,
-  generations: z.array(z.string()).max(200),
-});
 
 export function serialize(state: ComposerState): string {
   const doc = state.history.present;
@@ -41,19 +16,4 @@ export function serialize(state: ComposerState): string {
     Object.entries(state.images).filter(([url]) => wanted.has(url)),
   );
   return JSON.stringify({ version: 1, doc, images, engine: state.engine, generations: state.generations });
-}
-
-export function deserialize(text: string | null): ComposerState | undefined {
-  if (!text) return undefined;
-  try {
-    const parsed = saved.safeParse(JSON.parse(text));
-    if (!parsed.success) return undefined;
-    // The saved document is checked by building a body from it: a shape that cannot build is dropped.
-    const doc = { ...emptyDoc(), ...parsed.data.doc } as ComposerDoc;
-    buildRequest(doc);
-    const { images, engine, generations } = parsed.data;
-    return { ...initialState(doc), images, engine, generations };
-  } catch {
-    return undefined;
-  }
 }

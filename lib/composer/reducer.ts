@@ -9,7 +9,6 @@ import type {
   SceneCreateRequest,
   SceneKind,
 } from "@/lib/scene/contract";
-import { TRANSPARENT } from "@/lib/scene/contract";
 import type { Engine } from "@/lib/scene/generation";
 import type { Point, Size } from "@/lib/scene/placement";
 import {
@@ -20,6 +19,7 @@ import {
   normalizeAbsoluteValues,
   roundTo,
 } from "@/lib/scene/placement";
+import { TRANSPARENT } from "@/lib/scene/vocabulary";
 
 import type { ComposerDoc, SceneFields } from "./doc";
 import { DEFAULT_PROMPT, emptyDoc } from "./doc";

@@ -10,7 +10,7 @@ import type {
   ScenePrompt,
   SceneTemplate,
 } from "@/lib/scene/contract";
-import { placementTypeOf, sceneKindOf } from "@/lib/scene/contract";
+import { placementTypeOf, sceneKindOf } from "@/lib/scene/vocabulary";
 
 import type { ComposerDoc, SceneFields } from "./doc";
 import { DEFAULT_PADDING, emptyDoc } from "./doc";

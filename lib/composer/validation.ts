@@ -7,7 +7,10 @@ import type { z } from "zod";
 import type { SceneCreateRequest } from "@/lib/scene/contract";
 import { sceneCreateRequest } from "@/lib/scene/contract";
 
-export type FieldErrors = Record<string, string>;
+import type { FieldErrors } from "./field-errors";
+
+export type { FieldErrors } from "./field-errors";
+export { errorFor } from "./field-errors";
 
 type Issue = z.core.$ZodIssue;
 
@@ -36,12 +39,4 @@ export function validateRequest(body: unknown): Validation {
   return parsed.success
     ? { ok: true, request: parsed.data }
     : { ok: false, errors: issuesToFieldErrors(parsed.error.issues) };
-}
-
-/** The message for a field, also taking messages of its sub-fields (the prompt's text, say). */
-export function errorFor(errors: FieldErrors, path: string): string | undefined {
-  if (errors[path]) return errors[path];
-  const prefix = `${path}.`;
-  for (const [key, message] of Object.entries(errors)) if (key.startsWith(prefix)) return message;
-  return undefined;
 }

@@ -10,6 +10,23 @@ import { z } from "zod";
 import { ASPECT_RATIOS } from "./aspect-ratios";
 import { parsePadding } from "./padding";
 import { isUri } from "./uri";
+import {
+  COMPRESSION_TYPES,
+  EFFECT_VIEWS,
+  EFFECTS,
+  isRecord,
+  MODELS,
+  OUTPUT_FORMATS,
+  placementTypeOf,
+  PNG_COMPRESSIONS,
+  PREFERENCES,
+  SCALE_MIN,
+  sceneKindOf,
+  TEMPLATE_MODES,
+  TEMPLATE_VIEWS,
+} from "./vocabulary";
+
+export * from "./vocabulary";
 
 /** JSON Schema counts string length in code points; `String.length` counts UTF-16 units. */
 export function codePointLength(value: string): number {
@@ -28,10 +45,6 @@ function text(min: number, max: number) {
 export const uriString = text(1, 4096).check(z.refine(isUri, { message: "Must be an absolute URI" }));
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /**
  * An `anyOf` whose variants exclude each other by which keys are present: `route` names the only
@@ -65,11 +78,7 @@ function routedUnion<K extends string, V extends Record<K, z.ZodType>>(
 
 // ----- output -----------------------------------------------------------------------------------
 
-export const OUTPUT_FORMATS = ["jpeg", "png", "webp", "avif", "tiff"] as const;
 export const formatEnum = z.enum(OUTPUT_FORMATS);
-
-export const PNG_COMPRESSIONS = ["fast", "optimal", "best"] as const;
-export const COMPRESSION_TYPES = ["lossy", "lossless"] as const;
 
 export const jpegOptions = z.strictObject({
   type: z.literal("jpeg"),
@@ -105,8 +114,6 @@ export const output = z.union([outputOptions, uriString]);
 
 // ----- object -----------------------------------------------------------------------------------
 
-/** Schema: `anyOf [integer 0..1, number 0.01..1]`, so exactly 0 is allowed besides [0.01, 1]. */
-export const SCALE_MIN = 0.01;
 export const scale = z
   .number()
   .check(
@@ -145,18 +152,6 @@ export const objectPadding = z.strictObject({
   ),
 });
 
-export type PlacementType = "absolute" | "original" | "padding";
-
-/**
- * `anyOf [absolute, original, padding]`: the three are mutually exclusive through `placement_type`
- * (absent, or anything unknown, can only be absolute), so routing on it judges exactly like anyOf and
- * gives field-level errors instead of one "no variant matched".
- */
-export function placementTypeOf(object: unknown): PlacementType {
-  const type = isRecord(object) ? object.placement_type : undefined;
-  return type === "original" || type === "padding" ? type : "absolute";
-}
-
 export const sceneObject = routedUnion(
   (v) => (isRecord(v) ? placementTypeOf(v) : undefined),
   { absolute: objectAbsolute, original: objectOriginal, padding: objectPadding },
@@ -164,14 +159,6 @@ export const sceneObject = routedUnion(
 );
 
 // ----- scene ------------------------------------------------------------------------------------
-
-export const MODELS = ["v1", "v2-beta", "v2"] as const;
-export const PREFERENCES = ["fast", "optimal", "best"] as const;
-export const TEMPLATE_MODES = ["transform", "lock", "adjust"] as const;
-export const TEMPLATE_VIEWS = ["top", "front"] as const;
-export const EFFECT_VIEWS = ["auto", "top", "front"] as const;
-export const EFFECTS = ["shadows"] as const;
-export const TRANSPARENT = "transparent";
 
 export const aspectRatio = z.enum(ASPECT_RATIOS);
 
@@ -220,17 +207,6 @@ export const sceneTemplate = z.strictObject({
   negative_prompt: text(3, 2048).optional(),
   steps: z.number().int().min(1).lt(50).optional(),
 });
-
-export type SceneKind = "effect" | "template" | "prompt";
-
-/** Which variant a scene object can only be: each has a key the other two forbid. */
-export function sceneKindOf(scene: unknown): SceneKind | undefined {
-  if (typeof scene !== "object" || scene === null || Array.isArray(scene)) return undefined;
-  if ("effect" in scene) return "effect";
-  if ("template_url" in scene) return "template";
-  if ("prompt" in scene) return "prompt";
-  return undefined;
-}
 
 export const scene = routedUnion(
   sceneKindOf,

@@ -9,9 +9,9 @@
 import type { AspectRatio } from "./aspect-ratios";
 import { parseAspectRatio } from "./aspect-ratios";
 import type { ObjectAbsolute, SceneCreateRequest } from "./contract";
-import { SCALE_MIN, sceneKindOf } from "./contract";
 import type { Padding } from "./padding";
 import { paddingInPixels } from "./padding";
+import { SCALE_MIN, sceneKindOf } from "./vocabulary";
 
 export type Size = { width: number; height: number };
 export type Point = { x: number; y: number };

@@ -3,8 +3,9 @@ import { describe, expect, test } from "vitest";
 
 import { curlCommand } from "@/lib/composer/curl";
 import { lacksTransparency } from "@/lib/composer/images";
-import { deserialize, serialize } from "@/lib/composer/persist";
+import { serialize } from "@/lib/composer/persist";
 import { buildRequest } from "@/lib/composer/request";
+import { deserialize } from "@/lib/composer/restore";
 import { shortcutAction, zoomShortcut } from "@/lib/composer/shortcuts";
 import { errorFor, validateRequest } from "@/lib/composer/validation";
 import type { SceneCreateRequest } from "@/lib/scene/contract";

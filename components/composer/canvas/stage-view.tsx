@@ -19,10 +19,10 @@ import type { ComposerAction } from "@/lib/composer/reducer";
 import { clampToFrame, snapCenter } from "@/lib/composer/snap";
 import type { View } from "@/lib/composer/view";
 import { fitView, wheelZoomFactor, zoomAt } from "@/lib/composer/view";
-import { SCALE_MIN } from "@/lib/scene/contract";
 import { paddingInPixels, parsePadding } from "@/lib/scene/padding";
 import type { ImagePlacement, Size } from "@/lib/scene/placement";
 import { absoluteValuesFromCanvas, fitFactor, placedBounds } from "@/lib/scene/placement";
+import { SCALE_MIN } from "@/lib/scene/vocabulary";
 
 import type { LivePlacement } from "../live-placement";
 import { checkerTile, useCanvasImage } from "./use-canvas-image";
