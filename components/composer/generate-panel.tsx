@@ -12,7 +12,8 @@ import { loadApi } from "./api-loader";
 import { useComposer } from "./composer-context";
 
 export function GeneratePanel({ onStarted }: { onStarted: (id: string) => void }) {
-  const { state, doc, dispatch, request, valid } = useComposer();
+  // Invalid with no messages only while the validator is still loading.
+  const { state, doc, dispatch, request, valid, errors } = useComposer();
   const engines = useQuery({
     queryKey: ["engines"],
     queryFn: async () => (await loadApi()).fetchEngines(),
@@ -66,7 +67,9 @@ export function GeneratePanel({ onStarted }: { onStarted: (id: string) => void }
         <p id="generate-blocked" className="text-xs text-ink-muted">
           {doc.imageUrl === ""
             ? "Add a product image to generate."
-            : "Fix the highlighted fields to generate."}
+            : Object.keys(errors).length === 0
+              ? "Checking the request…"
+              : "Fix the highlighted fields to generate."}
         </p>
       ) : null}
       {start.error ? (
