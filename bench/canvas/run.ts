@@ -238,6 +238,8 @@ async function main() {
       timeout: 120_000,
     });
     await page.waitForTimeout(500);
+    // A look at the composer as the run saw it, when asked for.
+    if (process.env.BENCH_SCREENSHOT) await page.screenshot({ path: process.env.BENCH_SCREENSHOT });
 
     const at = (x: number, y: number) => page.evaluate((p) => window.__backdropCanvas!.toPage(p), { x, y });
 
