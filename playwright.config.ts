@@ -1,6 +1,8 @@
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 
+import { CHROMIUM_LAUNCH } from "./e2e/fixtures/chromium";
+
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const STANDIN_PORT = Number(process.env.E2E_STANDIN_PORT ?? 3199);
 const baseURL = `http://127.0.0.1:${PORT}`;
@@ -34,18 +36,7 @@ export default defineConfig({
     baseURL,
     trace: "on-first-retry",
     screenshot: "only-on-failure",
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-quic",
-      ],
-    },
+    launchOptions: CHROMIUM_LAUNCH,
   },
   projects: [
     // Creates the first admin through the sign-in page, then a member and a viewer, and saves sessions.

@@ -10,16 +10,16 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium, type Page } from "@playwright/test";
 
+import { CHROMIUM_LAUNCH } from "../../e2e/fixtures/chromium";
 import { bigProductPng } from "../../e2e/fixtures/images/make-images";
+import { freePort } from "../support";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const DRAG_STEPS = 300;
 const ROTATE_STEPS = 180;
 
@@ -31,14 +31,6 @@ type Intervals = {
   longTasks: number;
   longTaskMs: number;
 };
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 function startApp(port: number, dataDir: string): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
@@ -210,17 +202,7 @@ async function main() {
   const email = process.env.BENCH_EMAIL ?? "canvas-bench@example.com";
   const password = process.env.BENCH_PASSWORD ?? "canvas-bench-password";
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  const browser = await chromium.launch(CHROMIUM_LAUNCH);
   try {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();

@@ -19,11 +19,10 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 
 import { startClaidStandin } from "../../e2e/fixtures/claid-standin";
-import { createMember } from "../../lib/server/auth/members";
-import { createToken } from "../../lib/server/auth/tokens";
 import { loadConfig, setConfigForTests } from "../../lib/server/config";
-import { closeDatabases, getDatabase } from "../../lib/server/db/client";
+import { closeDatabases } from "../../lib/server/db/client";
 import { stopWorker } from "../../lib/server/jobs";
+import { memberToken } from "../../test/api/member-token";
 import { measure, summarise } from "./stats";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
@@ -73,13 +72,7 @@ async function main() {
     DAILY_CLAID_IMAGE_BUDGET: "1000000",
   });
   setConfigForTests(config);
-  const { db } = await getDatabase(config);
-  const { member } = await createMember(db, {
-    email: `bench-${randomUUID()}@example.com`,
-    name: "Bench",
-    role: "member",
-  });
-  const { token } = await createToken(db, { userId: member.id, name: "bench" });
+  const token = await memberToken(config);
   const { POST } = await import("../../app/api/scene/create/route");
   // The engine's info line per upstream call would be most of the output; warnings still show.
   const stdoutWrite = process.stdout.write.bind(process.stdout);

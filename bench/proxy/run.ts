@@ -13,10 +13,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
+import { freePort } from "../support";
 import { measure, summarise, type Summary } from "./stats";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -50,14 +50,6 @@ const BODY = {
 };
 /** The same request with the result written to a destination: Claid returns no tmp_url, nothing is downloaded. */
 const BODY_NO_DOWNLOAD = { ...BODY, output: { ...BODY.output, destination: "storage://bench/results/" } };
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 /** Starts a child process and resolves once `ready` matches its output. */
 function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, name: string) {
