@@ -1,43 +1,29 @@
 // The first-admin claim under real concurrency: PostgreSQL runs the racing requests on separate
 // connections at once (PGlite, in sign-in.test.ts, runs them one after another).
-import { randomUUID } from "node:crypto";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createFirstAdmin, listMembers } from "@/lib/server/auth/members";
 import type { Config } from "@/lib/server/config";
 import { closeDatabases, getDatabase, type Db } from "@/lib/server/db/client";
 
+import { freshPostgres, type TestPostgres } from "../support/postgres";
 import { DB_SETUP_TIMEOUT, PASSWORD, testConfig } from "./support";
 
 let config: Config;
 let db: Db;
-let database: string;
-
-async function admin(sql: string) {
-  const url = process.env.TEST_DATABASE_URL;
-  if (!url)
-    throw new Error(
-      "TEST_DATABASE_URL is not set: run scripts/postgres-test-server.sh and export the URL it prints",
-    );
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-  return url;
-}
+let database: TestPostgres;
 
 beforeAll(async () => {
-  database = `backdrop_first_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
-  const url = new URL(await admin(`CREATE DATABASE ${database}`));
-  url.pathname = `/${database}`;
-  config = testConfig({ DATA_DIR: path.join(process.env.DATA_DIR!, "pg"), DATABASE_URL: url.toString() });
+  database = await freshPostgres("backdrop_first");
+  config = testConfig({ DATA_DIR: path.join(process.env.DATA_DIR!, "pg"), DATABASE_URL: database.url });
   db = (await getDatabase(config)).db;
 }, DB_SETUP_TIMEOUT);
 
 afterAll(async () => {
+  // Every connection is closed before the database is dropped under it.
   await closeDatabases();
-  if (database) await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await database?.drop();
 });
 
 describe("first admin on PostgreSQL", () => {

@@ -1,6 +1,6 @@
 import "server-only";
 
-import pg from "pg";
+import type pg from "pg";
 import {
   RateLimiterMemory,
   RateLimiterPostgres,
@@ -9,6 +9,7 @@ import {
 } from "rate-limiter-flexible";
 
 import type { Config, EngineName } from "../config";
+import { createPool, endPool } from "../db/pool";
 import { rateLimited, type RateLimitState } from "./errors";
 
 const WINDOW_SECONDS = 60;
@@ -36,7 +37,7 @@ function limiterFor(engine: EngineName, config: Config): RateLimiterAbstract {
   if (config.DATABASE_URL) {
     let pool = cache.pools.get(config.DATABASE_URL);
     if (!pool) {
-      pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 });
+      pool = createPool(config.DATABASE_URL, { max: 2, name: "rate limits" });
       cache.pools.set(config.DATABASE_URL, pool);
     }
     limiter = new RateLimiterPostgres({
@@ -83,5 +84,5 @@ export async function closeRateLimiters(): Promise<void> {
   const pools = [...cache.pools.values()];
   cache.pools.clear();
   cache.limiters.clear();
-  await Promise.all(pools.map((p) => p.end()));
+  await Promise.all(pools.map(endPool));
 }
