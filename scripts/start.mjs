@@ -1,46 +1,28 @@
-// `npm start`: builds the app when there is no build of the current revision, then serves it.
+// `npm start`: builds the app when `.next` is not a build of the current sources, then serves it.
 // HOST and PORT come from the environment (default 127.0.0.1:3000); the app validates the rest at start.
-import { execFileSync, spawn, spawnSync } from "node:child_process";
-import fs from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
 
-const REVISION_FILE = ".next/backdrop-revision";
+import { isBuilt, markBuilt } from "./build-stamp.mjs";
 
-function currentRevision() {
-  try {
-    const head = execFileSync("git", ["rev-parse", "HEAD"], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-    }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], {
-      encoding: "utf8",
-    }).trim();
-    return dirty ? undefined : head;
-  } catch {
-    return "unversioned";
-  }
-}
+const NEXT_BIN = createRequire(import.meta.url).resolve("next/dist/bin/next");
 
-const revision = currentRevision();
-const built =
-  fs.existsSync(".next/BUILD_ID") &&
-  revision !== undefined &&
-  fs.existsSync(REVISION_FILE) &&
-  fs.readFileSync(REVISION_FILE, "utf8") === revision;
-if (!built) {
+if (!isBuilt()) {
   console.log("Building the app (first start or changed sources)…");
-  const build = spawnSync("npx", ["next", "build"], {
+  const build = spawnSync(process.execPath, [NEXT_BIN, "build"], {
     stdio: "inherit",
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
   });
   if (build.status !== 0) process.exit(build.status ?? 1);
-  if (revision) fs.writeFileSync(REVISION_FILE, revision);
+  markBuilt();
 }
 
 const host = process.env.HOST || "127.0.0.1";
 const port = process.env.PORT || "3000";
-const child = spawn("npx", ["next", "start", "-H", host, "-p", port], {
+// Next itself, not through npx: npx does not pass a stop signal on, and the server would outlive us.
+const child = spawn(process.execPath, [NEXT_BIN, "start", "-H", host, "-p", port], {
   stdio: "inherit",
-  env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+  env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXT_MANUAL_SIG_HANDLE: "1" },
 });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -89,6 +89,8 @@ export const envSchema = z
     GENERATION_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
     /** How often a worker looks for queued generations another instance recorded. */
     GENERATION_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    /** How long a stop signal waits for running generations before the process exits anyway. */
+    SHUTDOWN_TIMEOUT_MS: ms(30_000),
     /** Tests only: lets the guarded fetcher reach loopback addresses (stand-in servers). */
     ALLOW_LOOPBACK_FETCH: flag,
     /** Signs session cookies; when unset a random one is created once and kept in `DATA_DIR`. */

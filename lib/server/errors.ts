@@ -58,6 +58,10 @@ export const errors = {
   methodNotAllowed: () => new ApiError(405, "method_not_allowed", "general", "Method not allowed"),
   unauthenticated: () => new ApiError(401, "unauthenticated", "auth", "Sign in or send a valid bearer token"),
   forbidden: (message = "Not enough permissions") => new ApiError(403, "forbidden", "auth", message),
+  serverStopping: () =>
+    new ApiError(503, "server_stopping", "general", "The server is restarting. Try again in a moment.", {}, {
+      "retry-after": "5",
+    }),
   upstreamUnavailable: (message: string, details: Record<string, unknown> = {}) =>
     new ApiError(502, "upstream_unavailable", "general", message, details),
   upstreamTimeout: (message: string, details: Record<string, unknown> = {}) =>

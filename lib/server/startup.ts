@@ -2,6 +2,7 @@ import "server-only";
 
 import { ConfigError, getConfig } from "./config";
 import { log } from "./log";
+import { isStopping, shutDownOnStopSignals } from "./shutdown";
 
 type StartupHook = () => Promise<void>;
 const hooks: { name: string; run: StartupHook }[] = [];
@@ -14,6 +15,7 @@ export function onStartup(name: string, run: StartupHook) {
 export async function startServer() {
   try {
     const config = getConfig();
+    shutDownOnStopSignals(config.SHUTDOWN_TIMEOUT_MS);
     log.info("configuration loaded", {
       defaultEngine: config.DEFAULT_ENGINE,
       claidConfigured: Boolean(config.CLAID_API_KEY),
@@ -32,6 +34,8 @@ export async function startServer() {
     try {
       await hook.run();
     } catch (error) {
+      // A stop signal during start-up closes the database under this step; the stop exits by itself.
+      if (isStopping()) return;
       process.stderr.write(
         `Start-up step "${hook.name}" failed: ${error instanceof Error ? error.message : String(error)}\n`,
       );

@@ -17,7 +17,8 @@ import { API_KEY, DRIVERS, eventually, promptRequest, sleep, startStandin, testC
 const ENTRY = path.join(import.meta.dirname, "fixtures", "server-process.ts");
 const LEASE_MS = 1000;
 
-type Server = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
+/** How the process ended: its exit code, or the signal that ended it. */
+type Server = { child: ChildProcess; output: () => string; exited: Promise<number | NodeJS.Signals> };
 
 function startServer(env: Record<string, string>): Server {
   const child = spawn(process.execPath, ["--conditions", "react-server", "--import", "tsx", ENTRY], {
@@ -28,7 +29,9 @@ function startServer(env: Record<string, string>): Server {
   let text = "";
   child.stdout?.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
   child.stderr?.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const exited = new Promise<number | NodeJS.Signals>((resolve) =>
+    child.on("exit", (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   return { child, output: () => text, exited };
 }
 
@@ -90,7 +93,7 @@ describe.each(DRIVERS)("a server killed mid-generation, on %s", (driver) => {
     // The upstream has the request: the generation is running when the process dies.
     await eventually(async () => (standin.callsTo("/v1/scene/create").length > 0 ? true : undefined), 60_000);
     first.child.kill("SIGKILL");
-    expect(await first.exited).toBeNull();
+    expect(await first.exited).toBe("SIGKILL");
     await sleep(LEASE_MS * 1.5);
 
     standin.setOptions({ delayMs: 0 });
@@ -107,7 +110,7 @@ describe.each(DRIVERS)("a server killed mid-generation, on %s", (driver) => {
       await closeDatabases();
     }
     second.child.kill("SIGTERM");
-    expect(await second.exited).toBe(0);
+    expect(await second.exited, second.output()).toBe(0);
 
     const h = await history(testConfig(env));
     const [row] = await h.db.select().from(generations).where(eq(generations.id, id));
@@ -146,6 +149,20 @@ describe.each(DRIVERS)("a server killed mid-generation, on %s", (driver) => {
     expect(runCheck(env, ["--fix"])).toMatchObject({ status: 0, last: "0 problems" });
   }, 420_000);
 
+  it("a stop signal while the server is still opening its database ends it in order: exit 0, nothing left behind", async () => {
+    const early = startServer(env);
+    servers.push(early);
+    await waitFor(early, /STARTING/);
+    early.child.kill("SIGTERM");
+    expect(await early.exited, early.output()).toBe(0);
+    expect(early.output()).not.toMatch(/failed/);
+
+    const h = await history(testConfig(env));
+    const report = await checkConsistency(h, { leaseMs: LEASE_MS });
+    expect(report.problemCount).toBe(0);
+    await closeDatabases();
+  }, 420_000);
+
   it("a server killed while downloading paid results: after a restart they are fetched from their URLs, not generated again", async () => {
     standin.reset();
     standin.setOptions({ delayMs: 0, downloadDelayMs: 60_000 });
@@ -156,7 +173,7 @@ describe.each(DRIVERS)("a server killed mid-generation, on %s", (driver) => {
     const downloading = () => standin.calls.some((c) => c.method === "GET" && c.path.startsWith("/files/"));
     await eventually(async () => (downloading() ? true : undefined), 60_000);
     first.child.kill("SIGKILL");
-    expect(await first.exited).toBeNull();
+    expect(await first.exited).toBe("SIGKILL");
     await sleep(LEASE_MS * 1.5);
 
     standin.setOptions({ downloadDelayMs: 0 });
@@ -165,7 +182,7 @@ describe.each(DRIVERS)("a server killed mid-generation, on %s", (driver) => {
     await waitFor(second, /READY/);
     // Stopping waits for the fetch of kept results that start-up began.
     second.child.kill("SIGTERM");
-    expect(await second.exited).toBe(0);
+    expect(await second.exited, second.output()).toBe(0);
 
     const h = await history(testConfig(env));
     const [row] = await h.db.select().from(generations).where(eq(generations.id, id));

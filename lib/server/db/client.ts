@@ -8,9 +8,9 @@ import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
-import pg from "pg";
-
 import type { Config } from "../config";
+import { errors } from "../errors";
+import { createPool, endPool } from "./pool";
 
 /** Either driver behind one type: code is written against PostgreSQL and runs on both. */
 export type Db = PgDatabase<PgQueryResultHKT>;
@@ -35,10 +35,10 @@ export async function openDatabase(
 ): Promise<Database> {
   const migrationsFolder = options.migrationsFolder ?? MIGRATIONS_FOLDER;
   if (config.DATABASE_URL) {
-    const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 10 });
+    const pool = createPool(config.DATABASE_URL, { max: 10, name: "records" });
     const db = drizzlePg(pool);
     await migratePg(db, { migrationsFolder });
-    return { db: db as unknown as Db, kind: "postgres", close: () => pool.end() };
+    return { db: db as unknown as Db, kind: "postgres", close: () => endPool(pool) };
   }
   const dir = path.join(config.DATA_DIR, "pglite");
   fs.mkdirSync(dir, { recursive: true });
@@ -94,8 +94,11 @@ const CACHE = Symbol.for("backdrop.databases");
 type GlobalWithDatabases = typeof globalThis & { [CACHE]?: Map<string, Promise<Database>> };
 const opened = ((globalThis as GlobalWithDatabases)[CACHE] ??= new Map<string, Promise<Database>>());
 
+let closedForGood = false;
+
 /** One database per configuration for the life of the process. */
 export function getDatabase(config: Pick<Config, "DATABASE_URL" | "DATA_DIR">): Promise<Database> {
+  if (closedForGood) return Promise.reject(errors.serverStopping());
   const id = config.DATABASE_URL ?? `pglite:${config.DATA_DIR}`;
   let database = opened.get(id);
   if (!database) {
@@ -106,8 +109,12 @@ export function getDatabase(config: Pick<Config, "DATABASE_URL" | "DATA_DIR">): 
   return database;
 }
 
-/** Closes every database this process opened (tests, scripts and benchmarks end with it). */
-export async function closeDatabases(): Promise<void> {
+/**
+ * Closes every database this process opened (tests, scripts and benchmarks end with it). `forGood`
+ * is for a stopping process: start-up work still under way cannot open them again behind it.
+ */
+export async function closeDatabases(options: { forGood?: boolean } = {}): Promise<void> {
+  if (options.forGood) closedForGood = true;
   const all = [...opened.values()];
   opened.clear();
   await Promise.all(all.map(async (d) => (await d.catch(() => undefined))?.close()));

@@ -1,6 +1,7 @@
 import "server-only";
 
 import { getConfig } from "../config";
+import { errors } from "../errors";
 import { history, type History } from "../generations/context";
 import { log } from "../log";
 import { runScene } from "../scenes/run-scene";
@@ -38,15 +39,22 @@ export async function startJobs(h: History): Promise<GenerationWorker> {
   return worker;
 }
 
+let stoppedForGood = false;
+
 /** This process's worker, started on first use (the start-up hook normally starts it first). */
 export function ensureWorker(): Promise<GenerationWorker> {
+  if (stoppedForGood) return Promise.reject(errors.serverStopping());
   slot[KEY] ??= history().then(startJobs);
   slot[KEY].catch(() => (slot[KEY] = undefined));
   return slot[KEY];
 }
 
-/** Stops this process's worker after the generations it is running (shutdown, tests). */
-export async function stopWorker(): Promise<void> {
+/**
+ * Stops this process's worker after the generations it is running (shutdown, tests). `forGood` is for
+ * a stopping process: nothing starts another worker behind it.
+ */
+export async function stopWorker(options: { forGood?: boolean } = {}): Promise<void> {
+  if (options.forGood) stoppedForGood = true;
   const running = slot[KEY];
   slot[KEY] = undefined;
   await (await running?.catch(() => undefined))?.stop();
