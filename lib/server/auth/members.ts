@@ -4,21 +4,14 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { hashPassword } from "better-auth/crypto";
 import { and, asc, count, eq, ne } from "drizzle-orm";
 
+import type { Member, Role } from "@/lib/scene/team";
+
 import type { Db } from "../db/client";
 import { account, installClaim, session, user } from "../db/schema/auth";
 import { ApiError, errors } from "../errors";
-import type { Role } from "./roles";
 import { forgetCachedPrincipals } from "./token-cache";
 
-export type Member = {
-  id: string;
-  name: string;
-  email: string;
-  role: Role;
-  disabled: boolean;
-  dailyImageBudget: number | null;
-  createdAt: string;
-};
+export type { Member };
 
 const FIRST_ADMIN_CLAIM = "first-admin";
 const CREDENTIAL_PROVIDER = "credential";

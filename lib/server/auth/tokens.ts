@@ -3,6 +3,8 @@ import "server-only";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { and, desc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
 
+import type { TokenSummary } from "@/lib/scene/team";
+
 import type { Db } from "../db/client";
 import { preparedOn } from "../db/prepared";
 import { accessToken, user } from "../db/schema/auth";
@@ -17,14 +19,7 @@ const TOKEN_SHAPE = /^bd_[A-Za-z0-9_-]{43}$/;
 /** How stale `last_used_at` may get before a use writes it again. */
 const LAST_USED_PRECISION_MS = 60_000;
 
-export type TokenSummary = {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-};
+export type { TokenSummary };
 
 /** A 256-bit random secret needs no slow hash: sha256 cannot be reversed and guessing is hopeless. */
 export function hashToken(token: string): string {
