@@ -8,15 +8,15 @@
 import { getConfig } from "@/lib/server/config";
 import { closeDatabases } from "@/lib/server/db/client";
 import { checkConsistency, formatReport } from "@/lib/server/generations/consistency";
-import { history } from "@/lib/server/generations/context";
+import { generationDeps } from "@/lib/server/generations/records/deps";
 
 async function main() {
   const fix = process.argv.includes("--fix");
   const json = process.argv.includes("--json");
   const config = getConfig();
-  const h = await history(config);
+  const deps = await generationDeps(config);
   try {
-    const report = await checkConsistency(h, {
+    const report = await checkConsistency(deps, {
       leaseMs: config.GENERATION_LEASE_MS,
       fix,
     });

@@ -1,5 +1,5 @@
 /**
- * History benchmark: inserting and listing 10,000 generations, the gallery's first page, and
+ * GenerationDeps benchmark: inserting and listing 10,000 generations, the gallery's first page, and
  * persisting 4 × 1.5 MB outputs, on PGlite and (with a URL) PostgreSQL.
  *
  *   node --conditions react-server --import tsx bench/history/run.ts
@@ -18,13 +18,13 @@ import { sceneCreateRequest } from "@/lib/scene/contract";
 import { loadConfig, setConfigForTests, type Config } from "@/lib/server/config";
 import { closeDatabases } from "@/lib/server/db/client";
 import { generationOutputs, generations } from "@/lib/server/db/schema/generations";
-import { history, type History } from "@/lib/server/generations/context";
-import { listGenerations } from "@/lib/server/generations/list";
-import { generationValues, insertGeneration } from "@/lib/server/generations/records";
-import { claimNext } from "@/lib/server/jobs/claim";
-import { executeGeneration } from "@/lib/server/jobs/execute";
+import { generationDeps, type GenerationDeps } from "@/lib/server/generations/records/deps";
+import { listGenerations } from "@/lib/server/generations/records/list";
+import { generationValues, insertGeneration } from "@/lib/server/generations/records/records";
+import { claimNext } from "@/lib/server/generations/runner/claim";
+import { executeGeneration } from "@/lib/server/generations/runner/execute";
 import { createLogger } from "@/lib/server/log";
-import type { RunScene } from "@/lib/server/scenes/run-scene";
+import type { RunScene } from "@/lib/server/engines";
 
 const COUNT = Number(process.env.BENCH_GENERATIONS ?? 10_000);
 const BATCH = 500;
@@ -94,14 +94,14 @@ async function freshPostgres(admin: string): Promise<{ url: string; drop: () => 
   };
 }
 
-async function benchInsert(h: History) {
+async function benchInsert(deps: GenerationDeps) {
   const principal = { userId: "bench", name: "Bench" };
   const base = Date.now() - COUNT * 60_000;
   // One at a time, as POST /api/generations records them.
   const single = 300;
   const [, singleMs] = await time(async () => {
     for (let i = 0; i < single; i++) {
-      await insertGeneration(h.db, {
+      await insertGeneration(deps.db, {
         request: request(i),
         engine: "local",
         principal,
@@ -127,8 +127,8 @@ async function benchInsert(h: History) {
           timings: { queue: 5, upstream: 2500, persist: 20 },
         });
       }
-      await h.db.insert(generations).values(rows);
-      await h.db.insert(generationOutputs).values(
+      await deps.db.insert(generations).values(rows);
+      await deps.db.insert(generationOutputs).values(
         rows.map((r) => ({
           id: randomUUID(),
           generationId: r.id ?? "",
@@ -151,30 +151,30 @@ async function benchInsert(h: History) {
   };
 }
 
-async function benchList(h: History) {
-  const firstPage = await repeat(() => listGenerations(h.db, { limit: PAGE }, undefined));
+async function benchList(deps: GenerationDeps) {
+  const firstPage = await repeat(() => listGenerations(deps.db, { limit: PAGE }, undefined));
   const filtered = {
-    engine: await repeat(() => listGenerations(h.db, { limit: PAGE, engine: "claid" }, undefined)),
-    favourites: await repeat(() => listGenerations(h.db, { limit: PAGE, favorite: true }, undefined)),
-    aspect: await repeat(() => listGenerations(h.db, { limit: PAGE, aspect: "16:9" }, undefined)),
-    text: await repeat(() => listGenerations(h.db, { limit: PAGE, q: "velvet moss" }, undefined), 15),
-    rareText: await repeat(() => listGenerations(h.db, { limit: PAGE, q: "#9999" }, undefined), 15),
+    engine: await repeat(() => listGenerations(deps.db, { limit: PAGE, engine: "claid" }, undefined)),
+    favourites: await repeat(() => listGenerations(deps.db, { limit: PAGE, favorite: true }, undefined)),
+    aspect: await repeat(() => listGenerations(deps.db, { limit: PAGE, aspect: "16:9" }, undefined)),
+    text: await repeat(() => listGenerations(deps.db, { limit: PAGE, q: "velvet moss" }, undefined), 15),
+    rareText: await repeat(() => listGenerations(deps.db, { limit: PAGE, q: "#9999" }, undefined), 15),
   };
   // A page deep in the history costs what the first does: keyset, not OFFSET.
   let cursor: string | undefined;
   for (let i = 0; i < 100; i++) {
     cursor =
-      (await listGenerations(h.db, { limit: PAGE, ...(cursor ? { cursor } : {}) }, undefined)).nextCursor ??
+      (await listGenerations(deps.db, { limit: PAGE, ...(cursor ? { cursor } : {}) }, undefined)).nextCursor ??
       undefined;
   }
   const deepPage = await repeat(() =>
-    listGenerations(h.db, { limit: PAGE, ...(cursor ? { cursor } : {}) }, undefined),
+    listGenerations(deps.db, { limit: PAGE, ...(cursor ? { cursor } : {}) }, undefined),
   );
   const [listed, walkMs] = await time(async () => {
     let n = 0;
     let next: string | undefined;
     do {
-      const page = await listGenerations(h.db, { limit: 100, ...(next ? { cursor: next } : {}) }, undefined);
+      const page = await listGenerations(deps.db, { limit: 100, ...(next ? { cursor: next } : {}) }, undefined);
       n += page.items.length;
       next = page.nextCursor ?? undefined;
     } while (next);
@@ -189,9 +189,9 @@ async function benchList(h: History) {
 }
 
 /** Four 1.5 MB outputs through the worker's real persist path: claimed writes, records, one transaction. */
-async function benchPersist(h: History, config: Config) {
+async function benchPersist(deps: GenerationDeps, config: Config) {
   // The one-by-one inserts above are still queued; the worker claims the oldest first.
-  await h.db.update(generations).set({ status: "succeeded" }).where(eq(generations.status, "queued"));
+  await deps.db.update(generations).set({ status: "succeeded" }).where(eq(generations.status, "queued"));
   const samples: { totalMs: number; persistMs: number }[] = [];
   for (let round_ = 0; round_ < 5; round_++) {
     let engineMs = 0;
@@ -215,17 +215,17 @@ async function benchPersist(h: History, config: Config) {
         timings: {},
       };
     };
-    const row = await insertGeneration(h.db, {
+    const row = await insertGeneration(deps.db, {
       request: request(round_),
       engine: "local",
       principal: undefined,
     });
-    const claimed = await claimNext(h.db, "bench-worker");
+    const claimed = await claimNext(deps.db, "bench-worker");
     if (!claimed || claimed.id !== row.id) throw new Error("claim failed");
     const [, totalMs] = await time(() =>
-      executeGeneration({ ...h, config, log, runScene, workerId: "bench-worker" }, claimed),
+      executeGeneration({ ...deps, config, log, runScene, workerId: "bench-worker" }, claimed),
     );
-    const [done] = await h.db
+    const [done] = await deps.db
       .select()
       .from(generations)
       .where((await import("drizzle-orm")).eq(generations.id, row.id));
@@ -250,15 +250,15 @@ async function run(driver: "pglite" | "postgres", databaseUrl: string) {
     DEFAULT_ENGINE: "local",
   });
   setConfigForTests(config);
-  const [h, openMs] = await time(() => history(config));
+  const [deps, openMs] = await time(() => generationDeps(config));
   process.stdout.write(
     `\n${driver}: opened (with migrations) in ${round(openMs, 0)} ms; inserting ${COUNT}…\n`,
   );
-  const insert = await benchInsert(h);
+  const insert = await benchInsert(deps);
   process.stdout.write(
     `  inserts: ${insert.singleInsertsPerSecond}/s one by one, ${insert.batchedInsertsPerSecond}/s batched (with outputs)\n`,
   );
-  const list = await benchList(h);
+  const list = await benchList(deps);
   process.stdout.write(
     `  first page (${PAGE}) of ${COUNT}: median ${list.firstPage.medianMs} ms, p95 ${list.firstPage.p95Ms} ms\n`,
   );
@@ -270,7 +270,7 @@ async function run(driver: "pglite" | "postgres", databaseUrl: string) {
       `  first page filtered by ${name}: median ${figure.medianMs} ms, p95 ${figure.p95Ms} ms\n`,
     );
   }
-  const persist = await benchPersist(h, config);
+  const persist = await benchPersist(deps, config);
   process.stdout.write(
     `  persisting 4 × 1.5 MB outputs: ${persist.totalMedianMs} ms in all, records ${persist.recordMedianMs} ms (medians of 5)\n`,
   );

@@ -21,7 +21,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { startClaidStandin } from "../../e2e/fixtures/claid-standin";
 import { loadConfig, setConfigForTests } from "../../lib/server/config";
 import { closeDatabases } from "../../lib/server/db/client";
-import { stopWorker } from "../../lib/server/jobs";
+import { stopWorker } from "../../lib/server/generations/runner";
 import { memberToken } from "../../test/api/member-token";
 import { measure, summarise } from "./stats";
 

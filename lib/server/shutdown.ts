@@ -1,7 +1,7 @@
 import "server-only";
 
 import { closeDatabases } from "./db/client";
-import { stopWorker } from "./jobs";
+import { generations } from "./generations";
 import { closeRateLimiters } from "./limits/rate-limit";
 import { log } from "./log";
 
@@ -17,7 +17,7 @@ export function isStopping(): boolean {
 /** Stops this process's work in order: no new claims, running generations settled, then every pool closed. */
 export async function shutDown(): Promise<void> {
   stopping = true;
-  await stopWorker({ forGood: true });
+  await generations.stop();
   await closeRateLimiters();
   await closeDatabases({ forGood: true });
 }

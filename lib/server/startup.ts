@@ -1,17 +1,15 @@
 import "server-only";
 
 import { ConfigError, getConfig } from "./config";
+import { generations } from "./generations";
 import { log } from "./log";
 import { isStopping, shutDownOnStopSignals } from "./shutdown";
 
-type StartupHook = () => Promise<void>;
-const hooks: { name: string; run: StartupHook }[] = [];
-
-/** Start-up work (migrations, recovery of interrupted jobs) registers here and runs in order. */
-export function onStartup(name: string, run: StartupHook) {
-  hooks.push({ name, run });
-}
-
+/**
+ * The server's start: a wrong configuration stops it with a message naming the variable; stop signals
+ * are handled from here on; then the database opens (applying migrations), what a stopped process
+ * left is recovered and the worker starts, before any request is served.
+ */
 export async function startServer() {
   try {
     const config = getConfig();
@@ -29,17 +27,14 @@ export async function startServer() {
     }
     throw error;
   }
-  await import("./startup-tasks");
-  for (const hook of hooks) {
-    try {
-      await hook.run();
-    } catch (error) {
-      // A stop signal during start-up closes the database under this step; the stop exits by itself.
-      if (isStopping()) return;
-      process.stderr.write(
-        `Start-up step "${hook.name}" failed: ${error instanceof Error ? error.message : String(error)}\n`,
-      );
-      process.exit(1);
-    }
+  try {
+    await generations.start();
+  } catch (error) {
+    // A stop signal during start-up closes the database under this step; the stop exits by itself.
+    if (isStopping()) return;
+    process.stderr.write(
+      `Start-up failed: the generation history could not be opened or recovered: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exit(1);
   }
 }

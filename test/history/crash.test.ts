@@ -9,7 +9,7 @@ import { closeDatabases } from "@/lib/server/db/client";
 import { imageReservation } from "@/lib/server/db/schema/auth";
 import { generationOutputs, generations } from "@/lib/server/db/schema/generations";
 import { checkConsistency } from "@/lib/server/generations/consistency";
-import { history } from "@/lib/server/generations/context";
+import { generationDeps } from "@/lib/server/generations/records/deps";
 import { objectStoreFor } from "@/lib/server/storage";
 
 import { API_KEY, DRIVERS, eventually, promptRequest, sleep, startStandin, testConfig } from "./support";
@@ -63,8 +63,8 @@ describe.each(DRIVERS)("a server killed mid-generation, on %s", (driver) => {
     if (driver === "postgres") {
       // Its own database on the test server; openHistory's helper would also open it here.
       const { openHistory } = await import("./support");
-      const h = await openHistory("postgres");
-      databaseUrl = h.config.DATABASE_URL ?? "";
+      const deps = await openHistory("postgres");
+      databaseUrl = deps.config.DATABASE_URL ?? "";
       await closeDatabases();
     }
     env = {
@@ -102,9 +102,9 @@ describe.each(DRIVERS)("a server killed mid-generation, on %s", (driver) => {
     await waitFor(second, /READY/);
     // With PostgreSQL a running server can be watched; PGlite allows one process per folder.
     if (driver === "postgres") {
-      const h = await history(testConfig(env));
+      const deps = await generationDeps(testConfig(env));
       await eventually(async () => {
-        const [row] = await h.db.select().from(generations).where(eq(generations.id, id));
+        const [row] = await deps.db.select().from(generations).where(eq(generations.id, id));
         return row?.status === "interrupted" ? row : undefined;
       });
       await closeDatabases();
@@ -112,8 +112,8 @@ describe.each(DRIVERS)("a server killed mid-generation, on %s", (driver) => {
     second.child.kill("SIGTERM");
     expect(await second.exited, second.output()).toBe(0);
 
-    const h = await history(testConfig(env));
-    const [row] = await h.db.select().from(generations).where(eq(generations.id, id));
+    const deps = await generationDeps(testConfig(env));
+    const [row] = await deps.db.select().from(generations).where(eq(generations.id, id));
     expect(row?.status).toBe("interrupted");
     expect(row?.error).toMatchObject({
       error_code: "generation_interrupted",
@@ -123,12 +123,12 @@ describe.each(DRIVERS)("a server killed mid-generation, on %s", (driver) => {
     expect(row?.finishedAt).toBeInstanceOf(Date);
     // Nothing came back before the crash: whether the upstream charged is unknown, so the images stay
     // counted against the day without being marked spent.
-    const [reservation] = await h.db
+    const [reservation] = await deps.db
       .select({ status: imageReservation.status })
       .from(imageReservation)
       .where(eq(imageReservation.generationId, id));
     expect(reservation?.status).toBe("reserved");
-    const report = await checkConsistency(h, { leaseMs: LEASE_MS });
+    const report = await checkConsistency(deps, { leaseMs: LEASE_MS });
     expect(report.problems).toEqual({
       missingFiles: [],
       orphanFiles: [],
@@ -157,8 +157,8 @@ describe.each(DRIVERS)("a server killed mid-generation, on %s", (driver) => {
     expect(await early.exited, early.output()).toBe(0);
     expect(early.output()).not.toMatch(/failed/);
 
-    const h = await history(testConfig(env));
-    const report = await checkConsistency(h, { leaseMs: LEASE_MS });
+    const deps = await generationDeps(testConfig(env));
+    const report = await checkConsistency(deps, { leaseMs: LEASE_MS });
     expect(report.problemCount).toBe(0);
     await closeDatabases();
   }, 420_000);
@@ -184,10 +184,10 @@ describe.each(DRIVERS)("a server killed mid-generation, on %s", (driver) => {
     second.child.kill("SIGTERM");
     expect(await second.exited, second.output()).toBe(0);
 
-    const h = await history(testConfig(env));
-    const [row] = await h.db.select().from(generations).where(eq(generations.id, id));
+    const deps = await generationDeps(testConfig(env));
+    const [row] = await deps.db.select().from(generations).where(eq(generations.id, id));
     expect(row?.status).toBe("interrupted");
-    const outputs = await h.db
+    const outputs = await deps.db
       .select()
       .from(generationOutputs)
       .where(eq(generationOutputs.generationId, id))
@@ -195,17 +195,17 @@ describe.each(DRIVERS)("a server killed mid-generation, on %s", (driver) => {
     expect(outputs.map((o) => o.index)).toEqual([0, 1]);
     for (const output of outputs) {
       expect(output.fileKey).toMatch(/^[a-f0-9]{64}\.png$/);
-      expect(await h.store.stat(output.fileKey ?? "")).toEqual({ size: output.size });
+      expect(await deps.store.stat(output.fileKey ?? "")).toEqual({ size: output.size });
       expect(output.upstreamUrl).toContain(standin.url);
     }
     // Paid once: the upstream generated it a single time, and the budget says so.
     expect(standin.callsTo("/v1/scene/create")).toHaveLength(1);
-    const [reservation] = await h.db
+    const [reservation] = await deps.db
       .select({ status: imageReservation.status })
       .from(imageReservation)
       .where(eq(imageReservation.generationId, id));
     expect(reservation?.status).toBe("committed");
-    const report = await checkConsistency(h, { leaseMs: LEASE_MS });
+    const report = await checkConsistency(deps, { leaseMs: LEASE_MS });
     expect(report.problemCount).toBe(0);
     await closeDatabases();
   }, 420_000);

@@ -15,11 +15,11 @@ import { user } from "@/lib/server/db/schema/auth";
 import { fileClaims, generationOutputs, generations, thumbnails } from "@/lib/server/db/schema/generations";
 import { uploads } from "@/lib/server/db/schema/uploads";
 import { checkConsistency, formatReport } from "@/lib/server/generations/consistency";
-import { encodeCursor } from "@/lib/server/generations/cursor";
-import { listGenerations } from "@/lib/server/generations/list";
-import { deleteGeneration, insertGeneration, setFavorite } from "@/lib/server/generations/records";
-import { insertUpload } from "@/lib/server/generations/uploads";
-import { claimingStore } from "@/lib/server/jobs/claiming-store";
+import { encodeCursor } from "@/lib/server/generations/records/cursor";
+import { listGenerations } from "@/lib/server/generations/records/list";
+import { deleteGeneration, insertGeneration, setFavorite } from "@/lib/server/generations/records/records";
+import { insertUpload } from "@/lib/server/uploads/records";
+import { claimingStore } from "@/lib/server/generations/runner/claiming-store";
 
 import { DRIVERS, openHistory, promptRequest, truncateHistory, type TestHistory } from "./support";
 
@@ -53,17 +53,17 @@ async function png(seed: number, width = 800, height = 600): Promise<Buffer> {
 }
 
 describe.each(DRIVERS)("history records on %s", (driver) => {
-  let h: TestHistory;
+  let deps: TestHistory;
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    h = await openHistory(driver, { DEFAULT_ENGINE: "local" });
+    deps = await openHistory(driver, { DEFAULT_ENGINE: "local" });
   }, 240_000);
   afterAll(async () => {
-    await h?.close();
+    await deps?.close();
   });
   beforeEach(async () => {
-    await truncateHistory(h);
+    await truncateHistory(deps);
   });
 
   /** A generation that finished with `n` stored outputs, as the worker would leave it. */
@@ -72,7 +72,7 @@ describe.each(DRIVERS)("history records on %s", (driver) => {
     n = 1,
     options: { createdAt?: Date; by?: Principal; seed?: number } = {},
   ) {
-    const row = await insertGeneration(h.db, {
+    const row = await insertGeneration(deps.db, {
       request: promptRequest(prompt),
       engine: "local",
       principal: options.by ?? member,
@@ -80,9 +80,9 @@ describe.each(DRIVERS)("history records on %s", (driver) => {
     });
     const keys: string[] = [];
     for (let i = 0; i < n; i++) {
-      const stored = await h.store.put(await png((options.seed ?? 0) * 10 + i), "png");
+      const stored = await deps.store.put(await png((options.seed ?? 0) * 10 + i), "png");
       keys.push(stored.key);
-      await h.db.insert(generationOutputs).values({
+      await deps.db.insert(generationOutputs).values({
         id: randomUUID(),
         generationId: row.id,
         index: i,
@@ -95,7 +95,7 @@ describe.each(DRIVERS)("history records on %s", (driver) => {
         info: { ext: "png", mps: 0.48, mime: "image/png", format: "png", width: 800, height: 600 },
       });
     }
-    await h.db
+    await deps.db
       .update(generations)
       .set({ status: "succeeded", finishedAt: new Date() })
       .where(eq(generations.id, row.id));
@@ -104,11 +104,11 @@ describe.each(DRIVERS)("history records on %s", (driver) => {
 
   async function bearer(who: Principal): Promise<string> {
     if (!tokens[who.userId]) {
-      await h.db
+      await deps.db
         .insert(user)
         .values({ id: who.userId, name: who.name, email: who.email, role: who.role })
         .onConflictDoNothing();
-      tokens[who.userId] = (await createToken(h.db, { userId: who.userId, name: "tests" })).token;
+      tokens[who.userId] = (await createToken(deps.db, { userId: who.userId, name: "tests" })).token;
     }
     return `Bearer ${tokens[who.userId]}`;
   }
@@ -126,14 +126,14 @@ describe.each(DRIVERS)("history records on %s", (driver) => {
   }
 
   async function generationCount() {
-    return (await h.db.select({ n: count() }).from(generations))[0]?.n;
+    return (await deps.db.select({ n: count() }).from(generations))[0]?.n;
   }
 
   it("lists newest first with a keyset cursor that neither skips nor repeats", async () => {
     const base = Date.now() - 3_600_000;
     // Pairs share a timestamp: the id breaks the tie.
     for (let i = 0; i < 25; i++) {
-      await insertGeneration(h.db, {
+      await insertGeneration(deps.db, {
         request: promptRequest(`scene ${i}`),
         engine: "local",
         principal: member,
@@ -144,13 +144,13 @@ describe.each(DRIVERS)("history records on %s", (driver) => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = await listGenerations(h.db, { limit: 7, ...(cursor ? { cursor } : {}) }, member);
+      const page = await listGenerations(deps.db, { limit: 7, ...(cursor ? { cursor } : {}) }, member);
       seen.push(...page.items.map((g) => g.id));
       cursor = page.nextCursor ?? undefined;
       pages++;
     } while (cursor);
     expect(pages).toBe(4);
-    const all = await h.db.select().from(generations);
+    const all = await deps.db.select().from(generations);
     const expected = all
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1))
       .map((g) => g.id);
@@ -163,14 +163,14 @@ describe.each(DRIVERS)("history records on %s", (driver) => {
       seed: 1,
     });
     const mine = await finished("Marble kitchen 100%_off", 1, { by: admin, seed: 2 });
-    const wide = await insertGeneration(h.db, {
+    const wide = await insertGeneration(deps.db, {
       request: promptRequest("beach at dawn", { scene: { prompt: "beach at dawn", aspect_ratio: "16:9" } }),
       engine: "claid",
       principal: member,
     });
-    await h.db.update(generations).set({ favorite: true }).where(eq(generations.id, wide.id));
+    await deps.db.update(generations).set({ favorite: true }).where(eq(generations.id, wide.id));
     const ids = async (f: Partial<GenerationFilters>, who = member) =>
-      (await listGenerations(h.db, { ...filters, ...f }, who)).items.map((g) => g.id).sort();
+      (await listGenerations(deps.db, { ...filters, ...f }, who)).items.map((g) => g.id).sort();
 
     expect(await ids({ engine: "claid" })).toEqual([wide.id]);
     expect(await ids({ status: "succeeded" })).toEqual([old.id, mine.id].sort());
@@ -194,7 +194,7 @@ describe.each(DRIVERS)("history records on %s", (driver) => {
     // `b` shares its only file with `a`'s first output (same bytes, same key).
     expect(b.keys[0]).toBe(a.keys[0]);
     await insertUpload(
-      h.db,
+      deps.db,
       {
         key: a.keys[1] ?? "",
         url: "",
@@ -207,26 +207,26 @@ describe.each(DRIVERS)("history records on %s", (driver) => {
       },
       member,
     );
-    expect((await setFavorite(h.db, a.id, true, member)).favorite).toBe(true);
+    expect((await setFavorite(deps.db, a.id, true, member)).favorite).toBe(true);
 
-    await expect(deleteGeneration(h.db, h.store, a.id, viewer)).rejects.toMatchObject({ status: 403 });
-    await deleteGeneration(h.db, h.store, a.id, member);
-    expect(await h.store.stat(a.keys[0] ?? "")).toBeDefined();
-    expect(await h.store.stat(a.keys[1] ?? "")).toBeDefined();
-    await deleteGeneration(h.db, h.store, b.id, admin);
-    expect(await h.store.stat(a.keys[0] ?? "")).toBeUndefined();
-    expect(await h.store.stat(a.keys[1] ?? "")).toBeDefined();
-    await expect(deleteGeneration(h.db, h.store, b.id, admin)).rejects.toMatchObject({ status: 404 });
-    expect((await checkConsistency(h, { leaseMs: 60_000 })).problemCount).toBe(0);
+    await expect(deleteGeneration(deps.db, deps.store, a.id, viewer)).rejects.toMatchObject({ status: 403 });
+    await deleteGeneration(deps.db, deps.store, a.id, member);
+    expect(await deps.store.stat(a.keys[0] ?? "")).toBeDefined();
+    expect(await deps.store.stat(a.keys[1] ?? "")).toBeDefined();
+    await deleteGeneration(deps.db, deps.store, b.id, admin);
+    expect(await deps.store.stat(a.keys[0] ?? "")).toBeUndefined();
+    expect(await deps.store.stat(a.keys[1] ?? "")).toBeDefined();
+    await expect(deleteGeneration(deps.db, deps.store, b.id, admin)).rejects.toMatchObject({ status: 404 });
+    expect((await checkConsistency(deps, { leaseMs: 60_000 })).problemCount).toBe(0);
   });
 
   it("refuses to delete a generation that is still running", async () => {
-    const row = await insertGeneration(h.db, {
+    const row = await insertGeneration(deps.db, {
       request: promptRequest(),
       engine: "local",
       principal: member,
     });
-    await expect(deleteGeneration(h.db, h.store, row.id, member)).rejects.toMatchObject({ status: 422 });
+    await expect(deleteGeneration(deps.db, deps.store, row.id, member)).rejects.toMatchObject({ status: 422 });
     expect(await generationCount()).toBe(1);
   });
 
@@ -242,20 +242,20 @@ describe.each(DRIVERS)("history records on %s", (driver) => {
     expect([meta.format, meta.width, meta.height]).toEqual(["webp", 384, 288]);
     const again = await call(thumbRoute.GET, `/api/files/${key}/thumb`, { as: viewer, params: { key } });
     expect(again.status).toBe(200);
-    expect(await h.db.select({ n: count() }).from(thumbnails)).toEqual([{ n: 1 }]);
+    expect(await deps.db.select({ n: count() }).from(thumbnails)).toEqual([{ n: 1 }]);
 
-    const stray = await h.store.put(await png(99), "png");
+    const stray = await deps.store.put(await png(99), "png");
     const refused = await call(thumbRoute.GET, `/api/files/${stray.key}/thumb`, {
       as: viewer,
       params: { key: stray.key },
     });
     expect(refused.status).toBe(404);
-    await h.store.delete(stray.key);
+    await deps.store.delete(stray.key);
 
-    const [thumb] = await h.db.select().from(thumbnails);
-    await deleteGeneration(h.db, h.store, g.id, member);
-    expect(await h.store.stat(thumb?.thumbKey ?? "")).toBeUndefined();
-    expect(await h.db.select().from(thumbnails)).toEqual([]);
+    const [thumb] = await deps.db.select().from(thumbnails);
+    await deleteGeneration(deps.db, deps.store, g.id, member);
+    expect(await deps.store.stat(thumb?.thumbKey ?? "")).toBeUndefined();
+    expect(await deps.db.select().from(thumbnails)).toEqual([]);
   });
 
   it("serves files with their type, nosniff, immutable caching and an attachment name on download", async () => {
@@ -281,7 +281,7 @@ describe.each(DRIVERS)("history records on %s", (driver) => {
   it("streams a zip of a generation and of single outputs", async () => {
     const a = await finished("zip a", 2, { seed: 6 });
     const b = await finished("zip b", 1, { seed: 7 });
-    const [bOutput] = await h.db
+    const [bOutput] = await deps.db
       .select()
       .from(generationOutputs)
       .where(eq(generationOutputs.generationId, b.id));
@@ -308,7 +308,7 @@ describe.each(DRIVERS)("history records on %s", (driver) => {
     );
     // Stored, not deflated: each PNG's bytes appear as they are.
     for (const key of [...a.keys, ...b.keys]) {
-      const bytes = await h.store.get(key);
+      const bytes = await deps.store.get(key);
       expect(zip.includes(bytes ?? Buffer.alloc(1))).toBe(true);
     }
     const empty = await call(downloadsRoute.GET, "/api/downloads", { as: viewer });
@@ -427,11 +427,11 @@ describe.each(DRIVERS)("history records on %s", (driver) => {
     expect((await del(viewer)).status).toBe(403);
     expect((await del()).status).toBe(204);
     expect((await del()).status).toBe(404);
-    expect(await h.store.stat(g.keys[0] ?? "")).toBeUndefined();
+    expect(await deps.store.stat(g.keys[0] ?? "")).toBeUndefined();
   });
 
   it("records uploads once per file", async () => {
-    const stored = await h.store.put(await png(11), "png");
+    const stored = await deps.store.put(await png(11), "png");
     const record = {
       key: stored.key,
       url: `/api/files/${stored.key}`,
@@ -442,9 +442,9 @@ describe.each(DRIVERS)("history records on %s", (driver) => {
       hasAlpha: false,
       objectBox: { x: 0, y: 0, width: 800, height: 600 },
     };
-    await insertUpload(h.db, record, member);
-    await insertUpload(h.db, record, admin);
-    const rows = await h.db.select().from(uploads);
+    await insertUpload(deps.db, record, member);
+    await insertUpload(deps.db, record, admin);
+    const rows = await deps.db.select().from(uploads);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       key: stored.key,
@@ -452,40 +452,40 @@ describe.each(DRIVERS)("history records on %s", (driver) => {
       createdBy: member.userId,
       objectBox: record.objectBox,
     });
-    expect((await checkConsistency(h, { leaseMs: 60_000 })).problemCount).toBe(0);
+    expect((await checkConsistency(deps, { leaseMs: 60_000 })).problemCount).toBe(0);
   });
 
   it("consistency check: 0 problems when sound; finds orphans, missing files, stuck runs and stray claims; fixes what it can", async () => {
     const g = await finished("sound", 2, { seed: 12 });
-    const clean = await checkConsistency(h, { leaseMs: 60_000 });
+    const clean = await checkConsistency(deps, { leaseMs: 60_000 });
     expect(clean.problemCount).toBe(0);
     expect(clean.counts).toMatchObject({ generations: 1, outputs: 2, files: 2 });
     expect(formatReport(clean)).toMatch(/\n0 problems$/);
 
-    const orphan = await h.store.put(Buffer.from("nobody's file"), "png");
-    await h.store.delete(g.keys[1] ?? "");
-    const stuck = await insertGeneration(h.db, {
+    const orphan = await deps.store.put(Buffer.from("nobody's file"), "png");
+    await deps.store.delete(g.keys[1] ?? "");
+    const stuck = await insertGeneration(deps.db, {
       request: promptRequest(),
       engine: "local",
       principal: member,
     });
     const long = new Date(Date.now() - 3_600_000);
-    await h.db
+    await deps.db
       .update(generations)
       .set({ status: "running", heartbeatAt: long, startedAt: long, workerId: "w-dead" })
       .where(eq(generations.id, stuck.id));
-    const failed = await insertGeneration(h.db, {
+    const failed = await insertGeneration(deps.db, {
       request: promptRequest(),
       engine: "local",
       principal: member,
     });
-    await h.db.update(generations).set({ status: "failed" }).where(eq(generations.id, failed.id));
-    const stray = await claimingStore(h.db, h.store, failed.id).put(
+    await deps.db.update(generations).set({ status: "failed" }).where(eq(generations.id, failed.id));
+    const stray = await claimingStore(deps.db, deps.store, failed.id).put(
       Buffer.from("written, never recorded"),
       "png",
     );
 
-    const found = await checkConsistency(h, { leaseMs: 60_000 });
+    const found = await checkConsistency(deps, { leaseMs: 60_000 });
     expect([...found.problems.orphanFiles].sort()).toEqual([orphan.key, stray.key].sort());
     expect(found.problems.missingFiles).toEqual([{ key: g.keys[1], referencedBy: "output" }]);
     expect(found.problems.stuckRunning).toEqual([stuck.id]);
@@ -493,16 +493,16 @@ describe.each(DRIVERS)("history records on %s", (driver) => {
     expect(found.problemCount).toBe(5);
     expect(formatReport(found)).toMatch(/\n5 problems$/);
 
-    const fixed = await checkConsistency(h, { leaseMs: 60_000, fix: true });
+    const fixed = await checkConsistency(deps, { leaseMs: 60_000, fix: true });
     expect(fixed.problems.orphanFiles).toEqual([]);
     expect(fixed.problems.stuckRunning).toEqual([]);
     expect(fixed.problems.strayClaims).toBe(0);
     expect(fixed.problems.missingFiles).toHaveLength(1);
     expect(fixed.problemCount).toBe(1);
-    expect(await h.store.stat(orphan.key)).toBeUndefined();
-    expect(await h.store.stat(stray.key)).toBeUndefined();
-    expect(await h.db.select().from(fileClaims)).toEqual([]);
-    const [after] = await h.db.select().from(generations).where(eq(generations.id, stuck.id));
+    expect(await deps.store.stat(orphan.key)).toBeUndefined();
+    expect(await deps.store.stat(stray.key)).toBeUndefined();
+    expect(await deps.db.select().from(fileClaims)).toEqual([]);
+    const [after] = await deps.db.select().from(generations).where(eq(generations.id, stuck.id));
     expect(after?.status).toBe("interrupted");
   });
 });

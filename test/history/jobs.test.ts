@@ -7,14 +7,14 @@ import { imageReservation, user } from "@/lib/server/db/schema/auth";
 import { fileClaims, generationOutputs, generations } from "@/lib/server/db/schema/generations";
 import { isApiError } from "@/lib/server/errors";
 import { generationEvents } from "@/lib/server/generations/events";
-import { findGenerationRow, insertGeneration } from "@/lib/server/generations/records";
+import { findGenerationRow, insertGeneration } from "@/lib/server/generations/records/records";
 import { imagesRequested, queueGeneration } from "@/lib/server/generations/service";
 import { generateAndWait, recordedResult } from "@/lib/server/generations/synchronous";
-import { claimingStore } from "@/lib/server/jobs/claiming-store";
-import { fetchPendingOutputs, interruptStale } from "@/lib/server/jobs/recovery";
-import { waitUntilSettled } from "@/lib/server/jobs/settle";
-import { GenerationWorker } from "@/lib/server/jobs/worker";
-import { runScene } from "@/lib/server/scenes/run-scene";
+import { claimingStore } from "@/lib/server/generations/runner/claiming-store";
+import { fetchPendingOutputs, interruptStale } from "@/lib/server/generations/runner/recovery";
+import { waitUntilSettled } from "@/lib/server/generations/runner/settle";
+import { GenerationWorker } from "@/lib/server/generations/runner/worker";
+import { runScene } from "@/lib/server/engines";
 
 import {
   DRIVERS,
@@ -40,45 +40,45 @@ const settings = { GENERATION_CONCURRENCY: 2, GENERATION_LEASE_MS: 60_000, GENER
 
 describe.each(DRIVERS)("generation jobs on %s", (driver) => {
   let standin: ClaidStandin;
-  let h: TestHistory;
+  let deps: TestHistory;
   let worker: GenerationWorker;
 
   beforeAll(async () => {
     standin = await startStandin();
-    h = await openHistory(driver, { CLAID_API_BASE_URL: standin.url });
-    await h.db
+    deps = await openHistory(driver, { CLAID_API_BASE_URL: standin.url });
+    await deps.db
       .insert(user)
       .values({ id: alice.userId, name: alice.name, email: alice.email, role: alice.role });
-    worker = new GenerationWorker({ ...h, log: quietLog, runScene, settings }).start();
+    worker = new GenerationWorker({ ...deps, log: quietLog, runScene, settings }).start();
   }, 240_000);
   afterAll(async () => {
     await worker?.stop();
-    await h?.close();
+    await deps?.close();
     await standin?.close();
   });
   beforeEach(async () => {
     testConfig({
-      DATA_DIR: h.config.DATA_DIR,
-      DATABASE_URL: h.config.DATABASE_URL ?? "",
+      DATA_DIR: deps.config.DATA_DIR,
+      DATABASE_URL: deps.config.DATABASE_URL ?? "",
       CLAID_API_BASE_URL: standin.url,
     });
     standin.reset();
     standin.setOptions({ delayMs: 0, tmpUrlOrigin: undefined });
-    await truncateHistory(h);
+    await truncateHistory(deps);
   });
 
   async function outputRows(id: string) {
-    return h.db.select().from(generationOutputs).where(eq(generationOutputs.generationId, id));
+    return deps.db.select().from(generationOutputs).where(eq(generationOutputs.generationId, id));
   }
 
   it("records the generation as queued before any engine work, then runs it to success", async () => {
     standin.setOptions({ delayMs: 300 });
-    const queued = await queueGeneration(h, { request: promptRequest(), engine: "claid", principal: alice });
+    const queued = await queueGeneration(deps, { request: promptRequest(), engine: "claid", principal: alice });
     expect(queued.status).toBe("queued");
     expect(queued.outputs).toEqual([]);
     expect(standin.callsTo("/v1/scene/create")).toHaveLength(0);
 
-    const done = await waitUntilSettled(h.db, queued.id, { pollMs: 50 });
+    const done = await waitUntilSettled(deps.db, queued.id, { pollMs: 50 });
     expect(done.status).toBe("succeeded");
     expect(done.createdBy).toEqual({ id: "user-alice", name: "Alice" });
     expect(done.outputs).toHaveLength(2);
@@ -90,7 +90,7 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
     const rows = await outputRows(queued.id);
     for (const row of rows) {
       expect(row.fileKey).not.toBeNull();
-      expect(await h.store.stat(row.fileKey ?? "")).toEqual({ size: row.size });
+      expect(await deps.store.stat(row.fileKey ?? "")).toEqual({ size: row.size });
       expect(row.upstreamUrl).toMatch(/^http:\/\/127\.0\.0\.1:/);
       expect(row.upstreamExpiresAt?.getTime()).toBeGreaterThan(Date.now());
     }
@@ -98,34 +98,34 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
     expect(done.timings.upstream).toBeGreaterThanOrEqual(300);
     expect(Date.parse(done.startedAt ?? "")).toBeGreaterThanOrEqual(Date.parse(done.createdAt));
     expect(Date.parse(done.finishedAt ?? "")).toBeGreaterThanOrEqual(Date.parse(done.startedAt ?? ""));
-    expect(await h.db.select().from(fileClaims)).toEqual([]);
+    expect(await deps.db.select().from(fileClaims)).toEqual([]);
     expect(standin.callsTo("/v1/scene/create")).toHaveLength(1);
   });
 
   it("stores an upstream failure as HttpErrorDetails with its status, and keeps no files", async () => {
     standin.setMode({ kind: "status", status: 402 });
-    const queued = await queueGeneration(h, { request: promptRequest(), engine: "claid", principal: alice });
-    const done = await waitUntilSettled(h.db, queued.id, { pollMs: 50 });
+    const queued = await queueGeneration(deps, { request: promptRequest(), engine: "claid", principal: alice });
+    const done = await waitUntilSettled(deps.db, queued.id, { pollMs: 50 });
     expect(done.status).toBe("failed");
     expect(done.error).toMatchObject({
       error_type: "billing",
       error_code: expect.any(String),
       error_message: expect.any(String),
     });
-    expect((await findGenerationRow(h.db, queued.id))?.errorStatus).toBe(402);
+    expect((await findGenerationRow(deps.db, queued.id))?.errorStatus).toBe(402);
     expect(done.outputs).toEqual([]);
     const files: string[] = [];
-    for await (const key of h.store.list()) files.push(key);
+    for await (const key of deps.store.list()) files.push(key);
     expect(files).toEqual([]);
   });
 
   it("spends the claid budget it reserved on success and gives it back on failure", async () => {
-    const ok = await queueGeneration(h, { request: promptRequest(), engine: "claid", principal: alice });
-    expect((await waitUntilSettled(h.db, ok.id, { pollMs: 50 })).status).toBe("succeeded");
+    const ok = await queueGeneration(deps, { request: promptRequest(), engine: "claid", principal: alice });
+    expect((await waitUntilSettled(deps.db, ok.id, { pollMs: 50 })).status).toBe("succeeded");
     standin.setMode({ kind: "status", status: 500 });
-    const bad = await queueGeneration(h, { request: promptRequest(), engine: "claid", principal: alice });
-    expect((await waitUntilSettled(h.db, bad.id, { pollMs: 50 })).status).toBe("failed");
-    const reservations = await h.db
+    const bad = await queueGeneration(deps, { request: promptRequest(), engine: "claid", principal: alice });
+    expect((await waitUntilSettled(deps.db, bad.id, { pollMs: 50 })).status).toBe("failed");
+    const reservations = await deps.db
       .select({
         generationId: imageReservation.generationId,
         status: imageReservation.status,
@@ -155,7 +155,7 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
     for (let i = 0; i < 5; i++) {
       ids.push(
         (
-          await queueGeneration(h, {
+          await queueGeneration(deps, {
             request: promptRequest(`scene number ${i}`),
             engine: "claid",
             principal: alice,
@@ -165,7 +165,7 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
     }
     let most = 0;
     await eventually(async () => {
-      const rows = await h.db.select({ status: generations.status }).from(generations);
+      const rows = await deps.db.select({ status: generations.status }).from(generations);
       most = Math.max(most, rows.filter((r) => r.status === "running").length);
       return rows.every((r) => r.status === "succeeded") ? true : undefined;
     });
@@ -174,18 +174,18 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
   });
 
   it("lets two workers share the database without running any generation twice", async () => {
-    const second = new GenerationWorker({ ...h, log: quietLog, runScene, settings }).start();
+    const second = new GenerationWorker({ ...deps, log: quietLog, runScene, settings }).start();
     try {
       standin.setOptions({ delayMs: 50 });
       for (let i = 0; i < 8; i++) {
-        await insertGeneration(h.db, {
+        await insertGeneration(deps.db, {
           request: promptRequest(`shared ${i}`),
           engine: "claid",
           principal: alice,
         });
       }
       const rows = await eventually(async () => {
-        const all = await h.db.select().from(generations);
+        const all = await deps.db.select().from(generations);
         return all.every((r) => r.status === "succeeded") ? all : undefined;
       });
       expect(rows.map((r) => r.attempts)).toEqual(Array(8).fill(1));
@@ -197,30 +197,30 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
 
   it("marks generations whose worker went silent as interrupted, and removes files they never recorded", async () => {
     // Recorded as claimed by workers other than the live one, so it never claims them.
-    const stale = await insertGeneration(h.db, {
+    const stale = await insertGeneration(deps.db, {
       request: promptRequest("stale"),
       engine: "claid",
       principal: alice,
       claim: { workerId: "worker-gone" },
     });
-    const fresh = await insertGeneration(h.db, {
+    const fresh = await insertGeneration(deps.db, {
       request: promptRequest("fresh"),
       engine: "claid",
       principal: alice,
       claim: { workerId: "worker-alive" },
     });
     const startedAt = new Date(Date.now() - 600_000);
-    await h.db
+    await deps.db
       .update(generations)
       .set({ startedAt, heartbeatAt: startedAt })
       .where(eq(generations.id, stale.id));
-    const written = await claimingStore(h.db, h.store, stale.id).put(Buffer.from("half-done result"), "png");
-    expect(await h.store.stat(written.key)).toBeDefined();
+    const written = await claimingStore(deps.db, deps.store, stale.id).put(Buffer.from("half-done result"), "png");
+    expect(await deps.store.stat(written.key)).toBeDefined();
 
-    const interrupted = await interruptStale(h.db, h.store, { leaseMs: 60_000 });
+    const interrupted = await interruptStale(deps.db, deps.store, { leaseMs: 60_000 });
 
     expect(interrupted).toEqual([stale.id]);
-    const row = await findGenerationRow(h.db, stale.id);
+    const row = await findGenerationRow(deps.db, stale.id);
     expect(row?.status).toBe("interrupted");
     expect(row?.finishedAt).toBeInstanceOf(Date);
     expect(row?.error).toMatchObject({
@@ -228,51 +228,51 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
       error_type: "general",
       error_details: { worker_id: "worker-gone", attempts: 1 },
     });
-    expect(await h.store.stat(written.key)).toBeUndefined();
-    expect(await h.db.select().from(fileClaims)).toEqual([]);
-    expect((await findGenerationRow(h.db, fresh.id))?.status).toBe("running");
-    await h.db.update(generations).set({ status: "failed" }).where(eq(generations.id, fresh.id));
+    expect(await deps.store.stat(written.key)).toBeUndefined();
+    expect(await deps.db.select().from(fileClaims)).toEqual([]);
+    expect((await findGenerationRow(deps.db, fresh.id))?.status).toBe("running");
+    await deps.db.update(generations).set({ status: "failed" }).where(eq(generations.id, fresh.id));
   });
 
   it("fetches results kept only at their upstream URL while the URL is valid", async () => {
     // A host name the download guard does not know: the engine keeps the tmp_url instead of the file.
     standin.setOptions({ tmpUrlOrigin: `http://localhost:${standin.port}` });
-    const queued = await queueGeneration(h, { request: promptRequest(), engine: "claid", principal: alice });
-    const done = await waitUntilSettled(h.db, queued.id, { pollMs: 50 });
+    const queued = await queueGeneration(deps, { request: promptRequest(), engine: "claid", principal: alice });
+    const done = await waitUntilSettled(deps.db, queued.id, { pollMs: 50 });
     expect(done.status).toBe("succeeded");
     expect(done.outputs.map((o) => o.url)).toEqual([null, null]);
 
     const trusting = testConfig({
-      DATA_DIR: h.config.DATA_DIR,
-      DATABASE_URL: h.config.DATABASE_URL ?? "",
+      DATA_DIR: deps.config.DATA_DIR,
+      DATABASE_URL: deps.config.DATABASE_URL ?? "",
       CLAID_API_BASE_URL: `http://localhost:${standin.port}`,
     });
-    const result = await fetchPendingOutputs({ ...h, config: trusting, log: quietLog });
+    const result = await fetchPendingOutputs({ ...deps, config: trusting, log: quietLog });
     expect(result).toEqual({ fetched: 2, failed: 0 });
     for (const row of await outputRows(queued.id)) {
       expect(row.fileKey).toMatch(/^[a-f0-9]{64}\.png$/);
-      expect(await h.store.stat(row.fileKey ?? "")).toBeDefined();
+      expect(await deps.store.stat(row.fileKey ?? "")).toBeDefined();
     }
-    expect(await h.db.select().from(fileClaims)).toEqual([]);
-    expect(await fetchPendingOutputs({ ...h, config: trusting, log: quietLog })).toEqual({
+    expect(await deps.db.select().from(fileClaims)).toEqual([]);
+    expect(await fetchPendingOutputs({ ...deps, config: trusting, log: quietLog })).toEqual({
       fetched: 0,
       failed: 0,
     });
   });
 
   it("answers the synchronous path from the generation's records, errors included", async () => {
-    const { generationId, result } = await generateAndWait(h, {
+    const { generationId, result } = await generateAndWait(deps, {
       request: promptRequest(),
       engine: "claid",
       principal: alice,
     });
-    expect((await findGenerationRow(h.db, generationId))?.status).toBe("succeeded");
+    expect((await findGenerationRow(deps.db, generationId))?.status).toBe("succeeded");
     expect(result.outputs).toHaveLength(2);
     expect(result.outputs.every((o) => o.key && o.upstreamUrl)).toBe(true);
     expect(result.input.width).toBeGreaterThan(0);
 
     standin.setMode({ kind: "status", status: 422 });
-    const failure = await generateAndWait(h, {
+    const failure = await generateAndWait(deps, {
       request: promptRequest(),
       engine: "claid",
       principal: alice,
@@ -281,35 +281,35 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
     if (!isApiError(failure)) return;
     expect(failure.status).toBe(422);
     expect(failure.details.generation_id).toEqual(expect.any(String));
-    expect((await findGenerationRow(h.db, String(failure.details.generation_id)))?.status).toBe("failed");
+    expect((await findGenerationRow(deps.db, String(failure.details.generation_id)))?.status).toBe("failed");
   });
 
   it("runs a waiting caller's generation at once when a slot is free: claimed from the start, never queued", async () => {
     const { generationId, result } = await generateAndWait(
-      h,
+      deps,
       { request: promptRequest(), engine: "claid", principal: alice },
       worker,
     );
-    const row = await findGenerationRow(h.db, generationId);
+    const row = await findGenerationRow(deps.db, generationId);
     expect(row).toMatchObject({ status: "succeeded", workerId: worker.id, attempts: 1 });
     // Recorded and started by the same statement: no time in a queue.
     expect(row?.startedAt?.getTime()).toBe(row?.createdAt.getTime());
     expect(row?.timings.queue).toBe(0);
     // The answer is exactly what was recorded.
-    expect(result).toEqual(await recordedResult(h, generationId));
-    const [reservation] = await h.db
+    expect(result).toEqual(await recordedResult(deps, generationId));
+    const [reservation] = await deps.db
       .select({ status: imageReservation.status })
       .from(imageReservation)
       .where(eq(imageReservation.generationId, generationId));
     expect(reservation?.status).toBe("committed");
-    expect(await h.db.select().from(fileClaims)).toEqual([]);
+    expect(await deps.db.select().from(fileClaims)).toEqual([]);
   });
 
   it("queues a waiting caller's generation when every slot is taken, and starts it as soon as one frees", async () => {
     // A poll far longer than the test: only the worker's own signals can start the queued one.
     await worker.stop();
     const patient = new GenerationWorker({
-      ...h,
+      ...deps,
       log: quietLog,
       runScene,
       settings: { ...settings, GENERATION_POLL_MS: 600_000 },
@@ -319,11 +319,11 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
       const started = Date.now();
       const answers = await Promise.all(
         ["first", "second", "third"].map((prompt) =>
-          generateAndWait(h, { request: promptRequest(prompt), engine: "claid", principal: alice }, patient),
+          generateAndWait(deps, { request: promptRequest(prompt), engine: "claid", principal: alice }, patient),
         ),
       );
       expect(Date.now() - started).toBeLessThan(10_000);
-      const rows = await Promise.all(answers.map((a) => findGenerationRow(h.db, a.generationId)));
+      const rows = await Promise.all(answers.map((a) => findGenerationRow(deps.db, a.generationId)));
       expect(rows.map((r) => r?.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
       // Two slots: at least one caller ran at once and at least one waited in the queue for a slot
       // (the worker's own start-up claim may hold a slot for a moment, so it can be two).
@@ -342,24 +342,24 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
   it("a generation deleted while it runs: nothing is recorded, its files go, its images stay paid, the caller hears 404", async () => {
     standin.setOptions({ delayMs: 400 });
     const answer = generateAndWait(
-      h,
+      deps,
       { request: promptRequest(), engine: "claid", principal: alice },
       worker,
     ).catch((e: unknown) => e);
     const running = await eventually(async () => {
-      const [row] = await h.db.select().from(generations).where(eq(generations.status, "running"));
+      const [row] = await deps.db.select().from(generations).where(eq(generations.status, "running"));
       return row;
     });
-    await h.db.delete(generations).where(eq(generations.id, running.id));
+    await deps.db.delete(generations).where(eq(generations.id, running.id));
 
     const failure = await answer;
     expect(isApiError(failure) && failure.status).toBe(404);
     expect(await outputRows(running.id)).toEqual([]);
-    expect(await h.db.select().from(fileClaims)).toEqual([]);
+    expect(await deps.db.select().from(fileClaims)).toEqual([]);
     const files: string[] = [];
-    for await (const key of h.store.list()) files.push(key);
+    for await (const key of deps.store.list()) files.push(key);
     expect(files).toEqual([]);
-    const [reservation] = await h.db
+    const [reservation] = await deps.db
       .select({ status: imageReservation.status })
       .from(imageReservation)
       .where(eq(imageReservation.generationId, running.id));
@@ -369,8 +369,8 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
   it("streams the generation's states as server-sent events until it settles", async () => {
     // Longer than the stream's polling interval, so `running` is seen even if the claim came first.
     standin.setOptions({ delayMs: 1500 });
-    const queued = await queueGeneration(h, { request: promptRequest(), engine: "claid", principal: alice });
-    const stream = generationEvents(h.db, queued, new AbortController().signal);
+    const queued = await queueGeneration(deps, { request: promptRequest(), engine: "claid", principal: alice });
+    const stream = generationEvents(deps.db, queued, new AbortController().signal);
     const text = await new Response(stream).text();
     const states = [...text.matchAll(/^event: generation\ndata: (.*)$/gm)].map(
       (m) => (JSON.parse(m[1] ?? "{}") as Generation).status,
@@ -382,13 +382,13 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
 
   it("keeps running a generation whose watcher went away", async () => {
     standin.setOptions({ delayMs: 300 });
-    const queued = await queueGeneration(h, { request: promptRequest(), engine: "claid", principal: alice });
+    const queued = await queueGeneration(deps, { request: promptRequest(), engine: "claid", principal: alice });
     const watching = new AbortController();
-    const reader = generationEvents(h.db, queued, watching.signal).getReader();
+    const reader = generationEvents(deps.db, queued, watching.signal).getReader();
     await reader.read();
     watching.abort();
     await reader.cancel();
     await sleep(10);
-    expect((await waitUntilSettled(h.db, queued.id, { pollMs: 50 })).status).toBe("succeeded");
+    expect((await waitUntilSettled(deps.db, queued.id, { pollMs: 50 })).status).toBe("succeeded");
   });
 });

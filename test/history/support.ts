@@ -8,8 +8,8 @@ import { startClaidStandin, type ClaidStandin } from "@/e2e/fixtures/claid-stand
 import { sceneCreateRequest, type SceneCreateRequest } from "@/lib/scene/contract";
 import { loadConfig, setConfigForTests, type Config } from "@/lib/server/config";
 import { closeDatabases } from "@/lib/server/db/client";
-import { history, type History } from "@/lib/server/generations/context";
-import { stopWorker } from "@/lib/server/jobs";
+import { generationDeps, type GenerationDeps } from "@/lib/server/generations/records/deps";
+import { stopWorker } from "@/lib/server/generations/runner";
 import { closeRateLimiters } from "@/lib/server/limits/rate-limit";
 import { createLogger } from "@/lib/server/log";
 
@@ -58,7 +58,7 @@ async function dropPostgres(url: string) {
   }
 }
 
-export type TestHistory = History & { driver: Driver; close: () => Promise<void> };
+export type TestHistory = GenerationDeps & { driver: Driver; close: () => Promise<void> };
 
 /**
  * Opens the history for `driver` with its own data folder (files are per driver, so the consistency
@@ -69,9 +69,9 @@ export async function openHistory(driver: Driver, env: Record<string, string> = 
   fs.mkdirSync(dataDir, { recursive: true });
   const databaseUrl = driver === "postgres" ? await freshPostgresUrl() : "";
   const config = testConfig({ DATA_DIR: dataDir, DATABASE_URL: databaseUrl, ...env });
-  const h = await history(config);
+  const deps = await generationDeps(config);
   return {
-    ...h,
+    ...deps,
     driver,
     close: async () => {
       // Route handlers start the process's worker on first use; it must not outlive the database.
@@ -101,9 +101,9 @@ export function testConfig(overrides: Record<string, string>): Config {
   return config;
 }
 
-export async function truncateHistory(h: History): Promise<void> {
-  await h.db.execute(sql`TRUNCATE generations, generation_outputs, file_claims, thumbnails, uploads CASCADE`);
-  for await (const key of h.store.list()) await h.store.delete(key);
+export async function truncateHistory(deps: GenerationDeps): Promise<void> {
+  await deps.db.execute(sql`TRUNCATE generations, generation_outputs, file_claims, thumbnails, uploads CASCADE`);
+  for await (const key of deps.store.list()) await deps.store.delete(key);
 }
 
 export function startStandin(): Promise<ClaidStandin> {

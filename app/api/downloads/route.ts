@@ -1,15 +1,13 @@
-import { history } from "@/lib/server/generations/context";
-import { parseZipSelection, zipStream } from "@/lib/server/generations/zip";
+import { generations } from "@/lib/server/generations";
+import { zipSelection } from "@/lib/server/generations/records/zip";
 import { route } from "@/lib/server/http/route";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 // GET /api/downloads?generation=…&output=… – a zip of whole generations and/or single outputs, streamed
-export const GET = route({ access: "viewer" }, async ({ request }) => {
-  const selection = parseZipSelection(new URL(request.url).searchParams);
-  const h = await history();
-  const body = await zipStream(h.db, h.store, selection);
+export const GET = route({ access: "viewer", query: zipSelection }, async ({ query }) => {
+  const body = await generations.zip(query);
   const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
   return new Response(body, {
     headers: {

@@ -1,14 +1,12 @@
-import { getConfig } from "@/lib/server/config";
-import { recordUpload } from "@/lib/server/generations/uploads";
-import { readJsonBody } from "@/lib/server/http/body";
 import { json } from "@/lib/server/http/respond";
 import { route } from "@/lib/server/http/route";
-import { importImageFromUrl } from "@/lib/server/images/import-url";
+import { importImageFromUrl, importRequest } from "@/lib/server/images/import-url";
+import { recordUpload } from "@/lib/server/uploads/records";
 
 export const runtime = "nodejs";
 
-export const POST = route(async ({ request, principal }) => {
-  const body = await readJsonBody(request, getConfig().MAX_JSON_BYTES);
+// POST /api/imports – fetch an image from a URL (guarded), store it like an upload
+export const POST = route({ access: "member", body: importRequest }, async ({ body, principal }) => {
   const imported = await importImageFromUrl(body);
   await recordUpload(imported, principal);
   return json(imported, { status: 201 });

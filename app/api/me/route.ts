@@ -1,6 +1,5 @@
-import { signedIn } from "@/lib/server/auth/principal";
 import { engineAvailability, getConfig } from "@/lib/server/config";
-import { getDatabase } from "@/lib/server/db/client";
+import { appDatabase } from "@/lib/server/db/client";
 import { json } from "@/lib/server/http/respond";
 import { route } from "@/lib/server/http/route";
 import { budgetStatus } from "@/lib/server/limits/budget";
@@ -9,13 +8,11 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 // GET /api/me – who is signed in, their role and today's claid budget (admins also see key status)
-export const GET = route({ access: "viewer" }, async ({ principal }) => {
+export const GET = route({ access: "viewer" }, async ({ principal: me }) => {
   const config = getConfig();
-  const me = signedIn(principal);
-  const { db } = await getDatabase(config);
   return json({
     user: { id: me.userId, name: me.name, email: me.email, role: me.role },
-    budget: await budgetStatus(db, me.userId, config),
+    budget: await budgetStatus(await appDatabase(), me.userId, config),
     rateLimits: {
       claidPerMinute: config.RATE_LIMIT_CLAID_PER_MINUTE,
       localPerMinute: config.RATE_LIMIT_LOCAL_PER_MINUTE,

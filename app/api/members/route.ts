@@ -1,8 +1,6 @@
+import { createMemberInput } from "@/lib/scene/team";
 import { createMember, listMembers } from "@/lib/server/auth/members";
-import { createMemberInput, parseInput } from "@/lib/server/auth/schemas";
-import { getConfig } from "@/lib/server/config";
-import { getDatabase } from "@/lib/server/db/client";
-import { readJsonBody } from "@/lib/server/http/body";
+import { appDatabase } from "@/lib/server/db/client";
 import { json } from "@/lib/server/http/respond";
 import { route } from "@/lib/server/http/route";
 
@@ -10,16 +8,12 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 // GET /api/members – everyone with an account
-export const GET = route({ access: "admin" }, async () => {
-  const { db } = await getDatabase(getConfig());
-  return json({ members: await listMembers(db) });
-});
+export const GET = route({ access: "admin" }, async () =>
+  json({ members: await listMembers(await appDatabase()) }),
+);
 
 // POST /api/members – add a person; their temporary password is in the answer, once
-export const POST = route({ access: "admin" }, async ({ request }) => {
-  const config = getConfig();
-  const input = parseInput(createMemberInput, await readJsonBody(request, config.MAX_JSON_BYTES));
-  const { db } = await getDatabase(config);
-  const { member, password } = await createMember(db, input);
-  return json({ member, ...(input.password ? {} : { temporaryPassword: password }) }, { status: 201 });
+export const POST = route({ access: "admin", body: createMemberInput }, async ({ body }) => {
+  const { member, password } = await createMember(await appDatabase(), body);
+  return json({ member, ...(body.password ? {} : { temporaryPassword: password }) }, { status: 201 });
 });

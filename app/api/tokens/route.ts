@@ -1,9 +1,6 @@
-import { signedIn } from "@/lib/server/auth/principal";
-import { createTokenInput, parseInput } from "@/lib/server/auth/schemas";
+import { createTokenInput } from "@/lib/scene/team";
 import { createToken, listTokens } from "@/lib/server/auth/tokens";
-import { getConfig } from "@/lib/server/config";
-import { getDatabase } from "@/lib/server/db/client";
-import { readJsonBody } from "@/lib/server/http/body";
+import { appDatabase } from "@/lib/server/db/client";
 import { json } from "@/lib/server/http/respond";
 import { route } from "@/lib/server/http/route";
 
@@ -11,16 +8,12 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 // GET /api/tokens – the caller's personal access tokens (never the secrets)
-export const GET = route({ access: "viewer" }, async ({ principal }) => {
-  const { db } = await getDatabase(getConfig());
-  return json({ tokens: await listTokens(db, signedIn(principal).userId) });
-});
+export const GET = route({ access: "viewer" }, async ({ principal }) =>
+  json({ tokens: await listTokens(await appDatabase(), principal.userId) }),
+);
 
 // POST /api/tokens – a new token for the caller; the secret is in this answer only
-export const POST = route({ access: "viewer" }, async ({ request, principal }) => {
-  const config = getConfig();
-  const input = parseInput(createTokenInput, await readJsonBody(request, config.MAX_JSON_BYTES));
-  const { db } = await getDatabase(config);
-  const { token, summary } = await createToken(db, { userId: signedIn(principal).userId, ...input });
+export const POST = route({ access: "viewer", body: createTokenInput }, async ({ body, principal }) => {
+  const { token, summary } = await createToken(await appDatabase(), { userId: principal.userId, ...body });
   return json({ token, ...summary }, { status: 201 });
 });

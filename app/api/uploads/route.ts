@@ -1,11 +1,12 @@
-import { recordUpload } from "@/lib/server/generations/uploads";
 import { json } from "@/lib/server/http/respond";
 import { route } from "@/lib/server/http/route";
 import { receiveUpload } from "@/lib/server/images/upload";
+import { recordUpload } from "@/lib/server/uploads/records";
 
 export const runtime = "nodejs";
 
-export const POST = route(async ({ request, principal }) => {
+// POST /api/uploads – multipart `file`: an image, sniffed, checked and stored (201 with its metadata)
+export const POST = route({ access: "member" }, async ({ request, principal }) => {
   const uploaded = await receiveUpload(request);
   await recordUpload(uploaded, principal);
   return json(uploaded, { status: 201 });

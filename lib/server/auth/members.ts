@@ -8,7 +8,7 @@ import type { Member, Role } from "@/lib/scene/team";
 
 import type { Db } from "../db/client";
 import { account, installClaim, session, user } from "../db/schema/auth";
-import { ApiError, errors } from "../errors";
+import { errors, isApiError } from "../errors";
 import { forgetCachedPrincipals } from "./token-cache";
 
 export type { Member };
@@ -46,10 +46,7 @@ async function insertUserWithPassword(
 ): Promise<typeof user.$inferSelect> {
   const email = input.email.trim().toLowerCase();
   const [existing] = await tx.select({ id: user.id }).from(user).where(eq(user.email, email)).limit(1);
-  if (existing)
-    throw new ApiError(409, "email_taken", "validation", "Someone with this email already exists", {
-      fields: { email: ["Already in use"] },
-    });
+  if (existing) throw errors.emailTaken();
   const id = randomUUID();
   const [row] = await tx
     .insert(user)
@@ -66,12 +63,9 @@ async function insertUserWithPassword(
   return row;
 }
 
-const alreadySetUp = () =>
-  new ApiError(409, "already_set_up", "general", "This install already has an admin: sign in instead");
-
 /** 409 once anybody has an account. */
 export async function assertFreshInstall(db: Db): Promise<void> {
-  if (await hasAnyUser(db)) throw alreadySetUp();
+  if (await hasAnyUser(db)) throw errors.alreadySetUp();
 }
 
 /**
@@ -90,13 +84,13 @@ export async function createFirstAdmin(
         .values({ id: FIRST_ADMIN_CLAIM })
         .onConflictDoNothing()
         .returning({ id: installClaim.id });
-      if (claimed.length === 0) throw alreadySetUp();
+      if (claimed.length === 0) throw errors.alreadySetUp();
       return toMember(await insertUserWithPassword(tx, { ...input, role: "admin" }));
     });
   } catch (error) {
     // Two inserts racing on the claim's primary key: the loser sees a unique violation, not an empty insert.
-    if (error instanceof ApiError) throw error;
-    if (await hasAnyUser(db)) throw alreadySetUp();
+    if (isApiError(error)) throw error;
+    if (await hasAnyUser(db)) throw errors.alreadySetUp();
     throw error;
   }
 }
@@ -133,7 +127,7 @@ async function assertAnotherAdmin(db: Db, id: string) {
     .from(user)
     .where(and(eq(user.role, "admin"), eq(user.disabled, false), ne(user.id, id)));
   if ((row?.n ?? 0) === 0) {
-    throw new ApiError(409, "last_admin", "general", "This is the only admin: make someone else admin first");
+    throw errors.lastAdmin();
   }
 }
 

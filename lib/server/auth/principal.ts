@@ -1,6 +1,5 @@
 import "server-only";
 
-import { errors } from "../errors";
 import { isRole, type Role } from "./roles";
 
 export type Principal = {
@@ -18,10 +17,4 @@ type UserLike = { id: string; name: string; email: string; role?: unknown; disab
 export function principalFor(row: UserLike, via: Principal["via"]): Principal | undefined {
   if (row.disabled === true || !isRole(row.role)) return undefined;
   return { userId: row.id, name: row.name, email: row.email, role: row.role, via };
-}
-
-/** The caller on a route that is not public, where `route` has already refused anonymous requests. */
-export function signedIn(principal: Principal | undefined): Principal {
-  if (!principal) throw errors.unauthenticated();
-  return principal;
 }

@@ -8,7 +8,8 @@ import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
-import type { Config } from "../config";
+
+import { getConfig, type Config } from "../config";
 import { errors } from "../errors";
 import { createPool, endPool } from "./pool";
 
@@ -107,6 +108,11 @@ export function getDatabase(config: Pick<Config, "DATABASE_URL" | "DATA_DIR">): 
     opened.set(id, database);
   }
   return database;
+}
+
+/** The database of this process's own configuration (route handlers, scripts). */
+export async function appDatabase(): Promise<Db> {
+  return (await getDatabase(getConfig())).db;
 }
 
 /**

@@ -1,9 +1,13 @@
 import "server-only";
 
+import type { SceneCreateRequest } from "@/lib/scene/contract";
+
 import type { Config, EngineName } from "../config";
-import { engineAvailability } from "../config";
-import { ApiError } from "../errors";
-import type { SceneEngine } from "./types";
+import { engineAvailability, getConfig } from "../config";
+import { errors } from "../errors";
+import type { Logger } from "../log";
+import { objectStoreFor, type ObjectStore } from "../storage";
+import type { EngineContext, EngineResult, SceneEngine } from "./types";
 
 export const ENGINE_NAMES = ["local", "claid"] as const satisfies readonly EngineName[];
 
@@ -12,19 +16,11 @@ export function isEngineName(value: string): value is EngineName {
 }
 
 /** `?engine=` wins over the `X-Backdrop-Engine` header; otherwise the configured default. */
-export function requestedEngine(request: Request, config: Config): EngineName {
+export function requestedEngine(request: Request, config: Config = getConfig()): EngineName {
   const asked = new URL(request.url).searchParams.get("engine") ?? request.headers.get("x-backdrop-engine");
   if (asked === null || asked === "") return config.DEFAULT_ENGINE;
   if (!isEngineName(asked)) {
-    throw new ApiError(
-      422,
-      "unknown_engine",
-      "validation",
-      `Unknown engine "${asked.slice(0, 40)}": use local or claid`,
-      {
-        fields: { engine: ["Use local or claid"] },
-      },
-    );
+    throw errors.unknownEngine(asked);
   }
   return asked;
 }
@@ -32,16 +28,36 @@ export function requestedEngine(request: Request, config: Config): EngineName {
 /** Engines load lazily so a server without a key never touches the claid code path. */
 export async function engineFor(name: EngineName, config: Config): Promise<SceneEngine> {
   if (!engineAvailability(config)[name]) {
-    throw new ApiError(
-      422,
-      "engine_unavailable",
-      "runtime_settings",
-      "The claid engine is not configured on this server (no CLAID_API_KEY)",
-      {
-        fields: { engine: ["Not configured on this server"] },
-      },
-    );
+    throw errors.engineUnavailable(name);
   }
   if (name === "claid") return (await import("./claid")).claidEngine;
   return (await import("./local")).localEngine;
 }
+
+export type RunSceneInput = {
+  request: SceneCreateRequest;
+  engine: EngineName;
+  config: Config;
+  log: Logger;
+  requestId: string;
+  signal?: AbortSignal;
+  /** Where results are written; generation jobs pass a store that records each write first. */
+  storage?: ObjectStore;
+  /** See EngineContext: generation jobs record paid upstream results before downloading them. */
+  keepUpstreamResults?: EngineContext["keepUpstreamResults"];
+};
+
+export type RunScene = (input: RunSceneInput) => Promise<EngineResult>;
+
+/** Runs one scene/create request on an engine; the result's files are in storage when it returns. */
+export const runScene: RunScene = async (input) => {
+  const engine = await engineFor(input.engine, input.config);
+  return engine.createScene(input.request, {
+    config: input.config,
+    storage: input.storage ?? objectStoreFor(input.config.DATA_DIR),
+    log: input.log.child({ engine: input.engine }),
+    requestId: input.requestId,
+    ...(input.signal ? { signal: input.signal } : {}),
+    ...(input.keepUpstreamResults ? { keepUpstreamResults: input.keepUpstreamResults } : {}),
+  });
+};

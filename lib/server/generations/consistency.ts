@@ -4,8 +4,8 @@ import { and, count, eq, inArray, lt, ne, sql } from "drizzle-orm";
 
 import { fileClaims, generationOutputs, generations, thumbnails } from "../db/schema/generations";
 import { uploads } from "../db/schema/uploads";
-import { interruptStale, releaseOrphanClaims } from "../jobs/recovery";
-import type { History } from "./context";
+import type { GenerationDeps } from "./records/deps";
+import { interruptStale, releaseOrphanClaims } from "./runner/recovery";
 
 export type ConsistencyReport = {
   counts: { generations: number; outputs: number; uploads: number; thumbnails: number; files: number };
@@ -25,24 +25,24 @@ export type ConsistencyReport = {
   fixed: string[];
 };
 
-async function storedKeys(h: History): Promise<Set<string>> {
+async function storedKeys(deps: GenerationDeps): Promise<Set<string>> {
   const keys = new Set<string>();
-  for await (const key of h.store.list()) keys.add(key);
+  for await (const key of deps.store.list()) keys.add(key);
   return keys;
 }
 
-async function inspect(h: History, leaseMs: number) {
-  const files = await storedKeys(h);
+async function inspect(deps: GenerationDeps, leaseMs: number) {
+  const files = await storedKeys(deps);
   const [outputKeys, uploadKeys, thumbs, claims, stuck, stray] = await Promise.all([
-    h.db.selectDistinct({ key: generationOutputs.fileKey }).from(generationOutputs),
-    h.db.select({ key: uploads.key }).from(uploads),
-    h.db.select({ source: thumbnails.sourceKey, key: thumbnails.thumbKey }).from(thumbnails),
-    h.db
+    deps.db.selectDistinct({ key: generationOutputs.fileKey }).from(generationOutputs),
+    deps.db.select({ key: uploads.key }).from(uploads),
+    deps.db.select({ source: thumbnails.sourceKey, key: thumbnails.thumbKey }).from(thumbnails),
+    deps.db
       .select({ key: fileClaims.fileKey })
       .from(fileClaims)
       .innerJoin(generations, eq(generations.id, fileClaims.generationId))
       .where(eq(generations.status, "running")),
-    h.db
+    deps.db
       .select({ id: generations.id })
       .from(generations)
       .where(
@@ -51,7 +51,7 @@ async function inspect(h: History, leaseMs: number) {
           lt(generations.heartbeatAt, sql`now() - make_interval(secs => ${leaseMs / 1000})`),
         ),
       ),
-    h.db
+    deps.db
       .select({ n: count() })
       .from(fileClaims)
       .innerJoin(generations, eq(generations.id, fileClaims.generationId))
@@ -91,21 +91,23 @@ async function inspect(h: History, leaseMs: number) {
  * file cannot be conjured and stays reported.
  */
 export async function checkConsistency(
-  h: History,
+  deps: GenerationDeps,
   options: { leaseMs: number; fix?: boolean },
 ): Promise<ConsistencyReport> {
   const fixed: string[] = [];
   if (options.fix) {
-    const interrupted = await interruptStale(h.db, h.store, { leaseMs: options.leaseMs });
+    const interrupted = await interruptStale(deps.db, deps.store, { leaseMs: options.leaseMs });
     if (interrupted.length) fixed.push(`${interrupted.length} stuck generation(s) marked interrupted`);
-    const released = await releaseOrphanClaims(h.db, h.store);
+    const released = await releaseOrphanClaims(deps.db, deps.store);
     if (released) fixed.push(`stray claims of ${released} generation(s) released`);
-    const before = await inspect(h, options.leaseMs);
+    const before = await inspect(deps, options.leaseMs);
     const gone = new Set(before.problems.danglingThumbnails);
     for (const m of before.problems.missingFiles) if (m.referencedBy === "thumbnail") gone.add(m.key);
     if (gone.size) {
-      await h.db.delete(thumbnails).where(inArray(thumbnails.sourceKey, before.problems.danglingThumbnails));
-      await h.db.delete(thumbnails).where(
+      await deps.db
+        .delete(thumbnails)
+        .where(inArray(thumbnails.sourceKey, before.problems.danglingThumbnails));
+      await deps.db.delete(thumbnails).where(
         inArray(
           thumbnails.thumbKey,
           before.problems.missingFiles.filter((m) => m.referencedBy === "thumbnail").map((m) => m.key),
@@ -113,17 +115,17 @@ export async function checkConsistency(
       );
       fixed.push(`${gone.size} dangling thumbnail record(s) removed`);
     }
-    const after = await inspect(h, options.leaseMs);
-    for (const key of after.problems.orphanFiles) await h.store.delete(key);
+    const after = await inspect(deps, options.leaseMs);
+    for (const key of after.problems.orphanFiles) await deps.store.delete(key);
     if (after.problems.orphanFiles.length)
       fixed.push(`${after.problems.orphanFiles.length} orphan file(s) deleted`);
   }
-  const { files, problems } = await inspect(h, options.leaseMs);
+  const { files, problems } = await inspect(deps, options.leaseMs);
   const [g, o, u, t] = await Promise.all([
-    h.db.select({ n: count() }).from(generations),
-    h.db.select({ n: count() }).from(generationOutputs),
-    h.db.select({ n: count() }).from(uploads),
-    h.db.select({ n: count() }).from(thumbnails),
+    deps.db.select({ n: count() }).from(generations),
+    deps.db.select({ n: count() }).from(generationOutputs),
+    deps.db.select({ n: count() }).from(uploads),
+    deps.db.select({ n: count() }).from(thumbnails),
   ]);
   const problemCount =
     problems.missingFiles.length +

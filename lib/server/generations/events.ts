@@ -3,8 +3,8 @@ import "server-only";
 import { isSettled, type Generation } from "@/lib/scene/generation";
 
 import type { Db } from "../db/client";
-import { nextChange } from "../jobs/settle";
-import { findGeneration } from "./records";
+import { findGeneration } from "./records/records";
+import { nextChange } from "./runner/settle";
 
 const POLL_MS = 1000;
 const KEEPALIVE_MS = 15_000;

@@ -7,32 +7,26 @@ import type { Engine, Generation } from "@/lib/scene/generation";
 
 import type { Principal } from "../auth/authorize";
 import { engineAvailability } from "../config";
-import { ApiError } from "../errors";
-import type { Settlement } from "../jobs/execute";
-import { announceQueued } from "../jobs/notify";
-import type { GenerationWorker } from "../jobs/worker";
+import { errors } from "../errors";
 import { reserveGeneration } from "../limits/reserve";
-import type { History } from "./context";
-import { toGeneration, type GenerationRow } from "./dto";
-import { insertGeneration } from "./records";
+import type { GenerationDeps } from "./records/deps";
+import { toGeneration, type GenerationRow } from "./records/dto";
+import { insertGeneration } from "./records/records";
+import type { Settlement } from "./runner/execute";
+import { announceQueued } from "./runner/notify";
+import type { GenerationWorker } from "./runner/worker";
 
 /** How many images a request asks for: the contract's default is 4, with or without output options. */
 export function imagesRequested(request: SceneCreateRequest): number {
   return (typeof request.output === "object" ? request.output.number_of_images : undefined) ?? 4;
 }
 
-export function assertEngineAvailable(h: History, engine: Engine): void {
-  if (engineAvailability(h.config)[engine]) return;
-  throw new ApiError(
-    422,
-    "engine_unavailable",
-    "runtime_settings",
-    `The ${engine} engine is not configured on this server`,
-    { fields: { engine: ["Not configured on this server"] } },
-  );
+export function assertEngineAvailable(deps: GenerationDeps, engine: Engine): void {
+  if (engineAvailability(deps.config)[engine]) return;
+  throw errors.engineUnavailable(engine);
 }
 
-type GenerationInput = {
+export type GenerationInput = {
   request: SceneCreateRequest;
   engine?: Engine | undefined;
   principal: Principal | undefined;
@@ -43,15 +37,15 @@ type GenerationInput = {
  * generation with `insert`; a record that cannot be written gives the budget back.
  */
 async function recordGeneration(
-  h: History,
+  deps: GenerationDeps,
   input: GenerationInput,
   insert: (values: Parameters<typeof insertGeneration>[1]) => Promise<GenerationRow>,
 ): Promise<GenerationRow> {
-  const engine = input.engine ?? h.config.DEFAULT_ENGINE;
-  assertEngineAvailable(h, engine);
+  const engine = input.engine ?? deps.config.DEFAULT_ENGINE;
+  assertEngineAvailable(deps, engine);
   const id = randomUUID();
   const reservation = input.principal
-    ? await reserveGeneration(input.principal, engine, imagesRequested(input.request), h.config, id)
+    ? await reserveGeneration(input.principal, engine, imagesRequested(input.request), deps.config, id)
     : undefined;
   try {
     return await insert({ id, request: input.request, engine, principal: input.principal });
@@ -65,8 +59,8 @@ async function recordGeneration(
  * Records the generation as queued; a worker (in this process or another sharing the database) runs
  * it whether or not anyone is still waiting for it.
  */
-export async function queueGeneration(h: History, input: GenerationInput): Promise<Generation> {
-  const row = await recordGeneration(h, input, (values) => insertGeneration(h.db, values));
+export async function queueGeneration(deps: GenerationDeps, input: GenerationInput): Promise<Generation> {
+  const row = await recordGeneration(deps, input, (values) => insertGeneration(deps.db, values));
   announceQueued();
   return toGeneration(row, []);
 }
@@ -76,15 +70,15 @@ export async function queueGeneration(h: History, input: GenerationInput): Promi
  * path of a caller that waits for the result. With every slot taken it is queued like any other.
  */
 export async function startGeneration(
-  h: History,
+  deps: GenerationDeps,
   input: GenerationInput,
   worker: GenerationWorker,
 ): Promise<{ row: GenerationRow; settled?: Promise<Settlement> }> {
   const ran = await worker.runHere((claim) =>
-    recordGeneration(h, input, (values) => insertGeneration(h.db, { ...values, claim })),
+    recordGeneration(deps, input, (values) => insertGeneration(deps.db, { ...values, claim })),
   );
   if (ran) return ran;
-  const row = await recordGeneration(h, input, (values) => insertGeneration(h.db, values));
+  const row = await recordGeneration(deps, input, (values) => insertGeneration(deps.db, values));
   announceQueued();
   return { row };
 }

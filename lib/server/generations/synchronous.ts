@@ -5,23 +5,23 @@ import type { Engine } from "@/lib/scene/generation";
 
 import type { Principal } from "../auth/authorize";
 import type { EngineResult } from "../engines/types";
-import { ApiError } from "../errors";
-import type { Settlement } from "../jobs/execute";
-import { waitUntilSettledRow } from "../jobs/settle";
-import type { GenerationWorker } from "../jobs/worker";
-import type { History } from "./context";
-import type { GenerationRow } from "./dto";
-import { findGenerationRow, outputsOf } from "./records";
+import { errors, relayed } from "../errors";
+import type { GenerationDeps } from "./records/deps";
+import type { GenerationRow } from "./records/dto";
+import { findGenerationRow, outputsOf } from "./records/records";
+import type { Settlement } from "./runner/execute";
+import { waitUntilSettledRow } from "./runner/settle";
+import type { GenerationWorker } from "./runner/worker";
 import { queueGeneration, startGeneration } from "./service";
 
 /** A settled generation's records in the shape the Claid envelope is built from. */
 export async function recordedResult(
-  h: History,
+  deps: GenerationDeps,
   idOrRow: string | GenerationRow,
 ): Promise<EngineResult | undefined> {
-  const row = typeof idOrRow === "string" ? await findGenerationRow(h.db, idOrRow) : idOrRow;
+  const row = typeof idOrRow === "string" ? await findGenerationRow(deps.db, idOrRow) : idOrRow;
   if (!row || row.status !== "succeeded" || !row.inputInfo) return undefined;
-  const outputs = (await outputsOf(h.db, [row.id])).get(row.id) ?? [];
+  const outputs = (await outputsOf(deps.db, [row.id])).get(row.id) ?? [];
   return {
     input: row.inputInfo,
     upstreamRequestId: row.upstreamRequestId ?? undefined,
@@ -38,8 +38,8 @@ export async function recordedResult(
 }
 
 /** A settled generation's record, as the same settlement its run reported. */
-async function settlementOf(h: History, row: GenerationRow): Promise<Settlement> {
-  const result = await recordedResult(h, row);
+async function settlementOf(deps: GenerationDeps, row: GenerationRow): Promise<Settlement> {
+  const result = await recordedResult(deps, row);
   if (result) return { status: "succeeded", result };
   if (row.error) return { status: "failed", error: row.error, errorStatus: row.errorStatus ?? 502 };
   return { status: "unrecorded" };
@@ -53,7 +53,7 @@ async function settlementOf(h: History, row: GenerationRow): Promise<Settlement>
  * gallery.
  */
 export async function generateAndWait(
-  h: History,
+  deps: GenerationDeps,
   input: {
     request: SceneCreateRequest;
     engine: Engine;
@@ -65,15 +65,15 @@ export async function generateAndWait(
   let id: string;
   let settlement: Settlement | undefined;
   if (worker) {
-    const started = await startGeneration(h, input, worker);
+    const started = await startGeneration(deps, input, worker);
     id = started.row.id;
     if (started.settled) settlement = await untilAborted(started.settled, input.signal);
   } else {
-    id = (await queueGeneration(h, input)).id;
+    id = (await queueGeneration(deps, input)).id;
   }
   if (!settlement || settlement.status === "unrecorded") {
-    const row = await waitUntilSettledRow(h.db, id, input.signal ? { signal: input.signal } : {});
-    settlement = await settlementOf(h, row);
+    const row = await waitUntilSettledRow(deps.db, id, input.signal ? { signal: input.signal } : {});
+    settlement = await settlementOf(deps, row);
   }
   return answer(id, settlement);
 }
@@ -98,16 +98,12 @@ function answer(
 ): { generationId: string; result: EngineResult } {
   if (settlement.status === "succeeded") return { generationId, result: settlement.result };
   if (settlement.status === "unrecorded") {
-    throw new ApiError(503, "generation_not_finished", "general", "The generation did not finish", {
-      generation_id: generationId,
-    });
+    throw errors.generationNotFinished(generationId);
   }
   const { error, errorStatus } = settlement;
-  throw new ApiError(
+  throw relayed(
     errorStatus,
-    error.error_code,
-    error.error_type,
-    error.error_message,
+    error,
     { ...error.error_details, generation_id: generationId },
     rateLimitHeaders(error.error_details),
   );

@@ -1,6 +1,6 @@
 import "server-only";
 
-import { ApiError, isApiError } from "../errors";
+import { errors, isApiError } from "../errors";
 import { log } from "../log";
 
 export function json(body: unknown, init: ResponseInit = {}): Response {
@@ -12,15 +12,7 @@ export function json(body: unknown, init: ResponseInit = {}): Response {
 
 /** Any thrown thing as an `HttpErrorDetails` response; unexpected errors are logged, never revealed. */
 export function errorResponse(error: unknown, requestId?: string): Response {
-  const apiError = isApiError(error)
-    ? error
-    : new ApiError(
-        500,
-        "internal_error",
-        "general",
-        "Something went wrong on our side",
-        requestId ? { request_id: requestId } : {},
-      );
+  const apiError = isApiError(error) ? error : errors.internal(requestId);
   if (!isApiError(error)) {
     log.error("unhandled error", {
       requestId,

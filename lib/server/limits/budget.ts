@@ -6,7 +6,7 @@ import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Config, EngineName } from "../config";
 import { rowsOf, type Db } from "../db/client";
 import { imageReservation, imageUsage, user } from "../db/schema/auth";
-import { budgetSpent } from "./errors";
+import { errors } from "../errors";
 
 export type BudgetStatus = { limit: number; used: number; remaining: number; day: string; resetsAt: string };
 
@@ -97,7 +97,7 @@ export async function reserveImages(
       { DAILY_CLAID_IMAGE_BUDGET: input.defaultLimit },
       input.now,
     );
-    throw budgetSpent({
+    throw errors.budgetSpent({
       limit: status.limit,
       used: status.used,
       requested: input.images,

@@ -10,7 +10,7 @@ import {
 
 import type { Config, EngineName } from "../config";
 import { createPool, endPool } from "../db/pool";
-import { rateLimited, type RateLimitState } from "./errors";
+import { errors, type RateLimitState } from "../errors";
 
 const WINDOW_SECONDS = 60;
 
@@ -74,7 +74,7 @@ export async function consumeRateLimit(
   try {
     return stateOf(await limiterFor(engine, config).consume(userId, 1), limit);
   } catch (rejection) {
-    if (rejection instanceof RateLimiterRes) throw rateLimited(engine, stateOf(rejection, limit));
+    if (rejection instanceof RateLimiterRes) throw errors.rateLimited(engine, stateOf(rejection, limit));
     throw rejection;
   }
 }

@@ -1,14 +1,23 @@
 import "server-only";
 
+import { z } from "zod";
+
 import { isStorageKey, objectStoreFor } from ".";
-import type { Config } from "../config";
+import { getConfig, type Config } from "../config";
 import { mimeOfExt } from "./mime";
+
+/** The `[key]` segment of a file route. */
+export const fileKeyParams = z.object({ key: z.string() });
 
 /**
  * A stored file as a response: content type from the key's extension (set from sniffed bytes when the
  * file was stored), `nosniff`, and a year of caching because a key never changes content.
  */
-export async function fileResponse(config: Config, key: string, options: { download?: boolean } = {}) {
+export async function fileResponse(
+  key: string,
+  options: { download?: boolean } = {},
+  config: Config = getConfig(),
+) {
   if (!isStorageKey(key)) return undefined;
   const store = objectStoreFor(config.DATA_DIR);
   const stat = await store.stat(key);

@@ -1,13 +1,12 @@
-import { getConfig } from "@/lib/server/config";
 import { errors } from "@/lib/server/errors";
 import { route } from "@/lib/server/http/route";
-import { fileResponse } from "@/lib/server/storage/serve";
+import { fileKeyParams, fileResponse } from "@/lib/server/storage/serve";
 
 export const runtime = "nodejs";
 
 // GET /api/files/:key – a stored file (?download=1 to save it)
-export const GET = route<{ key: string }>({ access: "viewer" }, async ({ request, params }) => {
-  const response = await fileResponse(getConfig(), params.key, {
+export const GET = route({ access: "viewer", params: fileKeyParams }, async ({ request, params }) => {
+  const response = await fileResponse(params.key, {
     download: new URL(request.url).searchParams.has("download"),
   });
   if (!response) throw errors.notFound("The file");

@@ -1,7 +1,7 @@
 import "server-only";
 
 import type { Config } from "../../config";
-import { ApiError, errors } from "../../errors";
+import { errors } from "../../errors";
 import type { Logger } from "../../log";
 import { connectDelay, rateLimitDelay, waitBeforeRetry, type RetryPolicy } from "./retry";
 import { headerNumber, headerValue, send, TransportError, type TransportResponse } from "./transport";
@@ -41,8 +41,7 @@ function flatHeaders(response: TransportResponse): Record<string, string | undef
 export async function callClaid(call: ClaidCall, options: ClaidClientOptions): Promise<ClaidAnswer> {
   const { config, log, signal } = options;
   const key = config.CLAID_API_KEY;
-  if (!key)
-    throw new ApiError(503, "engine_unavailable", "general", "The claid engine has no API key configured");
+  if (!key) throw errors.engineUnavailable("claid");
   const policy: RetryPolicy = {
     maxRetries: config.CLAID_MAX_RETRIES,
     capMs: config.CLAID_RETRY_CAP_MS,

@@ -2,7 +2,7 @@ import "server-only";
 
 import { setTimeout as sleep } from "node:timers/promises";
 
-import { ApiError } from "../../errors";
+import { errors } from "../../errors";
 
 /**
  * When a failed call may be repeated. Every scene call costs credits, so only two failures qualify:
@@ -40,8 +40,7 @@ export async function waitBeforeRetry(delayMs: number, signal?: AbortSignal): Pr
   try {
     await sleep(delayMs, undefined, signal ? { signal } : undefined);
   } catch (error) {
-    if (signal?.aborted)
-      throw new ApiError(499, "cancelled", "general", "The request was cancelled while waiting to retry");
+    if (signal?.aborted) throw errors.cancelled("The request was cancelled while waiting to retry");
     throw error;
   }
 }

@@ -2,7 +2,7 @@ import "server-only";
 
 import { httpErrorDetails, type HttpErrorDetails } from "@/lib/scene/contract";
 
-import { ApiError, errors } from "../../errors";
+import { errors, relayed, type ApiError } from "../../errors";
 import type { TransportError } from "./transport";
 
 /** Rate-limit headers Claid documents; passed on so a client can pace itself. */
@@ -85,11 +85,9 @@ export function upstreamError(answer: UpstreamAnswer, what: string): ApiError {
     );
   }
   if (details && answer.status >= 400) {
-    return new ApiError(
+    return relayed(
       answer.status,
-      details.error_code,
-      details.error_type,
-      details.error_message,
+      details,
       {
         ...details.error_details,
         ...trace,
@@ -101,10 +99,7 @@ export function upstreamError(answer: UpstreamAnswer, what: string): ApiError {
   }
   const fields = answer.status === 422 ? validationDetail(parsed) : undefined;
   if (fields) {
-    return new ApiError(422, "validation_error", "validation", "The upstream rejected the request", {
-      fields,
-      ...trace,
-    });
+    return errors.upstreamRejected(fields, trace);
   }
   return errors.upstreamUnavailable(
     `${what}: the upstream answered ${answer.status} with an unreadable body`,
@@ -126,7 +121,7 @@ export function transportError(error: TransportError, what: string): ApiError {
     case "too_large":
       return errors.upstreamUnavailable(`${what}: the answer was too large`, details);
     case "aborted":
-      return new ApiError(499, "cancelled", "general", `${what} was cancelled`, details);
+      return errors.cancelled(`${what} was cancelled`, details);
     case "dropped":
       return errors.upstreamUnavailable(`${what}: the connection broke before an answer arrived`, details);
   }

@@ -2,7 +2,7 @@ import "server-only";
 
 import type { SceneCreateRequest } from "@/lib/scene/contract";
 
-import { ApiError } from "../../errors";
+import { errors } from "../../errors";
 import { imageLimitsFrom } from "../../images/intake";
 import type { EngineContext, EngineOutput, EngineResult, SceneEngine } from "../types";
 import { encodingOf, FORMAT_INFO, megapixels } from "./encode";
@@ -24,15 +24,7 @@ function destinationOf(request: SceneCreateRequest): string | undefined {
 function destinationFolder(request: SceneCreateRequest, uri: string, ctx: EngineContext): StorageLocation {
   const field = typeof request.output === "string" ? "output" : "output.destination";
   if (!isStorageUri(uri)) {
-    throw new ApiError(
-      422,
-      "unsupported_destination",
-      "storage",
-      "Destinations must be storage://NAME/path/",
-      {
-        fields: { [field]: ["Only storage://NAME/path/ destinations are supported"] },
-      },
-    );
+    throw errors.unsupportedDestination(field);
   }
   return resolveStorageUri(uri, ctx.config, field);
 }

@@ -3,7 +3,7 @@ import "server-only";
 import { storedImageKey } from "@/lib/scene/image-ref";
 
 import type { Config } from "../../config";
-import { ApiError, isApiError } from "../../errors";
+import { errors, isApiError } from "../../errors";
 import { guardedFetch } from "../../net/guarded-fetch";
 import type { ObjectStore } from "../../storage";
 import { sha256Hex } from "../../storage";
@@ -15,17 +15,8 @@ export type InputBytes = { bytes: Buffer; sha256: string; storedKey?: string };
 export function inputError(error: unknown, field: string): unknown {
   if (!isApiError(error)) return error;
   const fields = { [field]: [error.message] };
-  if (error.status === 415) {
-    return new ApiError(422, "unsupported_image", "image", error.message, { ...error.details, fields });
-  }
-  return new ApiError(
-    error.status,
-    error.code,
-    error.type,
-    error.message,
-    { ...error.details, fields },
-    error.headers,
-  );
+  if (error.status === 415) return errors.unsupportedImage(error.message, { ...error.details, fields });
+  return error.withDetails({ fields });
 }
 
 /**
@@ -43,7 +34,7 @@ export async function readInput(
     if (key !== undefined) {
       const bytes = await deps.storage.get(key);
       if (!bytes) {
-        throw new ApiError(422, "image_not_found", "image", `No stored image ${key.slice(0, 80)}`);
+        throw errors.imageNotFound(`No stored image ${key.slice(0, 80)}`);
       }
       return { bytes, sha256: sha256Hex(bytes), storedKey: key };
     }
@@ -55,12 +46,7 @@ export async function readInput(
       const fetched = await guardedFetch(url, { maxBytes, signal: deps.signal });
       return { bytes: fetched.bytes, sha256: sha256Hex(fetched.bytes) };
     }
-    throw new ApiError(
-      422,
-      "unsupported_image_url",
-      "validation",
-      "Image URLs must be http(s), storage://NAME/path or an uploaded image (backdrop://files/…)",
-    );
+    throw errors.unsupportedImageUrl();
   } catch (error) {
     throw inputError(error, field);
   }

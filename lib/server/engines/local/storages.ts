@@ -4,7 +4,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 
 import type { Config } from "../../config";
-import { ApiError, errors } from "../../errors";
+import { errors } from "../../errors";
 import { writeFileAtomic } from "../../storage";
 
 /**
@@ -32,17 +32,7 @@ export function resolveStorageUri(uri: string, config: Config, field: string): S
   // Own names only: "constructor" or "__proto__" must not find something on the object's prototype.
   const root = Object.hasOwn(config.STORAGES, name) ? config.STORAGES[name] : undefined;
   if (!root) {
-    const known = Object.keys(config.STORAGES);
-    throw new ApiError(
-      422,
-      "unknown_storage",
-      "storage",
-      `No storage named "${name.slice(0, 60)}" is configured`,
-      {
-        fields: { [field]: [`Unknown storage "${name.slice(0, 60)}"`] },
-        known_storages: known,
-      },
-    );
+    throw errors.unknownStorage(field, name, Object.keys(config.STORAGES));
   }
   const absolute = path.resolve(root, relative);
   if (relative.includes("\u0000") || (absolute !== root && !absolute.startsWith(root + path.sep))) {
@@ -59,14 +49,10 @@ export async function readStorageFile(
 ): Promise<Buffer> {
   const stat = await fs.stat(location.absolute).catch(() => undefined);
   if (!stat?.isFile()) {
-    throw new ApiError(
-      422,
-      "image_not_found",
-      "storage",
+    throw errors.invalid(
+      field,
       `storage://${location.name}/${location.relative} does not exist`,
-      {
-        fields: { [field]: ["No such file in the storage"] },
-      },
+      "image_not_found",
     );
   }
   // A link inside the storage must not lead out of it.
@@ -75,9 +61,7 @@ export async function readStorageFile(
     throw errors.invalid(field, "The storage path leaves its storage", "invalid_storage_path");
   }
   if (stat.size > maxBytes) {
-    throw new ApiError(413, "image_too_large", "image", `The image is larger than ${maxBytes} bytes`, {
-      limit_bytes: maxBytes,
-    });
+    throw errors.imageTooLarge(maxBytes);
   }
   return fs.readFile(location.absolute);
 }

@@ -7,12 +7,12 @@ import type { PgInsertValue } from "drizzle-orm/pg-core";
 import type { SceneCreateRequest } from "@/lib/scene/contract";
 import type { Engine, Generation } from "@/lib/scene/generation";
 
-import type { Principal } from "../auth/authorize";
-import type { Db } from "../db/client";
-import { preparedOn } from "../db/prepared";
-import { generationOutputs, generations } from "../db/schema/generations";
-import { errors } from "../errors";
-import type { ObjectStore } from "../storage";
+import type { Principal } from "../../auth/authorize";
+import type { Db } from "../../db/client";
+import { preparedOn } from "../../db/prepared";
+import { generationOutputs, generations } from "../../db/schema/generations";
+import { errors } from "../../errors";
+import type { ObjectStore } from "../../storage";
 import { toGeneration, type GenerationRow, type OutputRow } from "./dto";
 import { releaseFiles } from "./files";
 import { requestAspectRatio, searchableText } from "./searchable";
@@ -167,11 +167,7 @@ export async function deleteGeneration(
   if (!row) throw errors.notFound("The generation");
   assertMayChange(row, principal);
   if (row.status === "queued" || row.status === "running") {
-    throw errors.invalid(
-      "status",
-      "Wait until the generation has finished before deleting it",
-      "generation_not_settled",
-    );
+    throw errors.generationNotSettled();
   }
   const keys = await db.transaction(async (tx) => {
     const outputs = await tx

@@ -1,6 +1,6 @@
 import "server-only";
 
-import { errors } from "../errors";
+import { errors } from "../../errors";
 
 /** Keyset position in the newest-first order: the last item's creation time and id. */
 export type Cursor = { createdAt: Date; id: string };
@@ -15,7 +15,7 @@ export function decodeCursor(value: string): Cursor {
   const createdAt = new Date(text.slice(0, bar));
   const id = text.slice(bar + 1);
   if (bar < 1 || Number.isNaN(createdAt.getTime()) || !id || id.length > 100) {
-    throw errors.invalid("cursor", "The cursor is not one this server handed out");
+    throw errors.invalidCursor();
   }
   return { createdAt, id };
 }

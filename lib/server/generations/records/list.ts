@@ -4,9 +4,9 @@ import { and, desc, eq, gte, ilike, lt, sql, type SQL } from "drizzle-orm";
 
 import type { GenerationFilters, GenerationPage } from "@/lib/scene/generation";
 
-import type { Principal } from "../auth/authorize";
-import type { Db } from "../db/client";
-import { generations } from "../db/schema/generations";
+import type { Principal } from "../../auth/authorize";
+import type { Db } from "../../db/client";
+import { generations } from "../../db/schema/generations";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { toGeneration } from "./dto";
 import { outputsOf } from "./records";

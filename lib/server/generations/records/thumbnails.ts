@@ -3,9 +3,9 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import sharp, { type OutputInfo } from "sharp";
 
-import type { Db } from "../db/client";
-import { thumbnails } from "../db/schema/generations";
-import { sha256Hex, type ObjectStore } from "../storage";
+import type { Db } from "../../db/client";
+import { thumbnails } from "../../db/schema/generations";
+import { sha256Hex, type ObjectStore } from "../../storage";
 import { referencedKeys } from "./files";
 
 /** Long side of a gallery card's image: sharp on a 2× screen, a few dozen kB. */

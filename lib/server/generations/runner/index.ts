@@ -1,10 +1,9 @@
 import "server-only";
 
-import { getConfig } from "../config";
-import { errors } from "../errors";
-import { history, type History } from "../generations/context";
-import { log } from "../log";
-import { runScene } from "../scenes/run-scene";
+import { runScene } from "../../engines";
+import { errors } from "../../errors";
+import { log } from "../../log";
+import { generationDeps, type GenerationDeps } from "../records/deps";
 import { fetchPendingOutputs, interruptStale, releaseOrphanClaims } from "./recovery";
 import { GenerationWorker } from "./worker";
 
@@ -18,20 +17,20 @@ const slot = globalThis as WithWorker;
  * worker stopped reporting), stray claims are cleaned, kept upstream results are fetched, and the
  * worker starts claiming.
  */
-export async function startJobs(h: History): Promise<GenerationWorker> {
-  const settings = getConfig();
+export async function startJobs(deps: GenerationDeps): Promise<GenerationWorker> {
+  const settings = deps.config;
   const logger = log.child({ component: "jobs" });
-  const interrupted = await interruptStale(h.db, h.store, {
+  const interrupted = await interruptStale(deps.db, deps.store, {
     leaseMs: settings.GENERATION_LEASE_MS,
-    everyone: h.kind === "pglite",
+    everyone: deps.kind === "pglite",
   });
   if (interrupted.length)
     logger.warn("generations left running by a stopped server are interrupted", { ids: interrupted });
-  await releaseOrphanClaims(h.db, h.store);
-  const worker = new GenerationWorker({ ...h, log: logger, runScene, settings }).start();
+  await releaseOrphanClaims(deps.db, deps.store);
+  const worker = new GenerationWorker({ ...deps, log: logger, runScene, settings }).start();
   // Fetching may take a while per file; serving must not wait for it, but stopping must.
   void worker.track(
-    fetchPendingOutputs({ ...h, log: logger }).then(
+    fetchPendingOutputs({ ...deps, log: logger }).then(
       (r) => r.fetched + r.failed > 0 && logger.info("kept upstream results fetched", r),
       (error: unknown) => logger.warn("fetching kept upstream results failed", { error: String(error) }),
     ),
@@ -44,7 +43,7 @@ let stoppedForGood = false;
 /** This process's worker, started on first use (the start-up hook normally starts it first). */
 export function ensureWorker(): Promise<GenerationWorker> {
   if (stoppedForGood) return Promise.reject(errors.serverStopping());
-  slot[KEY] ??= history().then(startJobs);
+  slot[KEY] ??= generationDeps().then(startJobs);
   slot[KEY].catch(() => (slot[KEY] = undefined));
   return slot[KEY];
 }

@@ -5,18 +5,18 @@ import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 
 import type { HttpErrorDetails } from "@/lib/scene/contract";
 
-import type { Config } from "../config";
-import { rowsOf, type Db } from "../db/client";
-import { fileClaims, generationOutputs, generations } from "../db/schema/generations";
-import type { EngineResult } from "../engines/types";
-import { isApiError } from "../errors";
-import type { GenerationRow } from "../generations/dto";
-import { releaseFiles } from "../generations/files";
-import { commitImagesStatement } from "../limits/budget";
-import { settleGenerationReservation } from "../limits/reserve";
-import type { Logger } from "../log";
-import type { RunScene } from "../scenes/run-scene";
-import type { ObjectStore } from "../storage";
+import type { Config } from "../../config";
+import { rowsOf, type Db } from "../../db/client";
+import { fileClaims, generationOutputs, generations } from "../../db/schema/generations";
+import type { RunScene } from "../../engines";
+import type { EngineResult } from "../../engines/types";
+import { isApiError } from "../../errors";
+import { commitImagesStatement } from "../../limits/budget";
+import { settleGenerationReservation } from "../../limits/reserve";
+import type { Logger } from "../../log";
+import type { ObjectStore } from "../../storage";
+import type { GenerationRow } from "../records/dto";
+import { releaseFiles } from "../records/files";
 import { claimingStore } from "./claiming-store";
 import { announceChange } from "./notify";
 

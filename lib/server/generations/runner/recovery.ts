@@ -4,13 +4,13 @@ import { and, eq, gt, inArray, isNotNull, isNull, lt, ne, sql } from "drizzle-or
 
 import type { HttpErrorDetails } from "@/lib/scene/contract";
 
-import type { Config } from "../config";
-import type { Db } from "../db/client";
-import { fileClaims, generationOutputs, generations } from "../db/schema/generations";
-import type { EngineContext } from "../engines/types";
-import { commitImagesStatement } from "../limits/budget";
-import type { Logger } from "../log";
-import type { ObjectStore, StoredObject } from "../storage";
+import type { Config } from "../../config";
+import type { Db } from "../../db/client";
+import { fileClaims, generationOutputs, generations } from "../../db/schema/generations";
+import type { EngineContext } from "../../engines/types";
+import { commitImagesStatement } from "../../limits/budget";
+import type { Logger } from "../../log";
+import type { ObjectStore, StoredObject } from "../../storage";
 import { claimingStore } from "./claiming-store";
 import { releaseClaims } from "./execute";
 import { announceChange } from "./notify";
@@ -88,7 +88,7 @@ export type FetchOutput = (
 
 /** The claid engine's guarded downloader, loaded only when there is something to fetch. */
 export const claidDownload: FetchOutput = async (url, ctx) =>
-  (await import("../engines/claid")).downloadOutput(url, ctx);
+  (await import("../../engines/claid")).downloadOutput(url, ctx);
 
 /**
  * Outputs recorded with an upstream URL but no stored file (their download failed, or the server

@@ -1,8 +1,8 @@
 import "server-only";
 
-import type { Db } from "../db/client";
-import { fileClaims } from "../db/schema/generations";
-import { sha256Hex, type ObjectStore, type StoredObject } from "../storage";
+import type { Db } from "../../db/client";
+import { fileClaims } from "../../db/schema/generations";
+import { sha256Hex, type ObjectStore, type StoredObject } from "../../storage";
 
 /**
  * The object store as a generation's engine sees it: every write is claimed for the generation before

@@ -2,9 +2,9 @@ import "server-only";
 
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 
-import type { Db } from "../db/client";
-import { generations } from "../db/schema/generations";
-import type { GenerationRow } from "../generations/dto";
+import type { Db } from "../../db/client";
+import { generations } from "../../db/schema/generations";
+import type { GenerationRow } from "../records/dto";
 
 /**
  * Takes the oldest queued generation for `workerId`. SKIP LOCKED lets several instances sharing one

@@ -1,6 +1,6 @@
 import "server-only";
 
-import type { Config } from "../config";
+import type { Config } from "../../config";
 
 /** What the job worker reads from the configuration; workers leave the heartbeat every quarter lease. */
 export type JobSettings = Pick<

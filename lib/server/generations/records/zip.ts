@@ -5,32 +5,30 @@ import archiver from "archiver";
 import { and, asc, inArray, isNotNull, or } from "drizzle-orm";
 import { z } from "zod";
 
-import type { Db } from "../db/client";
-import { generationOutputs, generations } from "../db/schema/generations";
-import { errors } from "../errors";
-import { log } from "../log";
-import type { ObjectStore } from "../storage";
+import type { Db } from "../../db/client";
+import { generationOutputs, generations } from "../../db/schema/generations";
+import { errors } from "../../errors";
+import { log } from "../../log";
+import type { ObjectStore } from "../../storage";
 import { isGenerationId } from "./records";
 
 /** Enough for any selection a person makes in the gallery, small enough to bound one request. */
 export const MAX_ZIP_ITEMS = 500;
 
-const ids = z.array(z.string().regex(/^[0-9a-f-]{36}$/, "is not an id")).max(MAX_ZIP_ITEMS);
+const id = z.string().regex(/^[0-9a-f-]{36}$/, "is not an id");
+/** A query key given once or several times, as a list. */
+const ids = z
+  .union([id, z.array(id)])
+  .default([])
+  .transform((v) => (Array.isArray(v) ? v : [v]))
+  .pipe(z.array(id).max(MAX_ZIP_ITEMS));
 
+/** `?generation=…&output=…`, each repeatable: what to put in the zip. */
 export const zipSelection = z
   .object({ generation: ids, output: ids })
   .refine((s) => s.generation.length + s.output.length > 0, "Name at least one generation or output");
 
 export type ZipSelection = z.output<typeof zipSelection>;
-
-export function parseZipSelection(params: URLSearchParams): ZipSelection {
-  const parsed = zipSelection.safeParse({
-    generation: params.getAll("generation"),
-    output: params.getAll("output"),
-  });
-  if (!parsed.success) throw errors.validation(parsed.error.issues, "The selection is not valid");
-  return parsed.data;
-}
 
 type Entry = { key: string; name: string };
 

@@ -2,12 +2,12 @@ import "server-only";
 
 import { randomUUID } from "node:crypto";
 
-import type { Config } from "../config";
-import type { Db } from "../db/client";
-import type { GenerationRow } from "../generations/dto";
-import type { Logger } from "../log";
-import type { RunScene } from "../scenes/run-scene";
-import type { ObjectStore } from "../storage";
+import type { Config } from "../../config";
+import type { Db } from "../../db/client";
+import type { RunScene } from "../../engines";
+import type { Logger } from "../../log";
+import type { ObjectStore } from "../../storage";
+import type { GenerationRow } from "../records/dto";
 import { claimNext, heartbeat } from "./claim";
 import { executeGeneration, type Settlement } from "./execute";
 import { announceChange, onQueued } from "./notify";

@@ -3,7 +3,7 @@ import "server-only";
 import type { Generation, GenerationOutput } from "@/lib/scene/generation";
 import { fileHref } from "@/lib/scene/image-ref";
 
-import type { generationOutputs, generations } from "../db/schema/generations";
+import type { generationOutputs, generations } from "../../db/schema/generations";
 import { downloadHref, thumbHref } from "./urls";
 
 export type GenerationRow = typeof generations.$inferSelect;

@@ -2,10 +2,10 @@ import "server-only";
 
 import { isSettled, type Generation } from "@/lib/scene/generation";
 
-import type { Db } from "../db/client";
-import { errors } from "../errors";
-import type { GenerationRow } from "../generations/dto";
-import { findGeneration, findGenerationRow } from "../generations/records";
+import type { Db } from "../../db/client";
+import { errors } from "../../errors";
+import type { GenerationRow } from "../records/dto";
+import { findGeneration, findGenerationRow } from "../records/records";
 import { onChange } from "./notify";
 
 /** Resolves on the next change signal, after `ms`, or when `signal` aborts, whichever is first. */

@@ -2,11 +2,11 @@ import "server-only";
 
 import { inArray } from "drizzle-orm";
 
-import type { Db } from "../db/client";
-import { fileClaims, generationOutputs, thumbnails } from "../db/schema/generations";
-import { uploads } from "../db/schema/uploads";
-import { log } from "../log";
-import type { ObjectStore } from "../storage";
+import type { Db } from "../../db/client";
+import { fileClaims, generationOutputs, thumbnails } from "../../db/schema/generations";
+import { uploads } from "../../db/schema/uploads";
+import { log } from "../../log";
+import type { ObjectStore } from "../../storage";
 
 /** Of `keys`, those an output, an upload or a running generation's claim still points at. */
 export async function referencedKeys(db: Db, keys: readonly string[]): Promise<Set<string>> {
