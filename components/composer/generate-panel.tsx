@@ -7,6 +7,7 @@ import { ApiFailure } from "@/components/ui/api-failure";
 import { Button } from "@/components/ui/button";
 import { Segmented } from "@/components/ui/segmented";
 import type { Engine } from "@/lib/scene/generation";
+import { imagesRequested } from "@/lib/scene/vocabulary";
 
 import { loadApi } from "./api-loader";
 import { useComposer } from "./composer-context";
@@ -30,7 +31,7 @@ export function GeneratePanel({ onStarted }: { onStarted: (id: string) => void }
     mutationFn: async () => (await loadApi()).createGeneration(request, engine),
     onSuccess: (generation) => onStarted(generation.id),
   });
-  const count = typeof request.output === "object" ? (request.output.number_of_images ?? 4) : 4;
+  const count = imagesRequested(request);
 
   return (
     <div className="flex flex-col gap-3">

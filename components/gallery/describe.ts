@@ -1,6 +1,7 @@
 /** Plain-text facts about a generation's request, for cards and the detail view. */
 import type { SceneCreateRequest } from "@/lib/scene/contract";
 import type { Generation } from "@/lib/scene/generation";
+import { imagesRequested } from "@/lib/scene/vocabulary";
 
 export function promptOf(request: SceneCreateRequest): string {
   const scene = request.scene as Record<string, unknown>;
@@ -38,8 +39,7 @@ export function keyOptions(request: SceneCreateRequest): string[] {
         ? "template frame"
         : "1:1",
     formatName,
-    // The contract's default is four images.
-    `${output?.number_of_images ?? 4}×`,
+    `${imagesRequested(request)}×`,
     placement,
   ];
 }

@@ -5,10 +5,14 @@ import { Field } from "@/components/ui/field";
 import { NumberInput } from "@/components/ui/number-input";
 import { choices, SelectField } from "@/components/ui/select-field";
 import { TextField } from "@/components/ui/text-field";
-import { CLAID_DEFAULT_NUMBER_OF_IMAGES } from "@/lib/composer/doc";
 import { errorFor } from "@/lib/composer/field-errors";
 import type { FormatName, OutputFormat, OutputOptions } from "@/lib/scene/contract";
-import { COMPRESSION_TYPES, OUTPUT_FORMATS, PNG_COMPRESSIONS } from "@/lib/scene/vocabulary";
+import {
+  COMPRESSION_TYPES,
+  CONTRACT_DEFAULT_NUMBER_OF_IMAGES,
+  OUTPUT_FORMATS,
+  PNG_COMPRESSIONS,
+} from "@/lib/scene/vocabulary";
 
 type Compression = NonNullable<Extract<OutputFormat, { type: "webp" }>["compression"]>;
 
@@ -137,14 +141,14 @@ export function OutputForm() {
         label="Number of images"
         value={count === undefined ? undefined : String(count)}
         choices={["1", "2", "3", "4"].map((v) => ({ value: v, label: v }))}
-        defaultLabel={`Claid default (${CLAID_DEFAULT_NUMBER_OF_IMAGES})`}
+        defaultLabel={`Claid default (${CONTRACT_DEFAULT_NUMBER_OF_IMAGES})`}
         onChange={(v) =>
           dispatch({ type: "setNumberOfImages", count: v === undefined ? undefined : Number(v) })
         }
         error={errors["output.number_of_images"]}
         hint={
-          (count ?? CLAID_DEFAULT_NUMBER_OF_IMAGES) > 1
-            ? `Each image is billed: ${count ?? CLAID_DEFAULT_NUMBER_OF_IMAGES} images cost ${count ?? CLAID_DEFAULT_NUMBER_OF_IMAGES}× one. Drafts are free.`
+          (count ?? CONTRACT_DEFAULT_NUMBER_OF_IMAGES) > 1
+            ? `Each image is billed: ${count ?? CONTRACT_DEFAULT_NUMBER_OF_IMAGES} images cost ${count ?? CONTRACT_DEFAULT_NUMBER_OF_IMAGES}× one. Drafts are free.`
             : "One image per run keeps Claid costs down; Claid's own default is 4 (4× the cost)."
         }
       />

@@ -60,7 +60,6 @@ export const DEFAULT_PADDING = "10%";
  * is settled with drafts anyway.
  */
 export const DEFAULT_NUMBER_OF_IMAGES = 1;
-export const CLAID_DEFAULT_NUMBER_OF_IMAGES = 4;
 
 export function emptyDoc(): ComposerDoc {
   return {

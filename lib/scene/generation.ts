@@ -13,10 +13,11 @@
 import { z } from "zod";
 
 import { httpErrorDetails, sceneCreateRequest } from "./contract";
+import { ENGINES, type EngineName } from "./vocabulary";
 
-export const ENGINES = ["local", "claid"] as const;
+export { ENGINES };
 export const engineName = z.enum(ENGINES);
-export type Engine = z.output<typeof engineName>;
+export type Engine = EngineName;
 
 export const GENERATION_STATUSES = ["queued", "running", "succeeded", "failed", "interrupted"] as const;
 export const generationStatus = z.enum(GENERATION_STATUSES);
@@ -88,6 +89,23 @@ export const generationPage = z.object({ items: z.array(generation), nextCursor:
 export type GenerationPage = z.output<typeof generationPage>;
 
 export const updateGenerationBody = z.strictObject({ favorite: z.boolean() });
+
+/** Enough for any selection a person makes in the gallery, small enough to bound one request. */
+export const MAX_DOWNLOAD_ITEMS = 500;
+
+const generationId = z.string().regex(/^[0-9a-f-]{36}$/, "is not an id");
+/** A query key given once or several times, as a list. */
+const idList = z
+  .union([generationId, z.array(generationId)])
+  .default([])
+  .transform((v) => (Array.isArray(v) ? v : [v]))
+  .pipe(z.array(generationId).max(MAX_DOWNLOAD_ITEMS));
+
+/** `GET /api/downloads?generation=…&output=…`, each repeatable: what goes in the zip. */
+export const downloadSelection = z
+  .object({ generation: idList, output: idList })
+  .refine((s) => s.generation.length + s.output.length > 0, "Name at least one generation or output");
+export type DownloadSelection = z.output<typeof downloadSelection>;
 
 /** What `POST /api/uploads` and `POST /api/imports` answer. */
 export const uploadedImage = z.object({

@@ -10,7 +10,7 @@ import type { AspectRatio } from "./aspect-ratios";
 import { parseAspectRatio } from "./aspect-ratios";
 import type { ObjectAbsolute, SceneCreateRequest } from "./contract";
 import type { Padding } from "./padding";
-import { paddingInPixels } from "./padding";
+import { paddingInPixels, parsePadding } from "./padding";
 import { SCALE_MIN, sceneKindOf } from "./vocabulary";
 
 export type Size = { width: number; height: number };
@@ -163,6 +163,38 @@ export function placeOriginal(frame: Size, image: Size): ImagePlacement {
     scaleY: frame.height / image.height,
     rotation: 0,
   };
+}
+
+/** An image as placement sees it: its size and the box of its visible pixels. */
+export type PlacedImage = Size & { objectBox: Box };
+
+const NO_PADDING: Padding = {
+  vertical: { value: 0, unit: "%" },
+  horizontal: { value: 0, unit: "%" },
+};
+
+/**
+ * Where the product lands for a request's `object`: the one placement dispatch the canvas draws and
+ * the local engine renders, so what you see is what is rendered. `paddingFits` is false for padding
+ * that does not parse or takes more than half the frame: the engine refuses that request, the canvas
+ * still draws something (unpadded when it does not parse).
+ */
+export function productPlacement(
+  object: SceneCreateRequest["object"],
+  image: PlacedImage,
+  frame: Size,
+): { placement: ImagePlacement; paddingFits: boolean } {
+  if (object.placement_type === "original")
+    return { placement: placeOriginal(frame, image), paddingFits: true };
+  if (object.placement_type === "padding") {
+    const parsed = parsePadding(object.padding);
+    const padding = parsed.ok ? parsed.padding : NO_PADDING;
+    return {
+      placement: placePadding(frame, image.objectBox, padding),
+      paddingFits: parsed.ok && paddingFitsFrame(parsed.padding, frame),
+    };
+  }
+  return { placement: placeAbsolute(frame, image.objectBox, absoluteValuesOf(object)), paddingFits: true };
 }
 
 /** Where an image point lands in the frame. */

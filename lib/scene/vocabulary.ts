@@ -3,6 +3,34 @@
  * apart. The browser's first paint needs these but not the validator, so they live apart from zod;
  * `contract.ts` builds its schemas from them and exports them again.
  */
+import type { SceneCreateRequest } from "./contract";
+
+/** The engines a generation can run on: the free local draft renderer, and Claid. */
+export const ENGINES = ["local", "claid"] as const;
+export type EngineName = (typeof ENGINES)[number];
+
+export function isEngineName(value: string): value is EngineName {
+  return (ENGINES as readonly string[]).includes(value);
+}
+
+/** Claid makes four images when a request does not say how many. */
+export const CONTRACT_DEFAULT_NUMBER_OF_IMAGES = 4;
+
+/** A request as far as its output goes (type only: this module stays free of the schemas). */
+type OutputOf = { output?: SceneCreateRequest["output"] | undefined } & Record<string, unknown>;
+
+/** How many images a request asks for, with the contract's default. */
+export function imagesRequested(request: OutputOf): number {
+  return (
+    (typeof request.output === "object" ? request.output.number_of_images : undefined) ??
+    CONTRACT_DEFAULT_NUMBER_OF_IMAGES
+  );
+}
+
+/** Where the results are written instead of being handed back (`storage://…`), if anywhere. */
+export function destinationOf(request: OutputOf): string | undefined {
+  return typeof request.output === "string" ? request.output : request.output?.destination;
+}
 
 export const OUTPUT_FORMATS = ["jpeg", "png", "webp", "avif", "tiff"] as const;
 export const PNG_COMPRESSIONS = ["fast", "optimal", "best"] as const;

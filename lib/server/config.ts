@@ -3,6 +3,8 @@ import "server-only";
 import path from "node:path";
 import { z } from "zod";
 
+import { ENGINES, type EngineName } from "@/lib/scene/vocabulary";
+
 import { registerSecret } from "./log";
 
 const ms = (fallback: number) => z.coerce.number().int().min(1).max(3_600_000).default(fallback);
@@ -71,7 +73,7 @@ export const envSchema = z
     CLAID_API_BASE_URL: httpUrl.default("https://api.claid.ai"),
     /** Hosts results may be downloaded from, besides the API's own host. */
     CLAID_DOWNLOAD_HOSTS: hostList.default(["dl.claid.ai"]),
-    DEFAULT_ENGINE: z.enum(["local", "claid"]).optional(),
+    DEFAULT_ENGINE: z.enum(ENGINES).optional(),
     CLAID_TIMEOUT_MS: ms(180_000),
     CLAID_UPLOAD_TIMEOUT_MS: ms(60_000),
     DOWNLOAD_TIMEOUT_MS: ms(60_000),
@@ -157,7 +159,7 @@ export const envSchema = z
   });
 
 export type Config = z.output<typeof envSchema>;
-export type EngineName = "local" | "claid";
+export type { EngineName };
 
 export class ConfigError extends Error {
   override name = "ConfigError";

@@ -3,10 +3,10 @@ import { describe, expect, test } from "vitest";
 
 import { emptyDoc } from "@/lib/composer/doc";
 import { measureObjectBox } from "@/lib/composer/object-box";
-import { productPlacement } from "@/lib/composer/product-placement";
+import { buildObject } from "@/lib/composer/request";
 import { clampToFrame, snapCenter, snapRotation } from "@/lib/composer/snap";
 import { fitView, MAX_ZOOM, zoomAt } from "@/lib/composer/view";
-import { placedBounds } from "@/lib/scene/placement";
+import { placedBounds, productPlacement } from "@/lib/scene/placement";
 
 import { PRODUCT_META } from "./support";
 
@@ -75,13 +75,19 @@ describe("viewport", () => {
 describe("product placement on the canvas", () => {
   test("at the defaults the object box just fits the frame, centred", () => {
     const doc = { ...emptyDoc(), imageUrl: "x" };
-    const bounds = placedBounds(productPlacement(doc, PRODUCT_META, frame), PRODUCT_META.objectBox);
+    const bounds = placedBounds(
+      productPlacement(buildObject(doc), PRODUCT_META, frame).placement,
+      PRODUCT_META.objectBox,
+    );
     expect(bounds).toEqual({ x: 0, y: 256, width: 1024, height: 512 });
   });
 
   test("padding fits the object box inside the inset", () => {
     const doc = { ...emptyDoc(), imageUrl: "x", placement: "padding" as const, padding: "10%" };
-    const bounds = placedBounds(productPlacement(doc, PRODUCT_META, frame), PRODUCT_META.objectBox);
+    const bounds = placedBounds(
+      productPlacement(buildObject(doc), PRODUCT_META, frame).placement,
+      PRODUCT_META.objectBox,
+    );
     expect(bounds.x).toBeCloseTo(102.4, 6);
     expect(bounds.width).toBeCloseTo(819.2, 6);
   });

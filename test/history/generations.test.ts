@@ -18,8 +18,8 @@ import { checkConsistency, formatReport } from "@/lib/server/generations/consist
 import { encodeCursor } from "@/lib/server/generations/records/cursor";
 import { listGenerations } from "@/lib/server/generations/records/list";
 import { deleteGeneration, insertGeneration, setFavorite } from "@/lib/server/generations/records/records";
-import { insertUpload } from "@/lib/server/uploads/records";
 import { claimingStore } from "@/lib/server/generations/runner/claiming-store";
+import { insertUpload } from "@/lib/server/uploads/records";
 
 import { DRIVERS, openHistory, promptRequest, truncateHistory, type TestHistory } from "./support";
 
@@ -226,7 +226,9 @@ describe.each(DRIVERS)("history records on %s", (driver) => {
       engine: "local",
       principal: member,
     });
-    await expect(deleteGeneration(deps.db, deps.store, row.id, member)).rejects.toMatchObject({ status: 422 });
+    await expect(deleteGeneration(deps.db, deps.store, row.id, member)).rejects.toMatchObject({
+      status: 422,
+    });
     expect(await generationCount()).toBe(1);
   });
 

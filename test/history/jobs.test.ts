@@ -3,18 +3,19 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import type { ClaidStandin } from "@/e2e/fixtures/claid-standin";
 import type { Generation } from "@/lib/scene/generation";
+import { imagesRequested } from "@/lib/scene/vocabulary";
 import { imageReservation, user } from "@/lib/server/db/schema/auth";
 import { fileClaims, generationOutputs, generations } from "@/lib/server/db/schema/generations";
+import { runScene } from "@/lib/server/engines";
 import { isApiError } from "@/lib/server/errors";
 import { generationEvents } from "@/lib/server/generations/events";
 import { findGenerationRow, insertGeneration } from "@/lib/server/generations/records/records";
-import { imagesRequested, queueGeneration } from "@/lib/server/generations/service";
-import { generateAndWait, recordedResult } from "@/lib/server/generations/synchronous";
 import { claimingStore } from "@/lib/server/generations/runner/claiming-store";
 import { fetchPendingOutputs, interruptStale } from "@/lib/server/generations/runner/recovery";
 import { waitUntilSettled } from "@/lib/server/generations/runner/settle";
 import { GenerationWorker } from "@/lib/server/generations/runner/worker";
-import { runScene } from "@/lib/server/engines";
+import { queueGeneration } from "@/lib/server/generations/service";
+import { generateAndWait, recordedResult } from "@/lib/server/generations/synchronous";
 
 import {
   DRIVERS,
@@ -73,7 +74,11 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
 
   it("records the generation as queued before any engine work, then runs it to success", async () => {
     standin.setOptions({ delayMs: 300 });
-    const queued = await queueGeneration(deps, { request: promptRequest(), engine: "claid", principal: alice });
+    const queued = await queueGeneration(deps, {
+      request: promptRequest(),
+      engine: "claid",
+      principal: alice,
+    });
     expect(queued.status).toBe("queued");
     expect(queued.outputs).toEqual([]);
     expect(standin.callsTo("/v1/scene/create")).toHaveLength(0);
@@ -104,7 +109,11 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
 
   it("stores an upstream failure as HttpErrorDetails with its status, and keeps no files", async () => {
     standin.setMode({ kind: "status", status: 402 });
-    const queued = await queueGeneration(deps, { request: promptRequest(), engine: "claid", principal: alice });
+    const queued = await queueGeneration(deps, {
+      request: promptRequest(),
+      engine: "claid",
+      principal: alice,
+    });
     const done = await waitUntilSettled(deps.db, queued.id, { pollMs: 50 });
     expect(done.status).toBe("failed");
     expect(done.error).toMatchObject({
@@ -214,7 +223,10 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
       .update(generations)
       .set({ startedAt, heartbeatAt: startedAt })
       .where(eq(generations.id, stale.id));
-    const written = await claimingStore(deps.db, deps.store, stale.id).put(Buffer.from("half-done result"), "png");
+    const written = await claimingStore(deps.db, deps.store, stale.id).put(
+      Buffer.from("half-done result"),
+      "png",
+    );
     expect(await deps.store.stat(written.key)).toBeDefined();
 
     const interrupted = await interruptStale(deps.db, deps.store, { leaseMs: 60_000 });
@@ -237,7 +249,11 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
   it("fetches results kept only at their upstream URL while the URL is valid", async () => {
     // A host name the download guard does not know: the engine keeps the tmp_url instead of the file.
     standin.setOptions({ tmpUrlOrigin: `http://localhost:${standin.port}` });
-    const queued = await queueGeneration(deps, { request: promptRequest(), engine: "claid", principal: alice });
+    const queued = await queueGeneration(deps, {
+      request: promptRequest(),
+      engine: "claid",
+      principal: alice,
+    });
     const done = await waitUntilSettled(deps.db, queued.id, { pollMs: 50 });
     expect(done.status).toBe("succeeded");
     expect(done.outputs.map((o) => o.url)).toEqual([null, null]);
@@ -319,7 +335,11 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
       const started = Date.now();
       const answers = await Promise.all(
         ["first", "second", "third"].map((prompt) =>
-          generateAndWait(deps, { request: promptRequest(prompt), engine: "claid", principal: alice }, patient),
+          generateAndWait(
+            deps,
+            { request: promptRequest(prompt), engine: "claid", principal: alice },
+            patient,
+          ),
         ),
       );
       expect(Date.now() - started).toBeLessThan(10_000);
@@ -369,7 +389,11 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
   it("streams the generation's states as server-sent events until it settles", async () => {
     // Longer than the stream's polling interval, so `running` is seen even if the claim came first.
     standin.setOptions({ delayMs: 1500 });
-    const queued = await queueGeneration(deps, { request: promptRequest(), engine: "claid", principal: alice });
+    const queued = await queueGeneration(deps, {
+      request: promptRequest(),
+      engine: "claid",
+      principal: alice,
+    });
     const stream = generationEvents(deps.db, queued, new AbortController().signal);
     const text = await new Response(stream).text();
     const states = [...text.matchAll(/^event: generation\ndata: (.*)$/gm)].map(
@@ -382,7 +406,11 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
 
   it("keeps running a generation whose watcher went away", async () => {
     standin.setOptions({ delayMs: 300 });
-    const queued = await queueGeneration(deps, { request: promptRequest(), engine: "claid", principal: alice });
+    const queued = await queueGeneration(deps, {
+      request: promptRequest(),
+      engine: "claid",
+      principal: alice,
+    });
     const watching = new AbortController();
     const reader = generationEvents(deps.db, queued, watching.signal).getReader();
     await reader.read();

@@ -102,7 +102,9 @@ export function testConfig(overrides: Record<string, string>): Config {
 }
 
 export async function truncateHistory(deps: GenerationDeps): Promise<void> {
-  await deps.db.execute(sql`TRUNCATE generations, generation_outputs, file_claims, thumbnails, uploads CASCADE`);
+  await deps.db.execute(
+    sql`TRUNCATE generations, generation_outputs, file_claims, thumbnails, uploads CASCADE`,
+  );
   for await (const key of deps.store.list()) await deps.store.delete(key);
 }
 

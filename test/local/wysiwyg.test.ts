@@ -2,17 +2,8 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { ASPECT_RATIOS } from "@/lib/scene/aspect-ratios";
-import { parsePadding } from "@/lib/scene/padding";
-import type { Box, ImagePlacement } from "@/lib/scene/placement";
-import {
-  absoluteValuesOf,
-  frameSizeFor,
-  placeAbsolute,
-  placedCorners,
-  placeOriginal,
-  placePadding,
-  visiblePlacedBounds,
-} from "@/lib/scene/placement";
+import type { Box } from "@/lib/scene/placement";
+import { frameSizeFor, placedCorners, productPlacement, visiblePlacedBounds } from "@/lib/scene/placement";
 
 import { areaAndCentroid, clipToFrame, idealBounds, measuredAreaAndCentroid } from "./coverage";
 import { boundsByColour, productPng } from "./fixtures";
@@ -72,16 +63,8 @@ async function check({ object, aspect, small }: Case) {
   const frame = frameSizeFor(request, { input: image0 });
   expect({ width: image.width, height: image.height }).toEqual(frame);
 
-  let placement: ImagePlacement;
-  if (object.placement_type === "padding") {
-    const parsed = parsePadding(String(object.padding));
-    if (!parsed.ok) throw new Error("bad padding in test case");
-    placement = placePadding(frame, box, parsed.padding);
-  } else if (object.placement_type === "original") {
-    placement = placeOriginal(frame, image0);
-  } else {
-    placement = placeAbsolute(frame, box, absoluteValuesOf(object as never));
-  }
+  // The same dispatch the canvas draws with: this test is the WYSIWYG promise.
+  const { placement } = productPlacement(body.object as never, { ...image0, objectBox: box }, frame);
   const visible = visiblePlacedBounds(placement, box, frame);
   const expected = visible && idealBounds(placedCorners(placement, box), frame);
   const measured = boundsByColour(image.pixels, image, PRODUCT, HALFWAY);

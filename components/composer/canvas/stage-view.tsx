@@ -14,14 +14,14 @@ import { Group, Image as KonvaImage, Layer, Line, Rect, Stage, Transformer } fro
 
 import type { ComposerDoc } from "@/lib/composer/doc";
 import type { ImageCache } from "@/lib/composer/frame";
-import { productPlacement } from "@/lib/composer/product-placement";
 import type { ComposerAction } from "@/lib/composer/reducer";
+import { buildObject } from "@/lib/composer/request";
 import { clampToFrame, snapCenter } from "@/lib/composer/snap";
 import type { View } from "@/lib/composer/view";
 import { fitView, wheelZoomFactor, zoomAt } from "@/lib/composer/view";
 import { paddingInPixels, parsePadding } from "@/lib/scene/padding";
 import type { ImagePlacement, Size } from "@/lib/scene/placement";
-import { absoluteValuesFromCanvas, fitFactor, placedBounds } from "@/lib/scene/placement";
+import { absoluteValuesFromCanvas, fitFactor, placedBounds, productPlacement } from "@/lib/scene/placement";
 import { SCALE_MIN } from "@/lib/scene/vocabulary";
 
 import type { LivePlacement } from "../live-placement";
@@ -126,7 +126,7 @@ export default function StageView({
   const templateImage = useCanvasImage(templateMeta?.src, 2048);
 
   const placement = useMemo(
-    () => (product ? productPlacement(doc, product, frame) : undefined),
+    () => (product ? productPlacement(buildObject(doc), product, frame).placement : undefined),
     [doc, product, frame],
   );
   const placementRef = useRef(placement);

@@ -1,6 +1,7 @@
 import "server-only";
 
 import type { SceneCreateRequest } from "@/lib/scene/contract";
+import { isEngineName } from "@/lib/scene/vocabulary";
 
 import type { Config, EngineName } from "../config";
 import { engineAvailability, getConfig } from "../config";
@@ -8,12 +9,6 @@ import { errors } from "../errors";
 import type { Logger } from "../log";
 import { objectStoreFor, type ObjectStore } from "../storage";
 import type { EngineContext, EngineResult, SceneEngine } from "./types";
-
-export const ENGINE_NAMES = ["local", "claid"] as const satisfies readonly EngineName[];
-
-export function isEngineName(value: string): value is EngineName {
-  return (ENGINE_NAMES as readonly string[]).includes(value);
-}
 
 /** `?engine=` wins over the `X-Backdrop-Engine` header; otherwise the configured default. */
 export function requestedEngine(request: Request, config: Config = getConfig()): EngineName {

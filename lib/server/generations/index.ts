@@ -4,6 +4,7 @@ import type { Engine, GenerationFilters } from "@/lib/scene/generation";
 
 import type { Principal } from "../auth/authorize";
 import { fileResponse } from "../storage/serve";
+import { checkConsistency } from "./consistency";
 import { toSceneCreateResponse } from "./envelope";
 import { generationEvents } from "./events";
 import { generationDeps } from "./records/deps";
@@ -28,6 +29,12 @@ export const generations = {
   /** Stopping: no new claims, running generations settle; nothing starts another worker afterwards. */
   async stop(): Promise<void> {
     await stopWorker({ forGood: true });
+  },
+
+  /** Records against stored files (`npm run check`); `fix` repairs what can be repaired first. */
+  async check(options: { fix?: boolean } = {}) {
+    const deps = await generationDeps();
+    return checkConsistency(deps, { leaseMs: deps.config.GENERATION_LEASE_MS, fix: options.fix ?? false });
   },
 
   /** Records a generation and queues it; any worker sharing the database runs it. */
@@ -84,3 +91,5 @@ export const generations = {
     return thumb && (await fileResponse(thumb.key, {}, deps.config));
   },
 };
+
+export { formatReport, type ConsistencyReport } from "./consistency";

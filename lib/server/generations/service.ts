@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 
 import type { SceneCreateRequest } from "@/lib/scene/contract";
 import type { Engine, Generation } from "@/lib/scene/generation";
+import { imagesRequested } from "@/lib/scene/vocabulary";
 
 import type { Principal } from "../auth/authorize";
 import { engineAvailability } from "../config";
@@ -15,11 +16,6 @@ import { insertGeneration } from "./records/records";
 import type { Settlement } from "./runner/execute";
 import { announceQueued } from "./runner/notify";
 import type { GenerationWorker } from "./runner/worker";
-
-/** How many images a request asks for: the contract's default is 4, with or without output options. */
-export function imagesRequested(request: SceneCreateRequest): number {
-  return (typeof request.output === "object" ? request.output.number_of_images : undefined) ?? 4;
-}
 
 export function assertEngineAvailable(deps: GenerationDeps, engine: Engine): void {
   if (engineAvailability(deps.config)[engine]) return;

@@ -14,6 +14,9 @@ import {
 
 import type { HttpErrorDetails, ImageInfo, SceneCreateRequest } from "@/lib/scene/contract";
 
+// Relative, not "@/…": drizzle-kit loads schema files without the app's path aliases.
+import { ENGINES } from "../../../scene/vocabulary";
+
 const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 
 /**
@@ -26,7 +29,7 @@ export const generations = pgTable(
     id: text("id").primaryKey(),
     createdBy: text("created_by"),
     createdByName: text("created_by_name"),
-    engine: text("engine", { enum: ["local", "claid"] }).notNull(),
+    engine: text("engine", { enum: ENGINES }).notNull(),
     request: jsonb("request").$type<SceneCreateRequest>().notNull(),
     status: text("status", { enum: ["queued", "running", "succeeded", "failed", "interrupted"] })
       .notNull()

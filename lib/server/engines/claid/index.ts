@@ -1,6 +1,7 @@
 import "server-only";
 
 import { sceneCreateResponse, type OutputImage, type SceneCreateRequest } from "@/lib/scene/contract";
+import { destinationOf } from "@/lib/scene/vocabulary";
 
 import { errors } from "../../errors";
 import type { EngineContext, EngineOutput, EngineResult, SceneEngine } from "../types";
@@ -10,12 +11,6 @@ import { resolveInputs } from "./inputs";
 
 export { downloadOutput } from "./download";
 export type { DownloadedOutput } from "./download";
-
-/** Where Claid writes the results itself instead of returning `tmp_url`s. */
-function destinationOf(request: SceneCreateRequest): string | undefined {
-  if (typeof request.output === "string") return request.output;
-  return request.output?.destination;
-}
 
 /** An output as the upstream answered it: its own destination, or a tmp_url valid for a day. */
 function receivedOutput(

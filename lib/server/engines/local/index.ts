@@ -1,6 +1,7 @@
 import "server-only";
 
 import type { SceneCreateRequest } from "@/lib/scene/contract";
+import { destinationOf, imagesRequested } from "@/lib/scene/vocabulary";
 
 import { errors } from "../../errors";
 import { imageLimitsFrom } from "../../images/intake";
@@ -12,14 +13,6 @@ import { prepareScene, renderVariants } from "./render";
 import { canonicalJson, hashHex } from "./seed";
 import type { StorageLocation } from "./storages";
 import { isStorageUri, resolveStorageUri, writeToStorage } from "./storages";
-
-/** Claid makes four images unless told otherwise. */
-export const DEFAULT_NUMBER_OF_IMAGES = 4;
-
-function destinationOf(request: SceneCreateRequest): string | undefined {
-  const output = request.output;
-  return typeof output === "string" ? output : output?.destination;
-}
 
 function destinationFolder(request: SceneCreateRequest, uri: string, ctx: EngineContext): StorageLocation {
   const field = typeof request.output === "string" ? "output" : "output.destination";
@@ -46,9 +39,7 @@ export const localEngine: SceneEngine = {
     const deps = { config: ctx.config, storage: ctx.storage, signal: ctx.signal };
     const limits = imageLimitsFrom(ctx.config);
     const encoding = encodingOf(typeof request.output === "object" ? request.output.format : undefined);
-    const count =
-      (typeof request.output === "object" ? request.output.number_of_images : undefined) ??
-      DEFAULT_NUMBER_OF_IMAGES;
+    const count = imagesRequested(request);
     const destinationUri = destinationOf(request);
     const folder = destinationUri ? destinationFolder(request, destinationUri, ctx) : undefined;
 

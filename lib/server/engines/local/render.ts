@@ -4,16 +4,8 @@ import sharp, { type OverlayOptions, type Sharp } from "sharp";
 
 import type { SceneCreateRequest } from "@/lib/scene/contract";
 import { sceneKindOf, TRANSPARENT } from "@/lib/scene/contract";
-import { parsePadding } from "@/lib/scene/padding";
 import type { ImagePlacement, Size } from "@/lib/scene/placement";
-import {
-  absoluteValuesOf,
-  frameSizeFor,
-  paddingFitsFrame,
-  placeAbsolute,
-  placeOriginal,
-  placePadding,
-} from "@/lib/scene/placement";
+import { frameSizeFor, productPlacement } from "@/lib/scene/placement";
 
 import { errors } from "../../errors";
 import type { TemplateFrame, View } from "./backdrop";
@@ -60,21 +52,17 @@ const textures = memo<Float32Array>(24);
 
 const TOP_VIEW_WORDS = /\b(top[\s-]?(view|down)|flat[\s-]?lay|overhead|from above|bird'?s[\s-]?eye)\b/i;
 
+/** The product's placement in the frame, or the contract's refusal of padding over half the frame. */
 export function placementFor(request: SceneCreateRequest, product: Product, frame: Size): ImagePlacement {
-  const object = request.object;
-  if (object.placement_type === "original") return placeOriginal(frame, product);
-  if (object.placement_type === "padding") {
-    const parsed = parsePadding(object.padding);
-    if (!parsed.ok || !paddingFitsFrame(parsed.padding, frame)) {
-      throw errors.invalid(
-        "object.padding",
-        `Padding "${object.padding}" is more than half of the ${frame.width} × ${frame.height} frame`,
-        "padding_too_large",
-      );
-    }
-    return placePadding(frame, product.objectBox, parsed.padding);
+  const { placement, paddingFits } = productPlacement(request.object, product, frame);
+  if (!paddingFits && request.object.placement_type === "padding") {
+    throw errors.invalid(
+      "object.padding",
+      `Padding "${request.object.padding}" is more than half of the ${frame.width} × ${frame.height} frame`,
+      "padding_too_large",
+    );
   }
-  return placeAbsolute(frame, product.objectBox, absoluteValuesOf(object));
+  return placement;
 }
 
 type SceneInputs = {

@@ -3,7 +3,8 @@ import "server-only";
 import { Readable } from "node:stream";
 import archiver from "archiver";
 import { and, asc, inArray, isNotNull, or } from "drizzle-orm";
-import { z } from "zod";
+
+import { MAX_DOWNLOAD_ITEMS, type DownloadSelection } from "@/lib/scene/generation";
 
 import type { Db } from "../../db/client";
 import { generationOutputs, generations } from "../../db/schema/generations";
@@ -12,23 +13,7 @@ import { log } from "../../log";
 import type { ObjectStore } from "../../storage";
 import { isGenerationId } from "./records";
 
-/** Enough for any selection a person makes in the gallery, small enough to bound one request. */
-export const MAX_ZIP_ITEMS = 500;
-
-const id = z.string().regex(/^[0-9a-f-]{36}$/, "is not an id");
-/** A query key given once or several times, as a list. */
-const ids = z
-  .union([id, z.array(id)])
-  .default([])
-  .transform((v) => (Array.isArray(v) ? v : [v]))
-  .pipe(z.array(id).max(MAX_ZIP_ITEMS));
-
-/** `?generation=…&output=…`, each repeatable: what to put in the zip. */
-export const zipSelection = z
-  .object({ generation: ids, output: ids })
-  .refine((s) => s.generation.length + s.output.length > 0, "Name at least one generation or output");
-
-export type ZipSelection = z.output<typeof zipSelection>;
+export type ZipSelection = DownloadSelection;
 
 type Entry = { key: string; name: string };
 
@@ -47,7 +32,7 @@ async function entriesFor(
     .from(generationOutputs)
     .where(and(isNotNull(generationOutputs.fileKey), or(...wanted)))
     .orderBy(asc(generationOutputs.generationId), asc(generationOutputs.index))
-    .limit(MAX_ZIP_ITEMS);
+    .limit(MAX_DOWNLOAD_ITEMS);
   const requests = new Map<string, unknown>();
   if (byGeneration.length) {
     const found = await db
