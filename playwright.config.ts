@@ -1,7 +1,7 @@
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 
-import { CHROMIUM_LAUNCH } from "./e2e/fixtures/chromium";
+import { CHROMIUM_LAUNCH } from "./test/support/chromium";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const STANDIN_PORT = Number(process.env.E2E_STANDIN_PORT ?? 3199);
@@ -53,7 +53,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: "node --import tsx e2e/fixtures/claid-standin/main.ts",
+      command: "node --import tsx test/support/claid-standin/main.ts",
       url: `http://127.0.0.1:${STANDIN_PORT}/health`,
       env: { PORT: String(STANDIN_PORT), CLAID_STANDIN_KEY: E2E_CLAID_KEY },
       reuseExistingServer: false,

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
 
 import { AUTH_STATE, E2E_USERS } from "../playwright.config";
-import { SEED_CURL_BODY as CURL_BODY } from "./fixtures/seed-curl-body";
+import { SEED_CURL_BODY as CURL_BODY } from "../test/support/seed-curl-body";
 
 test.describe("anonymous", () => {
   test.use({ storageState: { cookies: [], origins: [] } });

@@ -8,7 +8,7 @@ import axeCore from "axe-core";
 import sharp from "sharp";
 
 import { frameSizeForAspect, frameSizeForImage } from "../lib/scene/placement";
-import { opaqueJpeg, PRODUCT, productPng, templateJpeg } from "./fixtures/images/make-images";
+import { opaqueJpeg, PRODUCT, productPng, templateJpeg } from "../test/support/product-images";
 
 const AXE_SOURCE = axeCore.source;
 

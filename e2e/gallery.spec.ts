@@ -14,7 +14,7 @@ import {
 } from "@playwright/test";
 
 import { AUTH_STATE } from "../playwright.config";
-import { productPng } from "./fixtures/images/make-images";
+import { productPng } from "../test/support/product-images";
 
 const STANDIN = `http://127.0.0.1:${Number(process.env.E2E_STANDIN_PORT ?? 3199)}`;
 

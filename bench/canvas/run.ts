@@ -15,8 +15,8 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium, type Page } from "@playwright/test";
 
-import { CHROMIUM_LAUNCH } from "../../e2e/fixtures/chromium";
-import { bigProductPng } from "../../e2e/fixtures/images/make-images";
+import { CHROMIUM_LAUNCH } from "../../test/support/chromium";
+import { bigProductPng } from "../../test/support/product-images";
 import { freePort } from "../support";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");

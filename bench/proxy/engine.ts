@@ -12,7 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-import { startClaidStandin } from "../../e2e/fixtures/claid-standin";
+import { startClaidStandin } from "../../test/support/claid-standin";
 import { sceneCreateRequest } from "../../lib/scene/contract";
 import { loadConfig } from "../../lib/server/config";
 import { claidEngine } from "../../lib/server/engines/claid";

@@ -18,11 +18,11 @@ import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 
-import { startClaidStandin } from "../../e2e/fixtures/claid-standin";
+import { startClaidStandin } from "../../test/support/claid-standin";
 import { loadConfig, setConfigForTests } from "../../lib/server/config";
 import { closeDatabases } from "../../lib/server/db/client";
 import { stopWorker } from "../../lib/server/generations/runner";
-import { memberToken } from "../../test/api/member-token";
+import { memberToken } from "../../test/support/member-token";
 import { measure, summarise } from "./stats";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);

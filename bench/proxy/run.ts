@@ -130,7 +130,7 @@ async function main() {
   try {
     const standin = await startProcess(
       process.execPath,
-      ["--import", "tsx", "e2e/fixtures/claid-standin/main.ts"],
+      ["--import", "tsx", "test/support/claid-standin/main.ts"],
       { ...process.env, PORT: String(standinPort), CLAID_API_KEY: API_KEY, IMAGE_SIZE: "8" },
       /http:\/\/127\.0\.0\.1:\d+/,
       "stand-in",

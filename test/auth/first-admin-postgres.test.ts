@@ -7,8 +7,9 @@ import { createFirstAdmin, listMembers } from "@/lib/server/auth/members";
 import type { Config } from "@/lib/server/config";
 import { closeDatabases, getDatabase, type Db } from "@/lib/server/db/client";
 
+import { testConfig } from "../support/config";
 import { freshPostgres, type TestPostgres } from "../support/postgres";
-import { DB_SETUP_TIMEOUT, PASSWORD, testConfig } from "./support";
+import { DB_SETUP_TIMEOUT, PASSWORD } from "./support";
 
 let config: Config;
 let db: Db;

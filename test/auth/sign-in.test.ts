@@ -17,7 +17,8 @@ import type { Db } from "@/lib/server/db/client";
 import { accessToken } from "@/lib/server/db/schema/auth";
 import { ApiError } from "@/lib/server/errors";
 
-import { cookieFrom, DB_SETUP_TIMEOUT, ORIGIN, PASSWORD, signIn, testConfig, testDb } from "./support";
+import { testConfig } from "../support/config";
+import { cookieFrom, DB_SETUP_TIMEOUT, ORIGIN, PASSWORD, signIn, testDb } from "./support";
 
 let config: Config;
 let db: Db;

@@ -4,7 +4,7 @@ import { getAuth } from "@/lib/server/auth/better-auth";
 import { createFirstAdmin, createMember, hasAnyUser } from "@/lib/server/auth/members";
 import type { Role } from "@/lib/server/auth/roles";
 import { createToken } from "@/lib/server/auth/tokens";
-import { loadConfig, setConfigForTests, type Config } from "@/lib/server/config";
+import type { Config } from "@/lib/server/config";
 import { getDatabase, type Db } from "@/lib/server/db/client";
 
 export const ORIGIN = "http://127.0.0.1:3000";
@@ -13,18 +13,6 @@ export const PASSWORD = "correct horse battery";
 export const DB_SETUP_TIMEOUT = 240_000;
 
 export type TestUser = { id: string; email: string; role: Role; token: string; cookie: string };
-
-export function testConfig(env: Record<string, string | undefined> = {}): Config {
-  const config = loadConfig({
-    ...process.env,
-    NODE_ENV: "test",
-    CLAID_API_KEY: "",
-    DEFAULT_ENGINE: "local",
-    ...env,
-  });
-  setConfigForTests(config);
-  return config;
-}
 
 export async function testDb(config: Config): Promise<Db> {
   return (await getDatabase(config)).db;

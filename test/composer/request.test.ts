@@ -6,7 +6,7 @@ import { buildRequest, docFromRequest } from "@/lib/composer/request";
 import type { SceneCreateRequest } from "@/lib/scene/contract";
 import { sceneCreateRequest } from "@/lib/scene/contract";
 
-import { sceneCreateBody } from "../contract/arbitraries";
+import { sceneCreateBody } from "../scene/contract/arbitraries";
 
 /** Bodies the contract accepts, as it parses them. */
 const validRequests = sceneCreateBody

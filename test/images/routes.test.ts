@@ -6,8 +6,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { POST as importImage } from "@/app/api/imports/route";
 import { POST as upload } from "@/app/api/uploads/route";
 
-import { memberToken } from "../api/member-token";
-import { DB_SETUP_TIMEOUT, ORIGIN, testConfig } from "../auth/support";
+import { DB_SETUP_TIMEOUT, ORIGIN } from "../auth/support";
+import { testConfig } from "../support/config";
+import { memberToken } from "../support/member-token";
 import { bombPng, cutoutPng, pngPolyglot, SVG_WITH_SCRIPT } from "./files";
 
 const LIMIT = 2 * 1024 * 1024;

@@ -2,36 +2,20 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import fc from "fast-check";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createMember, updateMember } from "@/lib/server/auth/members";
 import type { Principal } from "@/lib/server/auth/principal";
 import type { Config } from "@/lib/server/config";
-import { getDatabase, type Db } from "@/lib/server/db/client";
+import { closeDatabases, getDatabase, type Db } from "@/lib/server/db/client";
 import { ApiError } from "@/lib/server/errors";
 import { budgetStatus, reserveImages } from "@/lib/server/limits/budget";
 import { closeRateLimiters } from "@/lib/server/limits/rate-limit";
 import { reserveGeneration, settleGenerationReservation } from "@/lib/server/limits/reserve";
 
-import { DB_SETUP_TIMEOUT, testConfig } from "../auth/support";
-
-/** A database of its own on the server `TEST_DATABASE_URL` names; without it this half fails, never skips. */
-async function freshPostgresUrl(): Promise<string> {
-  const admin = process.env.TEST_DATABASE_URL;
-  if (!admin) {
-    throw new Error(
-      "TEST_DATABASE_URL is not set: run scripts/postgres-test-server.sh and export the URL it prints",
-    );
-  }
-  const name = `backdrop_limits_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`).finally(() => client.end());
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+import { DB_SETUP_TIMEOUT } from "../auth/support";
+import { testConfig } from "../support/config";
+import { freshPostgres, type TestPostgres } from "../support/postgres";
 
 async function newPerson(db: Db, budget: number | null = null): Promise<Principal> {
   const { member } = await createMember(db, {
@@ -57,11 +41,13 @@ for (const driver of ["pglite", "postgres"] as const) {
   describe(`daily claid budget on ${driver}`, () => {
     let config: Config;
     let db: Db;
+    let database: TestPostgres | undefined;
 
     beforeAll(async () => {
+      database = driver === "postgres" ? await freshPostgres("backdrop_limits") : undefined;
       config = testConfig({
         DATA_DIR: path.join(process.env.DATA_DIR!, driver),
-        DATABASE_URL: driver === "postgres" ? await freshPostgresUrl() : "",
+        DATABASE_URL: database?.url ?? "",
         CLAID_API_KEY: "k-budget-test",
         DAILY_CLAID_IMAGE_BUDGET: "10",
         // High enough that only the budget can refuse here.
@@ -71,6 +57,8 @@ for (const driver of ["pglite", "postgres"] as const) {
     }, DB_SETUP_TIMEOUT);
     afterAll(async () => {
       await closeRateLimiters();
+      await closeDatabases();
+      await database?.drop();
     });
 
     it("concurrent reservations never take more than the budget", async () => {

@@ -5,7 +5,8 @@ import type { Principal } from "@/lib/server/auth/principal";
 import { ApiError } from "@/lib/server/errors";
 import { reserveGeneration } from "@/lib/server/limits/reserve";
 
-import { DB_SETUP_TIMEOUT, ORIGIN, seedUsers, testConfig, testDb, type TestUser } from "../auth/support";
+import { DB_SETUP_TIMEOUT, ORIGIN, seedUsers, testDb, type TestUser } from "../auth/support";
+import { testConfig } from "../support/config";
 
 let member: TestUser;
 let viewer: TestUser;

@@ -6,7 +6,8 @@ import { listTokens } from "@/lib/server/auth/tokens";
 import type { Config } from "@/lib/server/config";
 import type { Db } from "@/lib/server/db/client";
 
-import { DB_SETUP_TIMEOUT, ORIGIN, seedUsers, testConfig, testDb, type TestUser } from "../auth/support";
+import { DB_SETUP_TIMEOUT, ORIGIN, seedUsers, testDb, type TestUser } from "../auth/support";
+import { testConfig } from "../support/config";
 
 let config: Config;
 let db: Db;

@@ -10,8 +10,9 @@ import { storedImageUrl } from "@/lib/scene/image-ref";
 import type { Config } from "@/lib/server/config";
 import { objectStoreFor } from "@/lib/server/storage";
 
-import { DB_SETUP_TIMEOUT, ORIGIN, seedUsers, testConfig, testDb, type TestUser } from "../auth/support";
-import { sceneCreateBody } from "../contract/arbitraries";
+import { DB_SETUP_TIMEOUT, ORIGIN, seedUsers, testDb, type TestUser } from "../auth/support";
+import { sceneCreateBody } from "../scene/contract/arbitraries";
+import { testConfig } from "../support/config";
 
 let config: Config;
 let member: TestUser;

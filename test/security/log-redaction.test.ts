@@ -7,15 +7,8 @@ import type { Config } from "@/lib/server/config";
 import { errorResponse } from "@/lib/server/http/respond";
 import { createLogger, log } from "@/lib/server/log";
 
-import {
-  DB_SETUP_TIMEOUT,
-  ORIGIN,
-  seedUsers,
-  signIn,
-  testConfig,
-  testDb,
-  type TestUser,
-} from "../auth/support";
+import { DB_SETUP_TIMEOUT, ORIGIN, seedUsers, signIn, testDb, type TestUser } from "../auth/support";
+import { testConfig } from "../support/config";
 
 const KEY = `sk-claid-canary-${Math.random().toString(36).slice(2)}`;
 let config: Config;

@@ -8,7 +8,8 @@ import type { Principal } from "@/lib/server/auth/principal";
 import { roleAllows, type Access, type Role } from "@/lib/server/auth/roles";
 import type { Config } from "@/lib/server/config";
 
-import { DB_SETUP_TIMEOUT, ORIGIN, seedUsers, testConfig, testDb, type TestUser } from "../auth/support";
+import { DB_SETUP_TIMEOUT, ORIGIN, seedUsers, testDb, type TestUser } from "../auth/support";
+import { testConfig } from "../support/config";
 import { PAGE_ACCESS, ROUTE_ACCESS } from "./access-table";
 import { concretePath, METHODS, pageFiles, routeFiles } from "./app-routes";
 

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
-import { SCENE_PATH, startClaidStandin, UPLOAD_PATH, type ClaidStandin } from "@/e2e/fixtures/claid-standin";
+import { SCENE_PATH, startClaidStandin, UPLOAD_PATH, type ClaidStandin } from "@/test/support/claid-standin";
 
-import { publishedValidator } from "../support/published-schema";
+import { publishedValidator } from "../../support/published-schema";
 import { productPng, promptBody } from "./support";
 
 const KEY = "standin-test-key";

@@ -1,13 +1,14 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { POST } from "@/app/api/scene/create/route";
-import { SCENE_PATH, startClaidStandin, UPLOAD_PATH, type ClaidStandin } from "@/e2e/fixtures/claid-standin";
 import { storedImageUrl } from "@/lib/scene/image-ref";
 import { objectStoreFor } from "@/lib/server/storage";
+import { SCENE_PATH, startClaidStandin, UPLOAD_PATH, type ClaidStandin } from "@/test/support/claid-standin";
 
-import { SEED_CURL_BODY as CURL_EXAMPLE } from "../../e2e/fixtures/seed-curl-body";
-import { API_KEY, captureOutput, productPng, promptBody, testConfig } from "../claid/support";
-import { memberToken } from "./member-token";
+import { captureOutput, productPng, promptBody } from "../engines/claid/support";
+import { STANDIN_CLAID, TEST_CLAID_KEY, testConfig } from "../support/config";
+import { memberToken } from "../support/member-token";
+import { SEED_CURL_BODY as CURL_EXAMPLE } from "../support/seed-curl-body";
 
 const ORIGIN = "http://127.0.0.1:3999";
 let standin: ClaidStandin;
@@ -20,6 +21,7 @@ let productRef: string;
  */
 function env(overrides: Record<string, string> = {}) {
   return testConfig({
+    ...STANDIN_CLAID,
     CLAID_API_BASE_URL: standin.url,
     DEFAULT_ENGINE: "claid",
     CLAID_TIMEOUT_MS: "3000",
@@ -31,12 +33,12 @@ function env(overrides: Record<string, string> = {}) {
 }
 
 beforeAll(async () => {
-  standin = await startClaidStandin({ apiKey: API_KEY });
+  standin = await startClaidStandin({ apiKey: TEST_CLAID_KEY });
   // The stand-in's first answer compiles the schema and starts the image encoder; keep that out of the
   // upstream time-out the tests run with.
   await fetch(`${standin.url}/v1/scene/create`, {
     method: "POST",
-    headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" },
+    headers: { authorization: `Bearer ${TEST_CLAID_KEY}`, "content-type": "application/json" },
     body: JSON.stringify(promptBody),
   }).then((r) => r.arrayBuffer());
   standin.reset();
@@ -221,8 +223,8 @@ describe("the Claid key stays secret", () => {
     expect(standin.calls.filter((c) => c.method === "POST").every((c) => c.authorized)).toBe(true);
     expect(output.lines.length).toBeGreaterThan(5);
     for (const text of [...seen, output.text()]) {
-      expect(text).not.toContain(API_KEY);
-      expect(text).not.toContain(API_KEY.slice(-12));
+      expect(text).not.toContain(TEST_CLAID_KEY);
+      expect(text).not.toContain(TEST_CLAID_KEY.slice(-12));
     }
   });
 });

@@ -1,18 +1,12 @@
 import sharp from "sharp";
 
 import { sceneCreateRequest } from "@/lib/scene/contract";
-import { loadConfig, setConfigForTests, type Config } from "@/lib/server/config";
+import type { Config } from "@/lib/server/config";
 import { localEngine } from "@/lib/server/engines/local";
 import type { EngineResult } from "@/lib/server/engines/types";
 import { intakeImage } from "@/lib/server/images/intake";
 import { createLogger } from "@/lib/server/log";
 import { objectStoreFor } from "@/lib/server/storage";
-
-export function testConfig(env: Record<string, string> = {}): Config {
-  const config = loadConfig({ DATA_DIR: process.env.DATA_DIR ?? "./data", NODE_ENV: "test", ...env });
-  setConfigForTests(config);
-  return config;
-}
 
 export function storageOf(config: Config) {
   return objectStoreFor(config.DATA_DIR);

@@ -1,18 +1,19 @@
 import net from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
-import { SCENE_PATH, startClaidStandin, UPLOAD_PATH, type ClaidStandin } from "@/e2e/fixtures/claid-standin";
 import { sceneCreateRequest } from "@/lib/scene/contract";
 import { storedImageUrl } from "@/lib/scene/image-ref";
 import { claidEngine } from "@/lib/server/engines/claid";
 import type { ApiError } from "@/lib/server/errors";
+import { SCENE_PATH, startClaidStandin, UPLOAD_PATH, type ClaidStandin } from "@/test/support/claid-standin";
 
-import { API_KEY, captureOutput, engineContext, productPng, promptBody, testConfig } from "./support";
+import { STANDIN_CLAID, TEST_CLAID_KEY, testConfig } from "../../support/config";
+import { captureOutput, engineContext, productPng, promptBody } from "./support";
 
 let standin: ClaidStandin;
 
 beforeAll(async () => {
-  standin = await startClaidStandin({ apiKey: API_KEY });
+  standin = await startClaidStandin({ apiKey: TEST_CLAID_KEY });
 });
 afterAll(async () => {
   await standin.close();
@@ -22,7 +23,7 @@ afterEach(() => standin.reset());
 const request = sceneCreateRequest.parse(promptBody);
 
 async function failure(overrides: Record<string, string> = {}): Promise<ApiError> {
-  const ctx = engineContext(testConfig({ CLAID_API_BASE_URL: standin.url, ...overrides }));
+  const ctx = engineContext(testConfig({ ...STANDIN_CLAID, CLAID_API_BASE_URL: standin.url, ...overrides }));
   const outcome = await claidEngine.createScene(request, ctx).then(
     () => undefined,
     (e: unknown) => e as ApiError,
@@ -71,7 +72,7 @@ describe("claid engine: upstream errors pass through", () => {
 
   it("passes the stand-in's schema verdict through as 422 with field paths", async () => {
     // Our contract accepts the prose aspect ratios; the published enum does not, so the upstream refuses.
-    const ctx = engineContext(testConfig({ CLAID_API_BASE_URL: standin.url }));
+    const ctx = engineContext(testConfig({ ...STANDIN_CLAID, CLAID_API_BASE_URL: standin.url }));
     const error = (await claidEngine
       .createScene(
         sceneCreateRequest.parse({ ...promptBody, scene: { prompt: "on a table", aspect_ratio: "4:7" } }),
@@ -86,7 +87,7 @@ describe("claid engine: upstream errors pass through", () => {
 describe("claid engine: 429", () => {
   it.each([false, true])("retries a 429 (wrapped: %s) up to twice and then succeeds", async (wrapped) => {
     standin.setMode({ kind: "status", status: 429, wrapped, resetSeconds: 0, times: 2 });
-    const ctx = engineContext(testConfig({ CLAID_API_BASE_URL: standin.url }));
+    const ctx = engineContext(testConfig({ ...STANDIN_CLAID, CLAID_API_BASE_URL: standin.url }));
     const result = await claidEngine.createScene(request, ctx);
     expect(result.outputs).toHaveLength(2);
     expect(result.timings.upstream_attempts).toBe(3);
@@ -125,7 +126,9 @@ describe("claid engine: 429", () => {
     standin.setMode({ kind: "status", status: 429, resetSeconds: 20 });
     const controller = new AbortController();
     const ctx = {
-      ...engineContext(testConfig({ CLAID_API_BASE_URL: standin.url, CLAID_RETRY_CAP_MS: "20000" })),
+      ...engineContext(
+        testConfig({ ...STANDIN_CLAID, CLAID_API_BASE_URL: standin.url, CLAID_RETRY_CAP_MS: "20000" }),
+      ),
       signal: controller.signal,
     };
     const output = captureOutput();
@@ -141,7 +144,7 @@ describe("claid engine: 429", () => {
 
   it("retries a 429 from the upload API under the same rules", async () => {
     standin.setMode({ kind: "status", status: 429, resetSeconds: 0, times: 1, on: "upload" });
-    const ctx = engineContext(testConfig({ CLAID_API_BASE_URL: standin.url }));
+    const ctx = engineContext(testConfig({ ...STANDIN_CLAID, CLAID_API_BASE_URL: standin.url }));
     const image = await ctx.storage.put(await productPng(40), "png");
     await claidEngine.createScene(
       sceneCreateRequest.parse({ ...promptBody, object: { image_url: storedImageUrl(image.key) } }),
@@ -215,13 +218,14 @@ describe("claid engine: connection failures before sending", () => {
       true,
       false,
     ]);
-    expect(output.text()).not.toContain(API_KEY);
+    expect(output.text()).not.toContain(TEST_CLAID_KEY);
   });
 
   it("succeeds when the upstream is reachable again on the retry, with one call upstream", async () => {
     const port = await closedPort();
     const ctx = engineContext(
       testConfig({
+        ...STANDIN_CLAID,
         CLAID_API_BASE_URL: `http://127.0.0.1:${port}`,
         CLAID_RETRY_CAP_MS: "4000",
         CLAID_MAX_RETRIES: "5",
@@ -234,7 +238,7 @@ describe("claid engine: connection failures before sending", () => {
       // Bring the upstream up as soon as the first attempt has been refused.
       while (!output.text().includes('"claid scene/create: connect"'))
         await new Promise((r) => setTimeout(r, 2));
-      revived = await startClaidStandin({ apiKey: API_KEY, port });
+      revived = await startClaidStandin({ apiKey: TEST_CLAID_KEY, port });
       const result = await pending;
       // Refused at least once, then answered: however long the restart took, one call reached the upstream.
       expect(result.timings.upstream_attempts).toBeGreaterThanOrEqual(2);

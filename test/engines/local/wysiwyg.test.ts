@@ -5,9 +5,10 @@ import { ASPECT_RATIOS } from "@/lib/scene/aspect-ratios";
 import type { Box } from "@/lib/scene/placement";
 import { frameSizeFor, placedCorners, productPlacement, visiblePlacedBounds } from "@/lib/scene/placement";
 
+import { testConfig } from "../../support/config";
 import { areaAndCentroid, clipToFrame, idealBounds, measuredAreaAndCentroid } from "./coverage";
 import { boundsByColour, productPng } from "./fixtures";
-import { decoded, outputBytes, render, storeImage, testConfig } from "./harness";
+import { decoded, outputBytes, render, storeImage } from "./harness";
 
 /**
  * What you see is what is rendered: the product's pixels in the output cover exactly the box the

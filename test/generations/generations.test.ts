@@ -21,7 +21,7 @@ import { deleteGeneration, insertGeneration, setFavorite } from "@/lib/server/ge
 import { claimingStore } from "@/lib/server/generations/runner/claiming-store";
 import { insertUpload } from "@/lib/server/uploads/records";
 
-import { DRIVERS, openHistory, promptRequest, truncateHistory, type TestHistory } from "./support";
+import { DRIVERS, openGenerationDeps, promptRequest, truncateGenerations, type TestDeps } from "./support";
 
 const admin: Principal = {
   userId: "user-admin",
@@ -53,17 +53,17 @@ async function png(seed: number, width = 800, height = 600): Promise<Buffer> {
 }
 
 describe.each(DRIVERS)("history records on %s", (driver) => {
-  let deps: TestHistory;
+  let deps: TestDeps;
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    deps = await openHistory(driver, { DEFAULT_ENGINE: "local" });
+    deps = await openGenerationDeps(driver, { DEFAULT_ENGINE: "local" });
   }, 240_000);
   afterAll(async () => {
     await deps?.close();
   });
   beforeEach(async () => {
-    await truncateHistory(deps);
+    await truncateGenerations(deps);
   });
 
   /** A generation that finished with `n` stored outputs, as the worker would leave it. */

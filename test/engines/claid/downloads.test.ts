@@ -2,17 +2,18 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
-import { startClaidStandin, type ClaidStandin } from "@/e2e/fixtures/claid-standin";
 import { sceneCreateRequest } from "@/lib/scene/contract";
 import { claidEngine, downloadOutput } from "@/lib/server/engines/claid";
 import { isAllowedDownloadUrl } from "@/lib/server/engines/claid/download";
+import { startClaidStandin, type ClaidStandin } from "@/test/support/claid-standin";
 
-import { API_KEY, captureOutput, engineContext, promptBody, testConfig } from "./support";
+import { STANDIN_CLAID, TEST_CLAID_KEY, testConfig } from "../../support/config";
+import { captureOutput, engineContext, promptBody } from "./support";
 
 let standin: ClaidStandin;
 
 beforeAll(async () => {
-  standin = await startClaidStandin({ apiKey: API_KEY, imageSize: 256 });
+  standin = await startClaidStandin({ apiKey: TEST_CLAID_KEY, imageSize: 256 });
 });
 afterAll(async () => {
   await standin.close();
@@ -32,7 +33,7 @@ describe("claid engine: result downloads", () => {
   it("refuses results on a host that is neither the API's nor a download host, and keeps their upstream URL", async () => {
     // Same server, other host name: only the name decides.
     standin.setOptions({ tmpUrlOrigin: `http://localhost:${standin.port}` });
-    const ctx = engineContext(testConfig({ CLAID_API_BASE_URL: standin.url }));
+    const ctx = engineContext(testConfig({ ...STANDIN_CLAID, CLAID_API_BASE_URL: standin.url }));
     const output = captureOutput();
     const result = await claidEngine.createScene(request, ctx).finally(() => output.restore());
 
@@ -48,7 +49,7 @@ describe("claid engine: result downloads", () => {
   });
 
   it("hands the paid results over to be recorded before it downloads them, and only results it will download", async () => {
-    const ctx = engineContext(testConfig({ CLAID_API_BASE_URL: standin.url }));
+    const ctx = engineContext(testConfig({ ...STANDIN_CLAID, CLAID_API_BASE_URL: standin.url }));
     const handedOver: { outputs: number; downloadsBefore: number }[] = [];
     const result = await claidEngine.createScene(request, {
       ...ctx,
@@ -67,7 +68,7 @@ describe("claid engine: result downloads", () => {
   });
 
   it("still downloads and answers when recording the results beforehand fails", async () => {
-    const ctx = engineContext(testConfig({ CLAID_API_BASE_URL: standin.url }));
+    const ctx = engineContext(testConfig({ ...STANDIN_CLAID, CLAID_API_BASE_URL: standin.url }));
     const output = captureOutput();
     const result = await claidEngine
       .createScene(request, {
@@ -81,6 +82,7 @@ describe("claid engine: result downloads", () => {
 
   it("allows configured download hosts only over https", () => {
     const config = testConfig({
+      ...STANDIN_CLAID,
       CLAID_API_BASE_URL: "https://api.claid.ai",
       CLAID_DOWNLOAD_HOSTS: "dl.claid.ai",
     });
@@ -97,7 +99,9 @@ describe("claid engine: result downloads", () => {
     "refuses a result larger than MAX_DOWNLOAD_BYTES (chunked: %s), and a later retry can still keep it",
     async (chunked) => {
       standin.setOptions({ chunkedDownloads: chunked });
-      const small = engineContext(testConfig({ CLAID_API_BASE_URL: standin.url, MAX_DOWNLOAD_BYTES: "100" }));
+      const small = engineContext(
+        testConfig({ ...STANDIN_CLAID, CLAID_API_BASE_URL: standin.url, MAX_DOWNLOAD_BYTES: "100" }),
+      );
       const output = captureOutput();
       const result = await claidEngine.createScene(request, small).finally(() => output.restore());
       expect(downloadsSeen()).toBe(2);
@@ -108,7 +112,7 @@ describe("claid engine: result downloads", () => {
       expect(error).toMatchObject({ status: 502, details: { limit_bytes: 100 } });
 
       // The credits are spent; once the limit allows it, the kept URL still yields the image.
-      const roomy = engineContext(testConfig({ CLAID_API_BASE_URL: standin.url }));
+      const roomy = engineContext(testConfig({ ...STANDIN_CLAID, CLAID_API_BASE_URL: standin.url }));
       const stored = await downloadOutput(result.outputs[0]!.upstreamUrl!, roomy);
       expect(stored.key).toMatch(/^[a-f0-9]{64}\.png$/);
       expect(stored.size).toBeGreaterThan(100);
@@ -117,7 +121,7 @@ describe("claid engine: result downloads", () => {
   );
 
   it("turns a result that is gone into a 502 for the retry path", async () => {
-    const ctx = engineContext(testConfig({ CLAID_API_BASE_URL: standin.url }));
+    const ctx = engineContext(testConfig({ ...STANDIN_CLAID, CLAID_API_BASE_URL: standin.url }));
     const error = await downloadOutput(`${standin.url}/files/missing.png`, ctx).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 502, details: { upstream_status: 404 } });
   });
@@ -128,7 +132,9 @@ describe("claid engine: result downloads", () => {
     await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
     const origin = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
     try {
-      const ctx = engineContext(testConfig({ CLAID_API_BASE_URL: origin, DOWNLOAD_TIMEOUT_MS: "100" }));
+      const ctx = engineContext(
+        testConfig({ ...STANDIN_CLAID, CLAID_API_BASE_URL: origin, DOWNLOAD_TIMEOUT_MS: "100" }),
+      );
       const error = await downloadOutput(`${origin}/files/x.png`, ctx).catch((e: unknown) => e);
       expect(error).toMatchObject({ status: 504, details: { reason: "timeout" } });
     } finally {

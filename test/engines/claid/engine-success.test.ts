@@ -1,17 +1,18 @@
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
-import { SCENE_PATH, startClaidStandin, UPLOAD_PATH, type ClaidStandin } from "@/e2e/fixtures/claid-standin";
 import { sceneCreateRequest } from "@/lib/scene/contract";
 import { storedImageUrl } from "@/lib/scene/image-ref";
 import { claidEngine } from "@/lib/server/engines/claid";
+import { SCENE_PATH, startClaidStandin, UPLOAD_PATH, type ClaidStandin } from "@/test/support/claid-standin";
 
-import { API_KEY, engineContext, productPng, promptBody, testConfig } from "./support";
+import { STANDIN_CLAID, TEST_CLAID_KEY, testConfig } from "../../support/config";
+import { engineContext, productPng, promptBody } from "./support";
 
 let standin: ClaidStandin;
 
 beforeAll(async () => {
-  standin = await startClaidStandin({ apiKey: API_KEY });
+  standin = await startClaidStandin({ apiKey: TEST_CLAID_KEY });
 });
 afterAll(async () => {
   await standin.close();
@@ -22,7 +23,7 @@ afterEach(() => {
 });
 
 function context() {
-  return engineContext(testConfig({ CLAID_API_BASE_URL: standin.url }));
+  return engineContext(testConfig({ ...STANDIN_CLAID, CLAID_API_BASE_URL: standin.url }));
 }
 
 describe("claid engine: success", () => {

@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EngineResult } from "@/lib/server/engines/types";
 import { ApiError } from "@/lib/server/errors";
 
+import { testConfig } from "../../support/config";
 import { productPng, templatePng } from "./fixtures";
-import { decoded, outputBytes, render, storeImage, testConfig } from "./harness";
+import { decoded, outputBytes, render, storeImage } from "./harness";
 
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "backdrop-storage-"));
 const inDir = fs.mkdtempSync(path.join(os.tmpdir(), "backdrop-inputs-"));

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { sceneCreateRequest } from "@/lib/scene/contract";
 
-import { publishedValidator } from "../support/published-schema";
+import { publishedValidator } from "../../support/published-schema";
 
 const published = publishedValidator();
 const IMAGE = "https://images.claid.ai/photoshoot-templates/docs/product.png";

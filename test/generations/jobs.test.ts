@@ -1,7 +1,6 @@
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import type { ClaidStandin } from "@/e2e/fixtures/claid-standin";
 import type { Generation } from "@/lib/scene/generation";
 import { imagesRequested } from "@/lib/scene/vocabulary";
 import { imageReservation, user } from "@/lib/server/db/schema/auth";
@@ -16,18 +15,19 @@ import { waitUntilSettled } from "@/lib/server/generations/runner/settle";
 import { GenerationWorker } from "@/lib/server/generations/runner/worker";
 import { queueGeneration } from "@/lib/server/generations/service";
 import { generateAndWait, recordedResult } from "@/lib/server/generations/synchronous";
+import type { ClaidStandin } from "@/test/support/claid-standin";
 
+import { NO_LIMITS, STANDIN_CLAID, testConfig } from "../support/config";
 import {
   DRIVERS,
   eventually,
-  openHistory,
+  openGenerationDeps,
   promptRequest,
   quietLog,
   sleep,
   startStandin,
-  testConfig,
-  truncateHistory,
-  type TestHistory,
+  truncateGenerations,
+  type TestDeps,
 } from "./support";
 
 const alice = {
@@ -41,12 +41,12 @@ const settings = { GENERATION_CONCURRENCY: 2, GENERATION_LEASE_MS: 60_000, GENER
 
 describe.each(DRIVERS)("generation jobs on %s", (driver) => {
   let standin: ClaidStandin;
-  let deps: TestHistory;
+  let deps: TestDeps;
   let worker: GenerationWorker;
 
   beforeAll(async () => {
     standin = await startStandin();
-    deps = await openHistory(driver, { CLAID_API_BASE_URL: standin.url });
+    deps = await openGenerationDeps(driver, { CLAID_API_BASE_URL: standin.url });
     await deps.db
       .insert(user)
       .values({ id: alice.userId, name: alice.name, email: alice.email, role: alice.role });
@@ -59,13 +59,15 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
   });
   beforeEach(async () => {
     testConfig({
+      ...STANDIN_CLAID,
+      ...NO_LIMITS,
       DATA_DIR: deps.config.DATA_DIR,
       DATABASE_URL: deps.config.DATABASE_URL ?? "",
       CLAID_API_BASE_URL: standin.url,
     });
     standin.reset();
     standin.setOptions({ delayMs: 0, tmpUrlOrigin: undefined });
-    await truncateHistory(deps);
+    await truncateGenerations(deps);
   });
 
   async function outputRows(id: string) {
@@ -259,6 +261,8 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
     expect(done.outputs.map((o) => o.url)).toEqual([null, null]);
 
     const trusting = testConfig({
+      ...STANDIN_CLAID,
+      ...NO_LIMITS,
       DATA_DIR: deps.config.DATA_DIR,
       DATABASE_URL: deps.config.DATABASE_URL ?? "",
       CLAID_API_BASE_URL: `http://localhost:${standin.port}`,

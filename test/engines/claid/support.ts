@@ -1,26 +1,10 @@
 import { randomUUID } from "node:crypto";
 import sharp from "sharp";
 
-import { loadConfig, setConfigForTests, type Config } from "@/lib/server/config";
+import type { Config } from "@/lib/server/config";
 import type { EngineContext } from "@/lib/server/engines/types";
 import { createLogger } from "@/lib/server/log";
 import { objectStoreFor } from "@/lib/server/storage";
-
-/** A key shaped like a real one, unique per run, so finding it anywhere is never a coincidence. */
-export const API_KEY = `sk-backdrop-test-${randomUUID()}`;
-
-export function testConfig(overrides: Record<string, string> = {}): Config {
-  const config = loadConfig({
-    NODE_ENV: "test",
-    DATA_DIR: process.env.DATA_DIR,
-    CLAID_API_KEY: API_KEY,
-    CLAID_RETRY_CAP_MS: "20",
-    ALLOW_LOOPBACK_FETCH: "1",
-    ...overrides,
-  });
-  setConfigForTests(config);
-  return config;
-}
 
 export function engineContext(config: Config): EngineContext {
   return {

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 
 import { sceneCreateRequest } from "@/lib/scene/contract";
 
-import { publishedValidator } from "../support/published-schema";
+import { publishedValidator } from "../../support/published-schema";
 import { sceneCreateBody } from "./arbitraries";
 import { neutralize } from "./differences";
 

@@ -4,15 +4,16 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { ClaidStandin } from "@/e2e/fixtures/claid-standin";
 import { closeDatabases } from "@/lib/server/db/client";
 import { imageReservation } from "@/lib/server/db/schema/auth";
 import { generationOutputs, generations } from "@/lib/server/db/schema/generations";
 import { checkConsistency } from "@/lib/server/generations/consistency";
 import { generationDeps } from "@/lib/server/generations/records/deps";
 import { objectStoreFor } from "@/lib/server/storage";
+import type { ClaidStandin } from "@/test/support/claid-standin";
 
-import { API_KEY, DRIVERS, eventually, promptRequest, sleep, startStandin, testConfig } from "./support";
+import { NO_LIMITS, STANDIN_CLAID, TEST_CLAID_KEY, testConfig } from "../support/config";
+import { DRIVERS, eventually, promptRequest, sleep, startStandin } from "./support";
 
 const ENTRY = path.join(import.meta.dirname, "fixtures", "server-process.ts");
 const LEASE_MS = 1000;
@@ -61,9 +62,9 @@ describe.each(DRIVERS)("a server killed mid-generation, on %s", (driver) => {
     fs.mkdirSync(dataDir, { recursive: true });
     let databaseUrl = "";
     if (driver === "postgres") {
-      // Its own database on the test server; openHistory's helper would also open it here.
-      const { openHistory } = await import("./support");
-      const deps = await openHistory("postgres");
+      // Its own database on the test server; openGenerationDeps's helper would also open it here.
+      const { openGenerationDeps } = await import("./support");
+      const deps = await openGenerationDeps("postgres");
       databaseUrl = deps.config.DATABASE_URL ?? "";
       await closeDatabases();
     }
@@ -71,7 +72,7 @@ describe.each(DRIVERS)("a server killed mid-generation, on %s", (driver) => {
       NODE_ENV: "test",
       DATA_DIR: dataDir,
       DATABASE_URL: databaseUrl,
-      CLAID_API_KEY: API_KEY,
+      CLAID_API_KEY: TEST_CLAID_KEY,
       CLAID_API_BASE_URL: standin.url,
       DEFAULT_ENGINE: "claid",
       ALLOW_LOOPBACK_FETCH: "1",
@@ -102,7 +103,7 @@ describe.each(DRIVERS)("a server killed mid-generation, on %s", (driver) => {
     await waitFor(second, /READY/);
     // With PostgreSQL a running server can be watched; PGlite allows one process per folder.
     if (driver === "postgres") {
-      const deps = await generationDeps(testConfig(env));
+      const deps = await generationDeps(testConfig({ ...STANDIN_CLAID, ...NO_LIMITS, ...env }));
       await eventually(async () => {
         const [row] = await deps.db.select().from(generations).where(eq(generations.id, id));
         return row?.status === "interrupted" ? row : undefined;
@@ -112,7 +113,7 @@ describe.each(DRIVERS)("a server killed mid-generation, on %s", (driver) => {
     second.child.kill("SIGTERM");
     expect(await second.exited, second.output()).toBe(0);
 
-    const deps = await generationDeps(testConfig(env));
+    const deps = await generationDeps(testConfig({ ...STANDIN_CLAID, ...NO_LIMITS, ...env }));
     const [row] = await deps.db.select().from(generations).where(eq(generations.id, id));
     expect(row?.status).toBe("interrupted");
     expect(row?.error).toMatchObject({
@@ -157,7 +158,7 @@ describe.each(DRIVERS)("a server killed mid-generation, on %s", (driver) => {
     expect(await early.exited, early.output()).toBe(0);
     expect(early.output()).not.toMatch(/failed/);
 
-    const deps = await generationDeps(testConfig(env));
+    const deps = await generationDeps(testConfig({ ...STANDIN_CLAID, ...NO_LIMITS, ...env }));
     const report = await checkConsistency(deps, { leaseMs: LEASE_MS });
     expect(report.problemCount).toBe(0);
     await closeDatabases();
@@ -184,7 +185,7 @@ describe.each(DRIVERS)("a server killed mid-generation, on %s", (driver) => {
     second.child.kill("SIGTERM");
     expect(await second.exited, second.output()).toBe(0);
 
-    const deps = await generationDeps(testConfig(env));
+    const deps = await generationDeps(testConfig({ ...STANDIN_CLAID, ...NO_LIMITS, ...env }));
     const [row] = await deps.db.select().from(generations).where(eq(generations.id, id));
     expect(row?.status).toBe("interrupted");
     const outputs = await deps.db
