@@ -61,6 +61,8 @@ export const generation = z.object({
   timings: z.record(z.string(), z.number()),
   upstreamRequestId: z.string().nullable(),
   error: httpErrorDetails.nullable(),
+  /** How it ended, when its status alone does not say (completed after a server restart). */
+  note: z.string().nullable(),
   outputs: z.array(generationOutput),
 });
 export type Generation = z.output<typeof generation>;

@@ -280,6 +280,97 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
     });
   });
 
+  it("an interrupted generation whose kept images are all fetched again has succeeded, with a note; one still missing some says which", async () => {
+    standin.setOptions({ tmpUrlOrigin: `http://localhost:${standin.port}` });
+    const queued = await queueGeneration(deps, {
+      request: promptRequest(),
+      engine: "claid",
+      principal: alice,
+    });
+    expect((await waitUntilSettled(deps.db, queued.id, { pollMs: 50 })).status).toBe("succeeded");
+    // As a restart finds it: the upstream had answered, the server stopped during the download.
+    await deps.db
+      .update(generations)
+      .set({ status: "running", workerId: "worker-gone" })
+      .where(eq(generations.id, queued.id));
+    await interruptStale(deps.db, deps.store, { leaseMs: 60_000, everyone: true });
+    const interrupted = await findGenerationRow(deps.db, queued.id);
+    expect(interrupted?.status).toBe("interrupted");
+    expect(interrupted?.error?.error_message).toMatch(/being fetched again from Claid's links/);
+    expect(interrupted?.error?.error_message).not.toMatch(/generate again/);
+    const [second] = (await outputRows(queued.id)).filter((o) => o.index === 1);
+    await deps.db
+      .update(generationOutputs)
+      .set({ upstreamExpiresAt: new Date(Date.now() - 1000) })
+      .where(eq(generationOutputs.id, second?.id ?? ""));
+
+    const trusting = testConfig({
+      ...STANDIN_CLAID,
+      ...NO_LIMITS,
+      DATA_DIR: deps.config.DATA_DIR,
+      DATABASE_URL: deps.config.DATABASE_URL ?? "",
+      CLAID_API_BASE_URL: `http://localhost:${standin.port}`,
+    });
+    expect(await fetchPendingOutputs({ ...deps, config: trusting, log: quietLog })).toEqual({
+      fetched: 1,
+      failed: 0,
+    });
+    const partial = await findGenerationRow(deps.db, queued.id);
+    expect(partial?.status).toBe("interrupted");
+    expect(partial?.error?.error_message).toContain("1 of 2 images were recovered");
+    expect(partial?.error?.error_message).toContain("image 2: its link at Claid has expired");
+    expect(partial?.error?.error_details).toMatchObject({ missing_images: 1 });
+
+    await deps.db
+      .update(generationOutputs)
+      .set({ upstreamExpiresAt: new Date(Date.now() + 60_000) })
+      .where(eq(generationOutputs.id, second?.id ?? ""));
+    await fetchPendingOutputs({ ...deps, config: trusting, log: quietLog });
+    const recovered = await findGenerationRow(deps.db, queued.id);
+    expect(recovered).toMatchObject({ status: "succeeded", error: null, errorStatus: null });
+    expect(recovered?.note).toMatch(/all 2 images were fetched from Claid's links/);
+    // The synchronous endpoint's answer can be rebuilt from it: nothing is missing.
+    expect((await recordedResult(deps, queued.id))?.outputs.every((o) => o.key)).toBe(true);
+  });
+
+  it("a scene/create that times out after it was sent keeps its images counted, marked unknown, and says so", async () => {
+    standin.setOptions({ delayMs: 2_000 });
+    const impatient = { ...deps, config: { ...deps.config, CLAID_TIMEOUT_MS: 200 } };
+    const timedOutWorker = new GenerationWorker({ ...impatient, log: quietLog, runScene, settings }).start();
+    try {
+      const failure = await generateAndWait(
+        impatient,
+        { request: promptRequest(), engine: "claid", principal: alice },
+        timedOutWorker,
+      ).catch((e: unknown) => e);
+      expect(isApiError(failure) && failure.status).toBe(504);
+      if (!isApiError(failure)) return;
+      expect(failure.message).toMatch(/may have made and charged the images anyway/);
+      expect(failure.details).toMatchObject({ charged: "unknown", reason: "timeout", sent: true });
+      const [reservation] = await deps.db
+        .select({ status: imageReservation.status })
+        .from(imageReservation)
+        .where(eq(imageReservation.generationId, String(failure.details.generation_id)));
+      expect(reservation?.status).toBe("unknown");
+    } finally {
+      await timedOutWorker.stop();
+    }
+    // Refused before anything was sent: nothing was made, the images go back.
+    standin.setOptions({ delayMs: 0 });
+    standin.setMode({ kind: "status", status: 422 });
+    const refused = await generateAndWait(deps, {
+      request: promptRequest(),
+      engine: "claid",
+      principal: alice,
+    }).catch((e: unknown) => e);
+    if (!isApiError(refused)) throw new Error("expected a refusal");
+    const [released] = await deps.db
+      .select({ status: imageReservation.status })
+      .from(imageReservation)
+      .where(eq(imageReservation.generationId, String(refused.details.generation_id)));
+    expect(released?.status).toBe("released");
+  });
+
   it("answers the synchronous path from the generation's records, errors included", async () => {
     const { generationId, result } = await generateAndWait(deps, {
       request: promptRequest(),

@@ -16,7 +16,10 @@ export type EngineContext = {
    * Called once the upstream has produced results and before they are downloaded, so that what it
    * records outlives a crash during the download: the results are paid for and their URLs live a day.
    */
-  keepUpstreamResults?: (outputs: EngineOutput[]) => Promise<void>;
+  keepUpstreamResults?: (
+    outputs: EngineOutput[],
+    answer: { input: ImageInfo; upstreamRequestId?: string | undefined },
+  ) => Promise<void>;
 };
 
 /** One output image. `key` is set once its bytes are in our storage. */

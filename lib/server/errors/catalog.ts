@@ -192,6 +192,19 @@ export const errors = {
     ),
   generationNotFinished: (generationId: string) =>
     apiError("generation_not_finished", "The generation did not finish", { generation_id: generationId }),
+  /**
+   * A scene/create call that failed after the request was delivered (a time-out, a dropped
+   * connection, an answer we could not read): Claid may have made and charged the images anyway.
+   */
+  possiblyCharged: (error: ApiError) =>
+    new ApiError(
+      error.status,
+      error.code,
+      error.type,
+      `${error.message.replace(/\.$/, "")}. Claid may have made and charged the images anyway, so they count against today's budget.`,
+      { ...error.details, charged: "unknown" },
+      error.headers,
+    ),
   cancelled: (message: string, details: Details = {}) => apiError("cancelled", message, details),
   serverStopping: () =>
     apiError(

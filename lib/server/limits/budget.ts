@@ -143,6 +143,14 @@ export function commitImagesStatement(db: Db, which: Which, also?: SQL) {
     .where(and(matching(which), also));
 }
 
+/**
+ * Keeps a reservation's images counted without knowing whether they were spent: the call failed after
+ * the request was delivered, so the upstream may have made (and charged) them.
+ */
+export async function markImagesUnknown(db: Db, which: Which): Promise<void> {
+  await db.update(imageReservation).set({ status: "unknown", settledAt: new Date() }).where(matching(which));
+}
+
 /** Marks a reservation as spent (the upstream produced the images). */
 export async function commitImages(db: Db, which: Which): Promise<void> {
   await commitImagesStatement(db, which);

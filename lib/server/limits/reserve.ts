@@ -3,7 +3,7 @@ import "server-only";
 import type { Principal } from "../auth/authorize";
 import { getConfig, type Config, type EngineName } from "../config";
 import { getDatabase } from "../db/client";
-import { commitImages, releaseImages, reserveImages } from "./budget";
+import { commitImages, markImagesUnknown, releaseImages, reserveImages } from "./budget";
 import { consumeRateLimit } from "./rate-limit";
 
 export type GenerationReservation = {
@@ -49,14 +49,16 @@ export async function reserveGeneration(
 
 /**
  * Settles what a finished generation reserved: spent when it succeeded, given back when it failed
- * before producing anything. A generation without a reservation (drafts) is left as it is.
+ * before producing anything, kept counted when nobody knows (the call failed after it was delivered).
+ * A generation without a reservation (drafts) is left as it is.
  */
 export async function settleGenerationReservation(
   generationId: string,
-  outcome: "succeeded" | "failed",
+  outcome: "succeeded" | "failed" | "unknown",
   config: Config = getConfig(),
 ): Promise<void> {
   const { db } = await getDatabase(config);
   if (outcome === "succeeded") await commitImages(db, { generationId });
+  else if (outcome === "unknown") await markImagesUnknown(db, { generationId });
   else await releaseImages(db, { generationId });
 }

@@ -150,7 +150,7 @@ export const imageReservation = pgTable(
     images: integer("images").notNull(),
     /** The generation this reservation pays for, once it is recorded; settled when it finishes. */
     generationId: text("generation_id"),
-    /** reserved | committed | released */
+    /** reserved | committed | released | unknown (failed after delivery: counted, maybe charged) */
     status: text("status").notNull().default("reserved"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     settledAt: timestamp("settled_at", { withTimezone: true }),

@@ -45,6 +45,8 @@ export const generations = pgTable(
     errorStatus: integer("error_status"),
     /** What the engine said about the input image; the Claid envelope repeats it. */
     inputInfo: jsonb("input_info").$type<ImageInfo>(),
+    /** What a person should know about how it ended besides its status (a recovery after a restart). */
+    note: text("note"),
     favorite: boolean("favorite").notNull().default(false),
     /** Searchable prompt text and the frame's aspect ratio, taken from the request for the filters. */
     promptText: text("prompt_text").notNull().default(""),

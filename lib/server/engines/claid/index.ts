@@ -3,7 +3,7 @@ import "server-only";
 import { sceneCreateResponse, type OutputImage, type SceneCreateRequest } from "@/lib/scene/contract";
 import { destinationOf } from "@/lib/scene/vocabulary";
 
-import { errors } from "../../errors";
+import { errors, isApiError } from "../../errors";
 import type { EngineContext, EngineOutput, EngineResult, SceneEngine } from "../types";
 import { callClaid } from "./client";
 import { downloadOutput, UPSTREAM_RETENTION_MS } from "./download";
@@ -63,16 +63,20 @@ async function createScene(request: SceneCreateRequest, ctx: EngineContext): Pro
       what: "scene/create",
     },
     { config: ctx.config, log: ctx.log, ...(ctx.signal ? { signal: ctx.signal } : {}) },
-  );
+  ).catch((error: unknown) => {
+    throw isApiError(error) && error.details.sent === true ? errors.possiblyCharged(error) : error;
+  });
   const generated = performance.now();
   const upstreamRequestId = answer.requestId;
 
   const parsed = sceneCreateResponse.safeParse(answer.json);
   if (!parsed.success) {
     ctx.log.error("claid scene/create answered 2xx with an unexpected body", { upstreamRequestId });
-    throw errors.upstreamUnavailable("scene/create: the upstream answer does not match the contract", {
-      ...(upstreamRequestId ? { upstream_request_id: upstreamRequestId } : {}),
-    });
+    throw errors.possiblyCharged(
+      errors.upstreamUnavailable("scene/create: the upstream answer does not match the contract", {
+        ...(upstreamRequestId ? { upstream_request_id: upstreamRequestId } : {}),
+      }),
+    );
   }
 
   const destination = destinationOf(request);
@@ -81,7 +85,7 @@ async function createScene(request: SceneCreateRequest, ctx: EngineContext): Pro
   );
   if (ctx.keepUpstreamResults && received.some((output) => output.upstreamUrl)) {
     try {
-      await ctx.keepUpstreamResults(received);
+      await ctx.keepUpstreamResults(received, { input: parsed.data.data.input, upstreamRequestId });
     } catch (error) {
       ctx.log.warn("claid results not recorded before their download", {
         upstreamRequestId,

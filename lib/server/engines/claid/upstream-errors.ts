@@ -112,7 +112,8 @@ export function upstreamError(answer: UpstreamAnswer, what: string): ApiError {
 
 /** A transport failure as our error: a time-out is 504, every other failure 502. */
 export function transportError(error: TransportError, what: string): ApiError {
-  const details = { reason: error.kind, ...(error.code ? { code: error.code } : {}) };
+  // `sent`: the request may have reached the upstream, which may have acted on it (and charged).
+  const details = { reason: error.kind, sent: error.sent, ...(error.code ? { code: error.code } : {}) };
   switch (error.kind) {
     case "timeout":
       return errors.upstreamTimeout(`${what} timed out`, details);

@@ -39,6 +39,7 @@ export function toGeneration(row: GenerationRow, outputs: readonly OutputRow[]):
     timings: row.timings,
     upstreamRequestId: row.upstreamRequestId,
     error: row.error ?? null,
+    note: row.note,
     outputs: [...outputs].sort((a, b) => a.index - b.index).map(toGenerationOutput),
   };
 }

@@ -160,12 +160,24 @@ function insertOutputs(
 }
 
 /**
- * Records results the upstream has produced, before they are downloaded, while the generation is
- * still this worker's: a crash during the download leaves them to be fetched from their URLs.
+ * Records results the upstream has produced, with what it said of the input, before they are
+ * downloaded and while the generation is still this worker's: a crash during the download leaves
+ * them to be fetched from their URLs, and the generation to be completed from them.
  */
-async function recordUpstreamResults(deps: JobDeps, job: GenerationRow, outputs: EngineResult["outputs"]) {
-  const stillOurs = sql`exists (select 1 from ${generations} where ${ownedBy(job, deps.workerId)})`;
-  await deps.db.execute(insertOutputs(job.id, outputs, stillOurs, "keep"));
+async function recordUpstreamResults(
+  deps: JobDeps,
+  job: GenerationRow,
+  outputs: EngineResult["outputs"],
+  answer: { input: EngineResult["input"]; upstreamRequestId?: string | undefined },
+) {
+  const ours = deps.db
+    .update(generations)
+    .set({ inputInfo: answer.input, upstreamRequestId: answer.upstreamRequestId ?? null })
+    .where(ownedBy(job, deps.workerId))
+    .returning({ id: generations.id });
+  await deps.db.execute(
+    sql`with ours as (${ours.getSQL()}) ${insertOutputs(job.id, outputs, sql`exists (select 1 from ours)`, "keep")}`,
+  );
 }
 
 /** Records the failure; answers it as recorded, or `unrecorded` when the generation is no longer this worker's. */
@@ -210,7 +222,7 @@ export async function releaseClaims(db: Db, store: ObjectStore, generationId: st
 }
 
 /** Spends or gives back the budget the generation reserved; a bookkeeping failure must not fail the job. */
-async function settleBudget(deps: JobDeps, job: GenerationRow, outcome: "succeeded" | "failed") {
+async function settleBudget(deps: JobDeps, job: GenerationRow, outcome: "succeeded" | "failed" | "unknown") {
   try {
     await settleGenerationReservation(job.id, outcome, deps.config);
   } catch (error) {
@@ -237,11 +249,13 @@ export async function executeGeneration(deps: JobDeps, job: GenerationRow): Prom
         log,
         requestId: job.id,
         storage,
-        keepUpstreamResults: (outputs) => recordUpstreamResults(deps, job, outputs),
+        keepUpstreamResults: (outputs, answer) => recordUpstreamResults(deps, job, outputs, answer),
       });
     } catch (error) {
-      // The budget goes back before the failure is visible, so whoever sees it sees the budget too.
-      await settleBudget(deps, job, "failed");
+      // The budget goes back before the failure is visible, so whoever sees it sees the budget too;
+      // unless the upstream may have made the images anyway, which keeps them counted.
+      const maybeCharged = isApiError(error) && error.details.charged === "unknown";
+      await settleBudget(deps, job, maybeCharged ? "unknown" : "failed");
       return await persistFailure(deps, job, error, {
         queue,
         upstream: ms(performance.now() - engineStarted),

@@ -1,6 +1,6 @@
 import "server-only";
 
-import { and, eq, gt, inArray, isNotNull, isNull, lt, ne, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNotNull, isNull, lt, ne, or, sql } from "drizzle-orm";
 
 import type { HttpErrorDetails } from "@/lib/scene/contract";
 
@@ -21,6 +21,10 @@ export const INTERRUPTED_ERROR: HttpErrorDetails = {
   error_message: "The server stopped while this generation was running; generate again",
   error_details: {},
 };
+
+/** What an interrupted generation says when Claid had already answered: its images are fetched again. */
+export const INTERRUPTED_DURING_DOWNLOAD =
+  "The server stopped while downloading this generation's images; they are being fetched again from Claid's links";
 
 /**
  * Marks `running` generations whose worker stopped reporting as `interrupted`, keeping what was known
@@ -47,7 +51,9 @@ export async function interruptStale(
       error: sql`jsonb_build_object(
         'error_code', ${INTERRUPTED_ERROR.error_code}::text,
         'error_type', ${INTERRUPTED_ERROR.error_type}::text,
-        'error_message', ${INTERRUPTED_ERROR.error_message}::text,
+        'error_message', case when exists (
+          select 1 from ${generationOutputs} where ${generationOutputs.generationId} = ${generations.id}
+        ) then ${INTERRUPTED_DURING_DOWNLOAD}::text else ${INTERRUPTED_ERROR.error_message}::text end,
         'error_details', jsonb_build_object(
           'started_at', ${generations.startedAt},
           'last_heartbeat_at', ${generations.heartbeatAt},
@@ -93,7 +99,8 @@ export const claidDownload: FetchOutput = async (url, ctx) =>
 /**
  * Outputs recorded with an upstream URL but no stored file (their download failed, or the server
  * stopped during it) are fetched while the URL is still valid. A running generation's are left to the
- * worker downloading them.
+ * worker downloading them. An interrupted generation whose images are then all stored has succeeded
+ * (with a note saying how); one still missing some says which, and why.
  */
 export async function fetchPendingOutputs(
   deps: { db: Db; store: ObjectStore; config: Config; log: Logger },
@@ -109,13 +116,20 @@ export async function fetchPendingOutputs(
         isNull(generationOutputs.fileKey),
         isNull(generationOutputs.destination),
         isNotNull(generationOutputs.upstreamUrl),
-        gt(generationOutputs.upstreamExpiresAt, sql`now()`),
+        // Expired links are only worth a look where they leave an interrupted generation to explain.
+        or(gt(generationOutputs.upstreamExpiresAt, sql`now()`), eq(generations.status, "interrupted")),
       ),
     );
   let fetched = 0;
   let failed = 0;
+  const problems = new Map<string, string[]>();
   for (const { output } of pending) {
-    if (!output.upstreamUrl) continue;
+    const problemsOf = problems.get(output.generationId) ?? [];
+    problems.set(output.generationId, problemsOf);
+    if (!output.upstreamUrl || !output.upstreamExpiresAt || output.upstreamExpiresAt <= new Date()) {
+      problemsOf.push(`image ${output.index + 1}: its link at Claid has expired`);
+      continue;
+    }
     try {
       const storage = claimingStore(deps.db, deps.store, output.generationId);
       const stored = await fetchOutput(output.upstreamUrl, { config: deps.config, storage, log: deps.log });
@@ -128,15 +142,61 @@ export async function fetchPendingOutputs(
           .delete(fileClaims)
           .where(and(eq(fileClaims.generationId, output.generationId), eq(fileClaims.fileKey, stored.key)));
       });
-      announceChange(output.generationId);
       fetched++;
     } catch (error) {
       failed++;
+      const reason = error instanceof Error ? error.message : String(error);
+      problemsOf.push(`image ${output.index + 1}: ${reason}`);
       deps.log.warn("could not fetch a kept upstream result", {
         generationId: output.generationId,
-        error: error instanceof Error ? error.message : String(error),
+        error: reason,
       });
     }
   }
+  for (const [generationId, missing] of problems) {
+    await settleRecovered(deps.db, generationId, missing);
+    announceChange(generationId);
+  }
   return { fetched, failed };
+}
+
+/**
+ * An interrupted generation after its kept results were fetched: every image stored means it has
+ * succeeded (the images were paid for and nothing is lost); otherwise it stays interrupted and its
+ * message says how many were recovered and what happened to the others.
+ */
+async function settleRecovered(db: Db, generationId: string, missing: readonly string[]): Promise<void> {
+  const outputs = await db
+    .select({ fileKey: generationOutputs.fileKey, destination: generationOutputs.destination })
+    .from(generationOutputs)
+    .where(eq(generationOutputs.generationId, generationId));
+  const stored = outputs.filter((o) => o.fileKey || o.destination).length;
+  const interrupted = and(
+    eq(generations.id, generationId),
+    eq(generations.status, "interrupted"),
+    isNotNull(generations.inputInfo),
+  );
+  if (stored === outputs.length && outputs.length > 0) {
+    const images = outputs.length === 1 ? "its image was" : `all ${outputs.length} images were`;
+    await db
+      .update(generations)
+      .set({
+        status: "succeeded",
+        error: null,
+        errorStatus: null,
+        note: `The server stopped during the download; after the restart ${images} fetched from Claid's links.`,
+      })
+      .where(interrupted);
+    return;
+  }
+  const message =
+    `The server stopped during the download: ${stored} of ${outputs.length} images were recovered; ` +
+    `${missing.join("; ")}. They were paid for: generate again only if you need them`;
+  await db
+    .update(generations)
+    .set({
+      error: sql`jsonb_set(jsonb_set(coalesce(${generations.error}, '{}'::jsonb), '{error_message}', to_jsonb(${message}::text)),
+        '{error_details,missing_images}', to_jsonb(${outputs.length - stored}::integer))`,
+    })
+    .where(and(eq(generations.id, generationId), eq(generations.status, "interrupted")));
 }
