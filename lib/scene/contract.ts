@@ -9,6 +9,7 @@ import { z } from "zod";
 
 import { ASPECT_RATIOS } from "./aspect-ratios";
 import { parsePadding } from "./padding";
+import { storable, storableString } from "./storable";
 import { isUri } from "./uri";
 import {
   COMPRESSION_TYPES,
@@ -37,6 +38,7 @@ export function codePointLength(value: string): number {
 
 function text(min: number, max: number) {
   return z.string().check(
+    storable,
     z.refine((v) => codePointLength(v) >= min, { message: `Must be at least ${min} characters` }),
     z.refine((v) => codePointLength(v) <= max, { message: `Must be at most ${max} characters` }),
   );
@@ -142,6 +144,7 @@ export const objectPadding = z.strictObject({
   image_url: uriString,
   placement_type: z.literal("padding"),
   padding: z.string().check(
+    storable,
     z.refine((v) => parsePadding(v).ok, {
       message:
         'Padding is "P" or "V H": numbers in percent of the frame (optionally "%"), or pixels with "px"',
@@ -182,7 +185,7 @@ export const prompt = z.union([text(3, 2048), promptAdvanced]);
 export const sceneEffect = z.strictObject({
   model: z.enum(MODELS).optional(),
   effect: z.enum(EFFECTS),
-  color: z.string().optional(),
+  color: storableString().optional(),
   view: z.enum(EFFECT_VIEWS).optional(),
   aspect_ratio: aspectRatio.optional(),
 });
@@ -192,7 +195,7 @@ export const scenePrompt = z.strictObject({
   prompt,
   negative_prompt: text(3, 2048).optional(),
   steps: z.number().int().min(1).lt(50).optional(),
-  color: z.string().optional(),
+  color: storableString().optional(),
   aspect_ratio: aspectRatio.optional(),
   preference: z.enum(PREFERENCES).optional(),
 });
@@ -201,7 +204,7 @@ export const sceneTemplate = z.strictObject({
   model: z.enum(MODELS).optional(),
   template_mode: z.enum(TEMPLATE_MODES).optional(),
   template_url: uriString,
-  color: z.string().optional(),
+  color: storableString().optional(),
   view: z.enum(TEMPLATE_VIEWS),
   prompt: prompt.optional(),
   negative_prompt: text(3, 2048).optional(),

@@ -13,6 +13,7 @@
 import { z } from "zod";
 
 import { httpErrorDetails, sceneCreateRequest } from "./contract";
+import { storableString } from "./storable";
 import { ENGINES, type EngineName } from "./vocabulary";
 
 export { ENGINES };
@@ -67,19 +68,33 @@ export const generation = z.object({
 });
 export type Generation = z.output<typeof generation>;
 
+/** A day or an instant a person may filter by: the years every database and every clock can hold. */
+const filterDate = z.iso
+  .datetime({ offset: true })
+  .or(z.iso.date())
+  .check(
+    z.refine(
+      (v) => {
+        const year = new Date(/T/.test(v) ? v : `${v}T00:00:00Z`).getUTCFullYear();
+        return year >= 1970 && year <= 9999;
+      },
+      { message: "Use a date between 1970 and 9999" },
+    ),
+  );
+
 export const generationFilters = z.object({
-  cursor: z.string().optional(),
+  cursor: storableString().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30),
   engine: engineName.optional(),
   status: generationStatus.optional(),
-  aspect: z.string().max(10).optional(),
-  q: z.string().max(200).optional(),
+  aspect: storableString().max(10).optional(),
+  q: storableString().max(200).optional(),
   favorite: z
     .enum(["1", "true"])
     .transform(() => true)
     .optional(),
-  from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-  to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  from: filterDate.optional(),
+  to: filterDate.optional(),
   mine: z
     .enum(["1", "true"])
     .transform(() => true)

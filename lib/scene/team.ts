@@ -12,6 +12,8 @@
  */
 import { z } from "zod";
 
+import { storableString } from "./storable";
+
 export const ROLES = ["viewer", "member", "admin"] as const;
 export const role = z.enum(ROLES);
 export type Role = z.output<typeof role>;
@@ -21,8 +23,8 @@ export function isRole(value: unknown): value is Role {
 }
 
 const email = z.email("Enter an email address").max(254);
-const name = z.string().trim().min(1, "Enter a name").max(100);
-const password = z.string().min(10, "Use at least 10 characters").max(256);
+const name = storableString().trim().min(1, "Enter a name").max(100);
+const password = storableString().min(10, "Use at least 10 characters").max(256);
 
 export const firstAdminInput = z.strictObject({ email, name, password });
 
@@ -49,7 +51,7 @@ export type UpdateMemberInput = z.input<typeof updateMemberInput>;
 export const resetPasswordInput = z.strictObject({ password: password.optional() });
 
 export const createTokenInput = z.strictObject({
-  name: z.string().trim().min(1, "Name the token after what uses it").max(100),
+  name: storableString().trim().min(1, "Name the token after what uses it").max(100),
   expiresInDays: z.number().int().min(1).max(3650).optional(),
 });
 export type CreateTokenInput = z.input<typeof createTokenInput>;

@@ -3,6 +3,8 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 
+import { storableString } from "@/lib/scene/storable";
+
 import { authorize, type Access, type Principal } from "../auth/authorize";
 import { getConfig } from "../config";
 import { errors } from "../errors";
@@ -44,7 +46,7 @@ export type RouteContext<A extends Access, P, B, Q> = {
 type NextContext = { params: Promise<unknown> };
 
 /** The `[id]` segment of a route. */
-export const idParams = z.object({ id: z.string() });
+export const idParams = z.object({ id: storableString() });
 
 function parsed<S extends Schema>(schema: S, value: unknown, message?: string): z.output<S> {
   const result = schema.safeParse(value);

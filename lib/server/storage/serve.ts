@@ -2,12 +2,14 @@ import "server-only";
 
 import { z } from "zod";
 
+import { storableString } from "@/lib/scene/storable";
+
 import { isStorageKey, objectStoreFor } from ".";
 import { getConfig, type Config } from "../config";
 import { mimeOfExt } from "./mime";
 
 /** The `[key]` segment of a file route. */
-export const fileKeyParams = z.object({ key: z.string() });
+export const fileKeyParams = z.object({ key: storableString() });
 
 /**
  * A stored file as a response: content type from the key's extension (set from sniffed bytes when the

@@ -5,6 +5,7 @@
  */
 import { PROSE_ONLY_ASPECT_RATIOS } from "@/lib/scene/aspect-ratios";
 import { parsePadding } from "@/lib/scene/padding";
+import { isStorableText } from "@/lib/scene/storable";
 
 type Body = Record<string, unknown>;
 
@@ -38,6 +39,22 @@ export const CONTRACT_DIFFERENCES = [
         const parsed = parsePadding(object.padding);
         if (!parsed.ok || !parsed.withinHalf) object.padding = "10%";
       }
+    },
+  },
+  {
+    name: "strings are text a database can hold: no NUL and no unpaired surrogate (stricter)",
+    neutralize(body: Body) {
+      const clean = (value: unknown): unknown => {
+        if (typeof value === "string")
+          return isStorableText(value) ? value : value.replace(/[\u0000\uD800-\uDFFF]/gu, "x");
+        if (Array.isArray(value)) return value.map(clean);
+        if (isRecord(value)) {
+          for (const key of Object.keys(value)) value[key] = clean(value[key]);
+          return value;
+        }
+        return value;
+      };
+      clean(body);
     },
   },
 ] as const;

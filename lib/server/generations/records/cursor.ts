@@ -1,5 +1,7 @@
 import "server-only";
 
+import { isStorableText } from "@/lib/scene/storable";
+
 import { errors } from "../../errors";
 
 /** Keyset position in the newest-first order: the last item's creation time and id. */
@@ -14,7 +16,17 @@ export function decodeCursor(value: string): Cursor {
   const bar = text.indexOf("|");
   const createdAt = new Date(text.slice(0, bar));
   const id = text.slice(bar + 1);
-  if (bar < 1 || Number.isNaN(createdAt.getTime()) || !id || id.length > 100) {
+  const year = createdAt.getUTCFullYear();
+  // Only positions this server could have handed out: a real creation time and a storable id.
+  if (
+    bar < 1 ||
+    Number.isNaN(year) ||
+    year < 1970 ||
+    year > 9999 ||
+    !id ||
+    id.length > 100 ||
+    !isStorableText(id)
+  ) {
     throw errors.invalidCursor();
   }
   return { createdAt, id };

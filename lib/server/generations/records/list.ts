@@ -34,11 +34,14 @@ export function filterConditions(filters: GenerationFilters, principal: Principa
   if (filters.from) where.push(gte(generations.createdAt, bound(filters.from, false)));
   if (filters.to) {
     const end = bound(filters.to, true);
-    where.push(
-      /^\d{4}-\d{2}-\d{2}$/.test(filters.to)
-        ? lt(generations.createdAt, end)
-        : sql`${generations.createdAt} <= ${end.toISOString()}::timestamptz`,
-    );
+    // The day after 9999-12-31 is a year no database holds; everything is before it anyway.
+    if (end.getUTCFullYear() <= 9999) {
+      where.push(
+        /^\d{4}-\d{2}-\d{2}$/.test(filters.to)
+          ? lt(generations.createdAt, end)
+          : sql`${generations.createdAt} <= ${end.toISOString()}::timestamptz`,
+      );
+    }
   }
   const q = filters.q?.trim();
   if (q) where.push(ilike(generations.promptText, `%${escapeLike(q)}%`));
