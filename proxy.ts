@@ -1,6 +1,8 @@
 import { NextResponse, type NextRequest } from "next/server";
 
+import { isOwnHost, ownOrigins, requestHost } from "@/lib/server/auth/csrf";
 import { newNonce, securityHeaders } from "@/lib/server/auth/security-headers";
+import { getConfig } from "@/lib/server/config";
 
 /**
  * Security headers and a fresh CSP nonce for every page. Next reads the nonce from the request's
@@ -8,6 +10,15 @@ import { newNonce, securityHeaders } from "@/lib/server/auth/security-headers";
  * page and route checks access itself.
  */
 export function proxy(request: NextRequest) {
+  // A page on another name that resolves here (DNS rebinding) is not ours to serve.
+  const config = getConfig();
+  if (!isOwnHost(request, config)) {
+    const at = ownOrigins(config)[0] ?? "its own address";
+    return new NextResponse(
+      `This server does not answer to "${requestHost(request).slice(0, 100)}". Open it at ${at}, or set PUBLIC_BASE_URL to the address people use.\n`,
+      { status: 421, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } },
+    );
+  }
   const nonce = newNonce();
   const headers = securityHeaders(nonce, process.env.NODE_ENV === "development");
   const requestHeaders = new Headers(request.headers);

@@ -22,7 +22,15 @@ const port = process.env.PORT || "3000";
 // Next itself, not through npx: npx does not pass a stop signal on, and the server would outlive us.
 const child = spawn(process.execPath, [NEXT_BIN, "start", "-H", host, "-p", port], {
   stdio: "inherit",
-  env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXT_MANUAL_SIG_HANDLE: "1" },
+  // The app checks requests against its own address: it must know the port it listens on.
+  env: {
+    ...process.env,
+    HOST: host,
+    PORT: port,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    NEXT_MANUAL_SIG_HANDLE: "1",
+  },
 });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

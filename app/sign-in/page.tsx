@@ -7,6 +7,7 @@ import { SignInForm } from "@/components/auth/sign-in-form";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { hasAnyUser } from "@/lib/server/auth/members";
 import { currentPrincipal, homeFor } from "@/lib/server/auth/page-access";
+import { listensBeyondLoopback } from "@/lib/server/auth/setup-code";
 import { getConfig } from "@/lib/server/config";
 import { getDatabase } from "@/lib/server/db/client";
 
@@ -74,7 +75,7 @@ export default async function SignInPage({
                 This install has no accounts yet. The admin adds everyone else.
               </p>
             </div>
-            <FirstAdminForm />
+            <FirstAdminForm setupCodeRequired={listensBeyondLoopback(config)} />
           </>
         ) : (
           <>

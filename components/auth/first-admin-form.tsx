@@ -8,12 +8,16 @@ import { Button } from "@/components/ui/button";
 import { LabelledInput } from "./input";
 import { firstFieldError, sendJson } from "./request";
 
-/** Shown only while the install has nobody: whoever submits first becomes its admin. */
-export function FirstAdminForm() {
+/**
+ * Shown only while the install has nobody: whoever submits first becomes its admin. On a server
+ * reachable from other machines they also need the setup code it printed when it started.
+ */
+export function FirstAdminForm({ setupCodeRequired }: { setupCodeRequired: boolean }) {
   const router = useRouter();
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
+  const [setupCode, setSetupCode] = useState("");
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
 
@@ -22,7 +26,12 @@ export function FirstAdminForm() {
     setBusy(true);
     setError(undefined);
     try {
-      await sendJson("/api/members/first-admin", "POST", { name, email, password });
+      await sendJson("/api/members/first-admin", "POST", {
+        name,
+        email,
+        password,
+        ...(setupCodeRequired ? { setupCode } : {}),
+      });
       await sendJson("/api/auth/sign-in/email", "POST", { email, password });
       router.replace("/settings");
       router.refresh();
@@ -65,6 +74,18 @@ export function FirstAdminForm() {
         onChange={(e) => setPassword(e.target.value)}
         error={firstFieldError(error, "password")}
       />
+      {setupCodeRequired ? (
+        <LabelledInput
+          id="setup-code"
+          label="Setup code"
+          required
+          autoComplete="off"
+          hint="Printed in the server's output when it started"
+          value={setupCode}
+          onChange={(e) => setSetupCode(e.target.value)}
+          error={firstFieldError(error, "setupCode")}
+        />
+      ) : null}
       {error instanceof Error ? (
         <p role="alert" className="text-sm text-danger">
           {error.message}

@@ -26,7 +26,13 @@ const email = z.email("Enter an email address").max(254);
 const name = storableString().trim().min(1, "Enter a name").max(100);
 const password = storableString().min(10, "Use at least 10 characters").max(256);
 
-export const firstAdminInput = z.strictObject({ email, name, password });
+export const firstAdminInput = z.strictObject({
+  email,
+  name,
+  password,
+  /** Needed when the server listens beyond loopback: the code it printed when it started. */
+  setupCode: storableString().max(40).optional(),
+});
 
 export const createMemberInput = z.strictObject({
   email,

@@ -22,6 +22,8 @@ let productRef: string;
 function env(overrides: Record<string, string> = {}) {
   return testConfig({
     ...STANDIN_CLAID,
+    // The server these requests are addressed to listens on ORIGIN's port.
+    PORT: new URL(ORIGIN).port,
     CLAID_API_BASE_URL: standin.url,
     DEFAULT_ENGINE: "claid",
     CLAID_TIMEOUT_MS: "3000",

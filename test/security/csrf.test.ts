@@ -58,7 +58,7 @@ describe("cookie-authenticated writes", () => {
     expect(response.status).toBe(201);
   });
 
-  it("judges the request's own origin by its Host header, as the browser addressed it", async () => {
+  it("takes a network address as its own only when PUBLIC_BASE_URL names it, never from the Host header", async () => {
     // Under `next start` request.url says localhost whatever address the browser used.
     const viaHost = (origin: string) =>
       POST(
@@ -73,8 +73,15 @@ describe("cookie-authenticated writes", () => {
           body: JSON.stringify({ name: "from a LAN address" }),
         }),
       );
-    expect((await viaHost("http://10.1.2.3:3000")).status).toBe(201);
-    expect((await viaHost("http://10.1.2.4:3000")).status).toBe(403);
+    // A page on any name that resolves here would send a matching Host and Origin (DNS rebinding).
+    expect((await viaHost("http://10.1.2.3:3000")).status).toBe(421);
+    testConfig({ PUBLIC_BASE_URL: "http://10.1.2.3:3000" });
+    try {
+      expect((await viaHost("http://10.1.2.3:3000")).status).toBe(201);
+      expect((await viaHost("http://10.1.2.4:3000")).status).toBe(403);
+    } finally {
+      testConfig();
+    }
   });
 
   it("accepts an origin listed in AUTH_TRUSTED_ORIGINS", async () => {

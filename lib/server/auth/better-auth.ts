@@ -9,7 +9,7 @@ import type { Config } from "../config";
 import { getDatabase, type Db } from "../db/client";
 import { account, session, user, verification } from "../db/schema/auth";
 import { log } from "../log";
-import { appOrigins } from "./csrf";
+import { writeOrigins } from "./csrf";
 import { authSecret } from "./secret";
 
 export const AUTH_BASE_PATH = "/api/auth";
@@ -41,8 +41,8 @@ function createAuth(db: Db, config: Config, secure: boolean) {
     // Unset: each request's own origin (what a fresh local install needs).
     baseURL: config.AUTH_URL,
     basePath: AUTH_BASE_PATH,
-    // The same origins our own routes accept for cookie writes (see csrf.ts for why Host decides).
-    trustedOrigins: (request) => (request ? appOrigins(request, config) : []),
+    // The same origins our own routes accept for cookie writes (see csrf.ts).
+    trustedOrigins: writeOrigins(config),
     database: drizzleAdapter(db, { provider: "pg", schema: { user, session, account, verification } }),
     emailAndPassword: {
       enabled: true,

@@ -7,7 +7,7 @@ import { and, asc, count, eq, ne } from "drizzle-orm";
 import type { Member, Role } from "@/lib/scene/team";
 
 import type { Db } from "../db/client";
-import { account, installClaim, session, user } from "../db/schema/auth";
+import { account, installClaim, session, setupCode, user } from "../db/schema/auth";
 import { errors, isApiError } from "../errors";
 import { forgetCachedPrincipals } from "./token-cache";
 
@@ -85,6 +85,7 @@ export async function createFirstAdmin(
         .onConflictDoNothing()
         .returning({ id: installClaim.id });
       if (claimed.length === 0) throw errors.alreadySetUp();
+      await tx.delete(setupCode);
       return toMember(await insertUserWithPassword(tx, { ...input, role: "admin" }));
     });
   } catch (error) {

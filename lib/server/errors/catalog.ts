@@ -21,6 +21,7 @@ const CODES = {
   unauthenticated: [401, "auth"],
   forbidden: [403, "auth"],
   not_found: [404, "general"],
+  unknown_host: [421, "general"],
   method_not_allowed: [405, "general"],
   email_taken: [409, "validation"],
   already_set_up: [409, "general"],
@@ -135,6 +136,13 @@ export const errors = {
       ...field("cursor", "Not a cursor this server handed out"),
     }),
 
+  unknownHost: (host: string, origins: readonly string[]) =>
+    apiError(
+      "unknown_host",
+      `This server does not answer to "${host.slice(0, 100)}". Open it at ${origins[0] ?? "its own address"}, or set PUBLIC_BASE_URL to the address people use.`,
+      { host: host.slice(0, 100), origins },
+    ),
+
   // Who is asking
   unauthenticated: () => apiError("unauthenticated", "Sign in, or send a valid bearer token"),
   forbidden: (message = "You do not have permission to do this") => apiError("forbidden", message),
@@ -143,6 +151,17 @@ export const errors = {
       "email_taken",
       "Someone with this email already has an account",
       field("email", "Already in use"),
+    ),
+  setupCodeNeeded: (given: boolean) =>
+    apiError(
+      "forbidden",
+      given
+        ? "That is not the setup code the server printed when it last started"
+        : "Enter the setup code the server printed when it started",
+      field(
+        "setupCode",
+        given ? "Not the current setup code" : "Needed on a server reachable from other machines",
+      ),
     ),
   alreadySetUp: () => apiError("already_set_up", "This install already has an admin: sign in instead"),
   lastAdmin: () => apiError("last_admin", "This is the only admin: make someone else admin first"),

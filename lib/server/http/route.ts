@@ -6,6 +6,7 @@ import { z } from "zod";
 import { storableString } from "@/lib/scene/storable";
 
 import { authorize, type Access, type Principal } from "../auth/authorize";
+import { isOwnHost, ownOrigins, requestHost } from "../auth/csrf";
 import { getConfig } from "../config";
 import { errors } from "../errors";
 import { createLogger, type Logger } from "../log";
@@ -94,6 +95,8 @@ export function route<
     const url = new URL(request.url);
     const log = createLogger({ requestId, method: request.method, path: url.pathname });
     try {
+      const config = getConfig();
+      if (!isOwnHost(request, config)) throw errors.unknownHost(requestHost(request), ownOrigins(config));
       const principal = await authorize(request, spec.access);
       await spec.guard?.(request);
       const params = spec.params ? parsed(spec.params, (await next?.params) ?? {}) : undefined;

@@ -1,6 +1,7 @@
 import { firstAdminInput } from "@/lib/scene/team";
 import { isSameOriginWrite } from "@/lib/server/auth/csrf";
 import { assertFreshInstall, createFirstAdmin } from "@/lib/server/auth/members";
+import { isSetupCode, listensBeyondLoopback } from "@/lib/server/auth/setup-code";
 import { getConfig } from "@/lib/server/config";
 import { appDatabase } from "@/lib/server/db/client";
 import { errors } from "@/lib/server/errors";
@@ -19,8 +20,15 @@ async function freshInstallFromOwnPage(request: Request) {
   }
 }
 
-// POST /api/members/first-admin – a fresh install's first visit creates its admin (409 afterwards)
+// POST /api/members/first-admin – a fresh install's first visit creates its admin (409 afterwards); on
+// a server reachable from other machines only with the setup code it printed at start
 export const POST = route(
   { access: "public", guard: freshInstallFromOwnPage, body: firstAdminInput },
-  async ({ body }) => json({ member: await createFirstAdmin(await appDatabase(), body) }, { status: 201 }),
+  async ({ body: { setupCode, ...admin } }) => {
+    const db = await appDatabase();
+    if (listensBeyondLoopback(getConfig()) && !(await isSetupCode(db, setupCode))) {
+      throw errors.setupCodeNeeded(setupCode !== undefined);
+    }
+    return json({ member: await createFirstAdmin(db, admin) }, { status: 201 });
+  },
 );

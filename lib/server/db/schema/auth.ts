@@ -167,3 +167,12 @@ export const rateLimit = pgTable("rate_limit", {
   points: integer("points").notNull().default(0),
   expire: bigint("expire", { mode: "number" }),
 });
+
+/**
+ * One-time codes for creating the first admin when the server listens beyond loopback (printed at
+ * start); only a hash is kept, and the first admin's creation clears them.
+ */
+export const setupCode = pgTable("setup_code", {
+  codeHash: text("code_hash").primaryKey(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
