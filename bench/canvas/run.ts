@@ -15,6 +15,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium, type Page } from "@playwright/test";
 
+import { CANVAS_HANDLE_SCRIPT } from "../../e2e/fixtures/canvas-handle";
 import { CHROMIUM_LAUNCH } from "../../e2e/fixtures/chromium";
 import { bigProductPng } from "../../e2e/fixtures/images/make-images";
 import { freePort } from "../support";
@@ -205,6 +206,7 @@ async function main() {
   const browser = await chromium.launch(CHROMIUM_LAUNCH);
   try {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    await context.addInitScript({ content: CANVAS_HANDLE_SCRIPT });
     const page = await context.newPage();
     await signIn(page, app, email, password);
     const js = await measureJs(page, app);

@@ -4,9 +4,10 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 
 import { Button } from "@/components/ui/button";
+import { fieldError } from "@/lib/client/request";
+import { createFirstAdmin, signInWithEmail } from "@/lib/client/session";
 
 import { LabelledInput } from "./input";
-import { firstFieldError, sendJson } from "./request";
 
 /** Shown only while the install has nobody: whoever submits first becomes its admin. */
 export function FirstAdminForm() {
@@ -22,8 +23,8 @@ export function FirstAdminForm() {
     setBusy(true);
     setError(undefined);
     try {
-      await sendJson("/api/members/first-admin", "POST", { name, email, password });
-      await sendJson("/api/auth/sign-in/email", "POST", { email, password });
+      await createFirstAdmin({ name, email, password });
+      await signInWithEmail(email, password);
       router.replace("/settings");
       router.refresh();
     } catch (failure) {
@@ -41,7 +42,7 @@ export function FirstAdminForm() {
         autoComplete="name"
         value={name}
         onChange={(e) => setName(e.target.value)}
-        error={firstFieldError(error, "name")}
+        error={fieldError(error, "name")}
       />
       <LabelledInput
         id="email"
@@ -51,7 +52,7 @@ export function FirstAdminForm() {
         autoComplete="username"
         value={email}
         onChange={(e) => setEmail(e.target.value)}
-        error={firstFieldError(error, "email")}
+        error={fieldError(error, "email")}
       />
       <LabelledInput
         id="password"
@@ -63,7 +64,7 @@ export function FirstAdminForm() {
         hint="At least 10 characters"
         value={password}
         onChange={(e) => setPassword(e.target.value)}
-        error={firstFieldError(error, "password")}
+        error={fieldError(error, "password")}
       />
       {error instanceof Error ? (
         <p role="alert" className="text-sm text-danger">
