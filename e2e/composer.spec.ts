@@ -8,6 +8,7 @@ import axeCore from "axe-core";
 import sharp from "sharp";
 
 import { frameSizeForAspect, frameSizeForImage } from "../lib/scene/placement";
+import { CANVAS_HANDLE_SCRIPT } from "../test/support/canvas-handle";
 import { opaqueJpeg, PRODUCT, productPng, templateJpeg } from "../test/support/product-images";
 
 const AXE_SOURCE = axeCore.source;
@@ -207,6 +208,7 @@ test.beforeAll(async ({ browser }, testInfo) => {
     bypassCSP: true,
     storageState: testInfo.project.use.storageState,
   });
+  await context.addInitScript({ content: CANVAS_HANDLE_SCRIPT });
   await signIn(context, baseURL);
   page = await context.newPage();
   await page.goto("/");

@@ -4,6 +4,7 @@ import { Suspense } from "react";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { Gallery } from "@/components/gallery/gallery";
 import { AppHeader } from "@/components/ui/app-header";
+import { QueryProvider } from "@/lib/client/query-provider";
 import { requirePageAccess } from "@/lib/server/auth/page-access";
 
 export const metadata: Metadata = { title: "Gallery" };
@@ -21,7 +22,9 @@ export default async function GalleryPage() {
       <main className="flex min-h-0 flex-1 flex-col">
         <h1 className="sr-only">Gallery</h1>
         <Suspense fallback={<p className="m-6 text-ink-muted">Loading…</p>}>
-          <Gallery canEdit={me.role !== "viewer"} />
+          <QueryProvider>
+            <Gallery canEdit={me.role !== "viewer"} />
+          </QueryProvider>
         </Suspense>
       </main>
     </div>

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { MembersPanel } from "@/components/settings/members-panel";
 import { AppHeader } from "@/components/ui/app-header";
+import { QueryProvider } from "@/lib/client/query-provider";
 import { listMembers } from "@/lib/server/auth/members";
 import { requirePageAccess } from "@/lib/server/auth/page-access";
 import { engineAvailability, getConfig } from "@/lib/server/config";
@@ -37,7 +38,13 @@ export default async function SettingsPage() {
               : "Not configured: only local drafts are available. Set CLAID_API_KEY on the server."}
           </p>
         </section>
-        <MembersPanel initial={members} selfId={me.userId} defaultBudget={config.DAILY_CLAID_IMAGE_BUDGET} />
+        <QueryProvider>
+          <MembersPanel
+            initial={members}
+            selfId={me.userId}
+            defaultBudget={config.DAILY_CLAID_IMAGE_BUDGET}
+          />
+        </QueryProvider>
         <p className="text-sm">
           <Link href="/settings/tokens" className="text-accent-strong underline">
             Your personal access tokens

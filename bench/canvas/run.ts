@@ -8,16 +8,15 @@
  * Against a running app instead: BENCH_URL=http://127.0.0.1:3000 with BENCH_EMAIL and BENCH_PASSWORD of
  * a member (a fresh install gets its first admin created with them).
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium, type Page } from "@playwright/test";
 
+import { CANVAS_HANDLE_SCRIPT } from "../../test/support/canvas-handle";
 import { CHROMIUM_LAUNCH } from "../../test/support/chromium";
 import { bigProductPng } from "../../test/support/product-images";
-import { freePort } from "../support";
+import { benchApp, signIn } from "../browser-app";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const DRAG_STEPS = 300;
@@ -31,39 +30,6 @@ type Intervals = {
   longTasks: number;
   longTaskMs: number;
 };
-
-function startApp(port: number, dataDir: string): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)],
-      {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          NODE_ENV: "production",
-          NEXT_TELEMETRY_DISABLED: "1",
-          DATA_DIR: dataDir,
-          DEFAULT_ENGINE: "local",
-          AUTH_URL: `http://127.0.0.1:${port}`,
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let output = "";
-    const timer = setTimeout(() => reject(new Error(`next start did not start:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/Ready in|started server/i.test(output)) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.on("exit", (code) => reject(new Error(`next start exited with ${code}:\n${output}`)));
-  });
-}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -114,38 +80,6 @@ async function stopRecording(page: Page): Promise<Intervals> {
   };
 }
 
-/** "Ready" comes before the database has opened and migrated; the health route answers after. */
-async function waitForHealth(app: string) {
-  const until = Date.now() + 120_000;
-  while (Date.now() < until) {
-    const ok = await fetch(`${app}/api/health`)
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${app}/api/health did not answer`);
-}
-
-async function signIn(page: Page, app: string, email: string, password: string) {
-  await waitForHealth(app);
-  const headers = { origin: app };
-  const request = page.context().request;
-  let response = await request.post(`${app}/api/auth/sign-in/email`, {
-    data: { email, password },
-    headers,
-    timeout: 120_000,
-  });
-  if (!response.ok()) {
-    await request.post(`${app}/api/members/first-admin`, {
-      data: { email, password, name: "Canvas bench" },
-      headers,
-    });
-    response = await request.post(`${app}/api/auth/sign-in/email`, { data: { email, password }, headers });
-  }
-  if (!response.ok()) throw new Error(`sign-in failed: ${response.status()} ${await response.text()}`);
-}
-
 /**
  * Scripts named in the page's HTML are what loads before anyone can interact; chunks requested later
  * (the Konva canvas, loaded by next/dynamic after hydration) are counted apart.
@@ -190,23 +124,18 @@ async function measureJs(page: Page, app: string) {
 }
 
 async function main() {
-  let app = process.env.BENCH_URL;
-  let server: ChildProcess | undefined;
-  if (!app) {
-    if (!fs.existsSync(path.join(ROOT, ".next/BUILD_ID")))
-      throw new Error("No build found: run `npx next build` first");
-    const port = await freePort();
-    server = await startApp(port, fs.mkdtempSync(path.join(os.tmpdir(), "backdrop-canvas-bench-")));
-    app = `http://127.0.0.1:${port}`;
-  }
-  const email = process.env.BENCH_EMAIL ?? "canvas-bench@example.com";
-  const password = process.env.BENCH_PASSWORD ?? "canvas-bench-password";
+  const { url: app, stop } = await benchApp("canvas");
 
   const browser = await chromium.launch(CHROMIUM_LAUNCH);
   try {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    await context.addInitScript({ content: CANVAS_HANDLE_SCRIPT });
     const page = await context.newPage();
-    await signIn(page, app, email, password);
+    await signIn(page, app, {
+      email: "canvas-bench@example.com",
+      password: "canvas-bench-password",
+      name: "Canvas bench",
+    });
     const js = await measureJs(page, app);
 
     const product = await bigProductPng(4096);
@@ -272,7 +201,7 @@ async function main() {
       drag: { steps: DRAG_STEPS, wallMs: round(dragMs), ...drag },
       rotate: { steps: ROTATE_STEPS, ...rotate },
       js,
-      targets: { dragP95Ms: 17, firstLoadGzipKb: 200 },
+      targets: { dragP95Ms: 17, firstLoadGzipKb: 160 },
     };
 
     console.log("\ncanvas bench (headless Chromium, --disable-gpu)");
@@ -286,7 +215,7 @@ async function main() {
       );
     }
     console.log(
-      `\nfirst-load JS: ${js.firstLoadGzipKb} kB gzip in ${js.firstLoadScripts} scripts (target ≤ 200 kB)`,
+      `\nfirst-load JS: ${js.firstLoadGzipKb} kB gzip in ${js.firstLoadScripts} scripts (target ≤ 160 kB)`,
     );
     for (const chunk of js.firstLoadChunks) console.log(`  ${chunk.gzipKb} kB  ${chunk.url}`);
     console.log(`loaded later (canvas, Konva): ${js.lazyGzipKb} kB gzip`);
@@ -303,7 +232,7 @@ async function main() {
     console.log(`\nwritten ${path.relative(ROOT, out)}`);
   } finally {
     await browser.close();
-    server?.kill("SIGTERM");
+    stop();
   }
 }
 

@@ -18,13 +18,13 @@ import { sceneCreateRequest } from "@/lib/scene/contract";
 import { loadConfig, setConfigForTests, type Config } from "@/lib/server/config";
 import { closeDatabases } from "@/lib/server/db/client";
 import { generationOutputs, generations } from "@/lib/server/db/schema/generations";
+import type { RunScene } from "@/lib/server/engines";
 import { generationDeps, type GenerationDeps } from "@/lib/server/generations/records/deps";
 import { listGenerations } from "@/lib/server/generations/records/list";
 import { generationValues, insertGeneration } from "@/lib/server/generations/records/records";
 import { claimNext } from "@/lib/server/generations/runner/claim";
 import { executeGeneration } from "@/lib/server/generations/runner/execute";
 import { createLogger } from "@/lib/server/log";
-import type { RunScene } from "@/lib/server/engines";
 
 const COUNT = Number(process.env.BENCH_GENERATIONS ?? 10_000);
 const BATCH = 500;
@@ -164,8 +164,8 @@ async function benchList(deps: GenerationDeps) {
   let cursor: string | undefined;
   for (let i = 0; i < 100; i++) {
     cursor =
-      (await listGenerations(deps.db, { limit: PAGE, ...(cursor ? { cursor } : {}) }, undefined)).nextCursor ??
-      undefined;
+      (await listGenerations(deps.db, { limit: PAGE, ...(cursor ? { cursor } : {}) }, undefined))
+        .nextCursor ?? undefined;
   }
   const deepPage = await repeat(() =>
     listGenerations(deps.db, { limit: PAGE, ...(cursor ? { cursor } : {}) }, undefined),
@@ -174,7 +174,11 @@ async function benchList(deps: GenerationDeps) {
     let n = 0;
     let next: string | undefined;
     do {
-      const page = await listGenerations(deps.db, { limit: 100, ...(next ? { cursor: next } : {}) }, undefined);
+      const page = await listGenerations(
+        deps.db,
+        { limit: 100, ...(next ? { cursor: next } : {}) },
+        undefined,
+      );
       n += page.items.length;
       next = page.nextCursor ?? undefined;
     } while (next);

@@ -12,13 +12,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-import { startClaidStandin } from "../../test/support/claid-standin";
 import { sceneCreateRequest } from "../../lib/scene/contract";
 import { loadConfig } from "../../lib/server/config";
 import { claidEngine } from "../../lib/server/engines/claid";
 import { send } from "../../lib/server/engines/claid/transport";
 import { createLogger } from "../../lib/server/log";
 import { objectStoreFor } from "../../lib/server/storage";
+import { startClaidStandin } from "../../test/support/claid-standin";
 import { measure, summarise } from "./stats";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);

@@ -18,10 +18,10 @@ import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 
-import { startClaidStandin } from "../../test/support/claid-standin";
 import { loadConfig, setConfigForTests } from "../../lib/server/config";
 import { closeDatabases } from "../../lib/server/db/client";
 import { stopWorker } from "../../lib/server/generations/runner";
+import { startClaidStandin } from "../../test/support/claid-standin";
 import { memberToken } from "../../test/support/member-token";
 import { measure, summarise } from "./stats";
 

@@ -4,9 +4,10 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 
 import { Button } from "@/components/ui/button";
+import { fieldError } from "@/lib/client/request";
+import { createFirstAdmin, signInWithEmail } from "@/lib/client/session";
 
 import { LabelledInput } from "./input";
-import { firstFieldError, sendJson } from "./request";
 
 /**
  * Shown only while the install has nobody: whoever submits first becomes its admin. On a server
@@ -26,13 +27,8 @@ export function FirstAdminForm({ setupCodeRequired }: { setupCodeRequired: boole
     setBusy(true);
     setError(undefined);
     try {
-      await sendJson("/api/members/first-admin", "POST", {
-        name,
-        email,
-        password,
-        ...(setupCodeRequired ? { setupCode } : {}),
-      });
-      await sendJson("/api/auth/sign-in/email", "POST", { email, password });
+      await createFirstAdmin({ name, email, password, ...(setupCodeRequired ? { setupCode } : {}) });
+      await signInWithEmail(email, password);
       router.replace("/settings");
       router.refresh();
     } catch (failure) {
@@ -50,7 +46,7 @@ export function FirstAdminForm({ setupCodeRequired }: { setupCodeRequired: boole
         autoComplete="name"
         value={name}
         onChange={(e) => setName(e.target.value)}
-        error={firstFieldError(error, "name")}
+        error={fieldError(error, "name")}
       />
       <LabelledInput
         id="email"
@@ -60,7 +56,7 @@ export function FirstAdminForm({ setupCodeRequired }: { setupCodeRequired: boole
         autoComplete="username"
         value={email}
         onChange={(e) => setEmail(e.target.value)}
-        error={firstFieldError(error, "email")}
+        error={fieldError(error, "email")}
       />
       <LabelledInput
         id="password"
@@ -72,7 +68,7 @@ export function FirstAdminForm({ setupCodeRequired }: { setupCodeRequired: boole
         hint="At least 10 characters"
         value={password}
         onChange={(e) => setPassword(e.target.value)}
-        error={firstFieldError(error, "password")}
+        error={fieldError(error, "password")}
       />
       {setupCodeRequired ? (
         <LabelledInput
@@ -83,7 +79,7 @@ export function FirstAdminForm({ setupCodeRequired }: { setupCodeRequired: boole
           hint="Printed in the server's output when it started"
           value={setupCode}
           onChange={(e) => setSetupCode(e.target.value)}
-          error={firstFieldError(error, "setupCode")}
+          error={fieldError(error, "setupCode")}
         />
       ) : null}
       {error instanceof Error ? (

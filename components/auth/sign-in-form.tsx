@@ -3,9 +3,10 @@
 import { useState, type FormEvent } from "react";
 
 import { Button } from "@/components/ui/button";
+import { ApiFailure } from "@/lib/client/request";
+import { signInWithEmail, singleSignOnUrl } from "@/lib/client/session";
 
 import { LabelledInput } from "./input";
-import { sendJson } from "./request";
 
 /** Email and password, and single sign-on when the server has a provider configured. */
 export function SignInForm({ next, ssoName }: { next: string; ssoName?: string }) {
@@ -19,11 +20,11 @@ export function SignInForm({ next, ssoName }: { next: string; ssoName?: string }
     setBusy(true);
     setError(undefined);
     try {
-      await sendJson("/api/auth/sign-in/email", "POST", { email, password });
+      await signInWithEmail(email, password);
       window.location.assign(next);
     } catch (failure) {
       setError(
-        failure instanceof Error && "status" in failure && failure.status === 401
+        failure instanceof ApiFailure && failure.status === 401
           ? "That email and password do not match an account"
           : failure instanceof Error
             ? failure.message
@@ -36,11 +37,7 @@ export function SignInForm({ next, ssoName }: { next: string; ssoName?: string }
   async function singleSignOn() {
     setBusy(true);
     try {
-      const { url } = await sendJson<{ url: string }>("/api/auth/sign-in/social", "POST", {
-        provider: "oidc",
-        callbackURL: next,
-      });
-      window.location.assign(url);
+      window.location.assign(await singleSignOnUrl(next));
     } catch (failure) {
       setError(failure instanceof Error ? failure.message : "Single sign-on failed");
       setBusy(false);

@@ -4,15 +4,14 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 
 import { Button } from "@/components/ui/button";
-
-import { sendJson } from "./request";
+import { signOut as endSession } from "@/lib/client/session";
 
 export function SignOutButton() {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   async function signOut() {
     setBusy(true);
-    await sendJson("/api/auth/sign-out", "POST", {}).catch(() => undefined);
+    await endSession().catch(() => undefined);
     router.replace("/sign-in");
     router.refresh();
   }

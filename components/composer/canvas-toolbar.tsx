@@ -1,9 +1,9 @@
 "use client";
 
 import { Button } from "@/components/ui/button";
+import { ZOOM_STEP } from "@/lib/composer/camera";
 import { frameSourceOfDoc } from "@/lib/composer/frame";
 
-import type { CanvasControls } from "./canvas/stage-view";
 import { useComposer } from "./composer-context";
 
 const SOURCE_LABEL = {
@@ -12,16 +12,8 @@ const SOURCE_LABEL = {
   original: "product image",
 } as const;
 
-export const ZOOM_STEP = 1.25;
-
-export function CanvasToolbar({
-  zoom,
-  controls,
-}: {
-  zoom: number;
-  controls: { current: CanvasControls | null };
-}) {
-  const { state, doc, dispatch, frame } = useComposer();
+export function CanvasToolbar() {
+  const { state, doc, dispatch, frame, view } = useComposer();
   const mod = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform) ? "⌘" : "Ctrl+";
   return (
     <div
@@ -61,19 +53,19 @@ export function CanvasToolbar({
         <Button
           size="sm"
           variant="ghost"
-          onClick={() => controls.current?.zoomBy(1 / ZOOM_STEP)}
+          onClick={() => dispatch({ type: "zoomBy", factor: 1 / ZOOM_STEP })}
           aria-label="Zoom out"
           title="Zoom out (-)"
         >
           −
         </Button>
         <span className="w-10 text-center text-ink-muted tabular-nums" data-testid="zoom">
-          {Math.round(zoom * 100)}%
+          {Math.round(view.zoom * 100)}%
         </span>
         <Button
           size="sm"
           variant="ghost"
-          onClick={() => controls.current?.zoomBy(ZOOM_STEP)}
+          onClick={() => dispatch({ type: "zoomBy", factor: ZOOM_STEP })}
           aria-label="Zoom in"
           title="Zoom in (+)"
         >
@@ -82,7 +74,7 @@ export function CanvasToolbar({
         <Button
           size="sm"
           variant="ghost"
-          onClick={() => controls.current?.fit()}
+          onClick={() => dispatch({ type: "fitView" })}
           title="Fit the frame to the screen (0)"
         >
           Fit

@@ -5,6 +5,7 @@ import { createContext, useContext } from "react";
 import type { ComposerDoc } from "@/lib/composer/doc";
 import type { FieldErrors } from "@/lib/composer/field-errors";
 import type { ComposerAction, ComposerState } from "@/lib/composer/reducer";
+import type { View } from "@/lib/composer/view";
 import type { SceneCreateRequest } from "@/lib/scene/contract";
 import type { Size } from "@/lib/scene/placement";
 
@@ -17,6 +18,8 @@ export type ComposerContextValue = {
   errors: FieldErrors;
   valid: boolean;
   frame: Size;
+  /** What the canvas shows of the frame: the camera's view (`lib/composer/camera`). */
+  view: View;
 };
 
 export const ComposerContext = createContext<ComposerContextValue | null>(null);

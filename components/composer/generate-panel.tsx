@@ -1,36 +1,34 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
-import { useEffect } from "react";
-
-import { ApiFailure } from "@/components/ui/api-failure";
 import { Button } from "@/components/ui/button";
 import { Segmented } from "@/components/ui/segmented";
+import type { EnginesInfo } from "@/lib/client/engines";
+import { ApiFailure } from "@/lib/client/request";
 import type { Engine } from "@/lib/scene/generation";
 import { imagesRequested } from "@/lib/scene/vocabulary";
 
-import { loadApi } from "./api-loader";
 import { useComposer } from "./composer-context";
 
-export function GeneratePanel({ onStarted }: { onStarted: (id: string) => void }) {
+/** The engine that will run: Claid only when chosen and this server has it. */
+export function engineToUse(chosen: Engine, engines: EnginesInfo | undefined): Engine {
+  return chosen === "claid" && engines?.available.claid ? "claid" : "local";
+}
+
+export type GenerateData = {
+  /** Unknown while the server has not said. */
+  engines?: EnginesInfo;
+  starting?: boolean;
+  error?: unknown;
+  /** Absent until the panel's data has loaded; the button stays disabled meanwhile. */
+  onGenerate?: () => void;
+};
+
+/** Engine choice and the Generate button; it draws what it is given (see generate-control.tsx). */
+export function GeneratePanel({ engines, starting = false, error, onGenerate }: GenerateData) {
   // Invalid with no messages only while the validator is still loading.
   const { state, doc, dispatch, request, valid, errors } = useComposer();
-  const engines = useQuery({
-    queryKey: ["engines"],
-    queryFn: async () => (await loadApi()).fetchEngines(),
-    staleTime: 60_000,
-  });
-  const claid = engines.data?.available.claid ?? false;
-  const engine: Engine = state.engine === "claid" && claid ? "claid" : "local";
-
-  useEffect(() => {
-    if (state.engine === "claid" && engines.data && !claid) dispatch({ type: "setEngine", engine: "local" });
-  }, [state.engine, engines.data, claid, dispatch]);
-
-  const start = useMutation({
-    mutationFn: async () => (await loadApi()).createGeneration(request, engine),
-    onSuccess: (generation) => onStarted(generation.id),
-  });
+  const claid = engines?.available.claid ?? false;
+  const engine = engineToUse(state.engine, engines);
   const count = imagesRequested(request);
 
   return (
@@ -49,20 +47,16 @@ export function GeneratePanel({ onStarted }: { onStarted: (id: string) => void }
         {engine === "local"
           ? "Drafts are rendered here, free and instant: the same placement and frame, a simple studio backdrop. Not generative AI; use them to settle the composition."
           : `Claid generates the scene with AI and bills every image (${count} this run).`}
-        {!claid && engines.data ? " Claid is not configured on this server." : ""}
+        {!claid && engines ? " Claid is not configured on this server." : ""}
       </p>
       <Button
         variant="primary"
-        onClick={() => start.mutate()}
-        disabled={!valid || start.isPending}
+        onClick={onGenerate}
+        disabled={!valid || starting || !onGenerate}
         data-testid="generate"
         aria-describedby={!valid ? "generate-blocked" : undefined}
       >
-        {start.isPending
-          ? "Starting…"
-          : engine === "local"
-            ? "Generate draft"
-            : `Generate ${count} with Claid`}
+        {starting ? "Starting…" : engine === "local" ? "Generate draft" : `Generate ${count} with Claid`}
       </Button>
       {!valid ? (
         <p id="generate-blocked" className="text-xs text-ink-muted">
@@ -73,11 +67,13 @@ export function GeneratePanel({ onStarted }: { onStarted: (id: string) => void }
               : "Fix the highlighted fields to generate."}
         </p>
       ) : null}
-      {start.error ? (
+      {error ? (
         <p className="rounded-md bg-danger-soft px-2 py-1.5 text-xs text-danger" role="alert">
-          {start.error instanceof ApiFailure
-            ? `${start.error.details.error_message} (${start.error.details.error_code}, HTTP ${start.error.status})`
-            : start.error.message}
+          {error instanceof ApiFailure
+            ? `${error.details.error_message} (${error.details.error_code}, HTTP ${error.status})`
+            : error instanceof Error
+              ? error.message
+              : String(error)}
         </p>
       ) : null}
     </div>

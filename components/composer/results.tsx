@@ -1,14 +1,19 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 
 import { Button, buttonClass } from "@/components/ui/button";
+import { QueryProvider } from "@/lib/client/query-provider";
+import { ApiFailure } from "@/lib/client/request";
+import { useGeneration } from "@/lib/client/use-generation";
+import { useFollow, useLiveGenerations, useUnsettledIds } from "@/lib/client/use-live-generations";
 import type { Generation, GenerationOutput } from "@/lib/scene/generation";
 import { isSettled } from "@/lib/scene/generation";
 
-import { ApiFailure, fetchGeneration } from "./api";
 import { useComposer } from "./composer-context";
+
+/** How often a result in progress is asked for while the event stream is down. */
+const FALLBACK_POLL_MS = 500;
 
 function useElapsed(since: string, running: boolean): number {
   const [now, setNow] = useState(() => Date.now());
@@ -36,19 +41,17 @@ type Viewing = { generation: Generation; output: GenerationOutput };
 
 function GenerationCard({
   id,
+  pollMs,
   onView,
   onRemove,
 }: {
   id: string;
+  pollMs: number | false;
   onView: (v: Viewing) => void;
   onRemove: () => void;
 }) {
   const { dispatch } = useComposer();
-  const query = useQuery({
-    queryKey: ["generation", id],
-    queryFn: () => fetchGeneration(id),
-    refetchInterval: (q) => (q.state.data && isSettled(q.state.data.status) ? false : 500),
-  });
+  const query = useGeneration(id, { pollMs });
   const generation = query.data;
   const running = generation ? !isSettled(generation.status) : query.isPending;
   const elapsed = useElapsed(generation?.createdAt ?? new Date().toISOString(), running);
@@ -190,8 +193,22 @@ function Viewer({ viewing, onClose }: { viewing: Viewing | null; onClose: () => 
   );
 }
 
-export function Results({ ids, onRemove }: { ids: string[]; onRemove: (id: string) => void }) {
+type ResultsProps = { ids: string[]; onRemove: (id: string) => void };
+
+/** The generations started here, newest first, followed live by the page's one event stream. */
+export function Results(props: ResultsProps) {
+  return (
+    <QueryProvider>
+      <ResultStrip {...props} />
+    </QueryProvider>
+  );
+}
+
+function ResultStrip({ ids, onRemove }: ResultsProps) {
   const [viewing, setViewing] = useState<Viewing | null>(null);
+  const updates = useLiveGenerations();
+  useFollow(updates, useUnsettledIds(ids));
+  const pollMs = updates.live ? false : FALLBACK_POLL_MS;
   return (
     <section aria-label="Results" className="shrink-0 border-t border-canvas-line bg-canvas-panel">
       {ids.length === 0 ? (
@@ -201,7 +218,13 @@ export function Results({ ids, onRemove }: { ids: string[]; onRemove: (id: strin
       ) : (
         <ol className="flex gap-3 overflow-x-auto p-3" data-testid="results">
           {ids.map((id) => (
-            <GenerationCard key={id} id={id} onView={setViewing} onRemove={() => onRemove(id)} />
+            <GenerationCard
+              key={id}
+              id={id}
+              pollMs={pollMs}
+              onView={setViewing}
+              onRemove={() => onRemove(id)}
+            />
           ))}
         </ol>
       )}

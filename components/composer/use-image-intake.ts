@@ -2,7 +2,7 @@
 
 import { useCallback, useState } from "react";
 
-import { ApiFailure } from "@/components/ui/api-failure";
+import { ApiFailure } from "@/lib/client/request";
 import type { ComposerAction } from "@/lib/composer/reducer";
 import type { UploadedImage } from "@/lib/scene/generation";
 

@@ -4,9 +4,9 @@ import Link from "next/link";
 import { useState } from "react";
 
 import { Button, buttonClass } from "@/components/ui/button";
+import { zipHref } from "@/lib/client/generations";
 import type { Generation } from "@/lib/scene/generation";
 
-import { zipHref } from "./api";
 import { CompareView, type ComparedOutput } from "./compare-view";
 import { curlCommand } from "./curl";
 import { formatBytes, formatMs, formatWhen, keyOptions, promptOf } from "./describe";

@@ -4,10 +4,10 @@ import { useEffect, useState } from "react";
 
 import { Button } from "@/components/ui/button";
 import { controlClass } from "@/components/ui/field";
+import { NO_FILTERS, type GenerationFilters } from "@/lib/client/generation-filters";
 import { SCHEMA_ASPECT_RATIOS } from "@/lib/scene/aspect-ratios";
 import { ENGINES, GENERATION_STATUSES } from "@/lib/scene/generation";
 
-import { NO_FILTERS, type GalleryFilters } from "./api";
 import { statusLabel } from "./describe";
 
 const ENGINE_LABELS: Record<string, string> = { local: "Local (draft)", claid: "Claid" };
@@ -28,8 +28,8 @@ export function FiltersBar({
   value,
   onChange,
 }: {
-  value: GalleryFilters;
-  onChange: (next: GalleryFilters) => void;
+  value: GenerationFilters;
+  onChange: (next: GenerationFilters) => void;
 }) {
   const [text, setText] = useState(value.q);
   // When the filter changes from outside (Clear filters, back button), the box follows it.
@@ -43,7 +43,7 @@ export function FiltersBar({
     const timer = setTimeout(() => onChange({ ...value, q: text }), 300);
     return () => clearTimeout(timer);
   }, [text, value, onChange]);
-  const set = (patch: Partial<GalleryFilters>) => onChange({ ...value, ...patch });
+  const set = (patch: Partial<GenerationFilters>) => onChange({ ...value, ...patch });
   const active = JSON.stringify(value) !== JSON.stringify(NO_FILTERS);
 
   return (

@@ -1,32 +1,20 @@
 "use client";
 
-import {
-  QueryClient,
-  QueryClientProvider,
-  useInfiniteQuery,
-  useMutation,
-  useQuery,
-  useQueryClient,
-  type InfiniteData,
-} from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
 
-import { ApiFailure } from "@/components/ui/api-request";
 import { Button, buttonClass } from "@/components/ui/button";
-import { isSettled, type Generation, type GenerationPage } from "@/lib/scene/generation";
+import { filtersFromParams, filtersToParams, type GenerationFilters } from "@/lib/client/generation-filters";
+import { zipHref } from "@/lib/client/generations";
+import { queryKeys } from "@/lib/client/query-keys";
+import { failureMessage } from "@/lib/client/request";
+import { useGeneration } from "@/lib/client/use-generation";
+import { useGenerationList, useRemoveGeneration, useToggleFavorite } from "@/lib/client/use-generation-list";
+import { useFollow, useLiveGenerations } from "@/lib/client/use-live-generations";
+import { isSettled, type Generation } from "@/lib/scene/generation";
 
-import {
-  fetchGeneration,
-  fetchPage,
-  filtersFromParams,
-  filtersToParams,
-  removeGeneration,
-  saveFavorite,
-  zipHref,
-  type GalleryFilters,
-} from "./api";
 import { CompareView, type ComparedOutput } from "./compare-view";
 import { promptOf } from "./describe";
 import { DetailView } from "./detail-view";
@@ -34,23 +22,11 @@ import { FiltersBar } from "./filters-bar";
 import { GenerationGrid } from "./generation-grid";
 import { Modal } from "./modal";
 
-const LIVE_REFRESH_MS = 2000;
-type Pages = InfiniteData<GenerationPage, string | undefined>;
+/** How often work in progress is asked for while the event stream is down. */
+const FALLBACK_POLL_MS = 2000;
 
-/** Puts a changed generation into every cached page, so the grid and the detail agree at once. */
-function patchCached(client: QueryClient, next: Generation) {
-  client.setQueriesData<Pages>({ queryKey: ["generations"] }, (data) =>
-    data
-      ? {
-          ...data,
-          pages: data.pages.map((p) => ({ ...p, items: p.items.map((g) => (g.id === next.id ? next : g)) })),
-        }
-      : data,
-  );
-  client.setQueryData(["generation", next.id], next);
-}
-
-function GalleryWorkspace({ canEdit }: { canEdit: boolean }) {
+/** The gallery: every generation, newest first, filterable, with detail, compare, favourite, delete, download. */
+export function Gallery({ canEdit }: { canEdit: boolean }) {
   const client = useQueryClient();
   const pathname = usePathname();
   const params = useSearchParams();
@@ -58,7 +34,7 @@ function GalleryWorkspace({ canEdit }: { canEdit: boolean }) {
   // a reload or a shared link shows the same view.
   const [filters, setFilterState] = useState(() => filtersFromParams(new URLSearchParams(params.toString())));
   const setFilters = useCallback(
-    (next: GalleryFilters) => {
+    (next: GenerationFilters) => {
       setFilterState(next);
       const query = filtersToParams(next).toString();
       // The browser's own history call: Next keeps it in step without a server round trip per filter.
@@ -67,18 +43,16 @@ function GalleryWorkspace({ canEdit }: { canEdit: boolean }) {
     [pathname],
   );
 
-  const list = useInfiniteQuery({
-    queryKey: ["generations", filters],
-    queryFn: ({ pageParam, signal }) => fetchPage(filters, pageParam, signal),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-    // Work in progress lands in the grid without a reload.
-    refetchInterval: (query) =>
-      query.state.data?.pages.some((p) => p.items.some((g) => !isSettled(g.status)))
-        ? LIVE_REFRESH_MS
-        : false,
+  // Work in progress lands in the grid without a reload: pushed by the event stream, polled without it.
+  // A generation that settles may leave the filtered list (or make room for one): the list is asked again.
+  const updates = useLiveGenerations({
+    onSettled: () => void client.invalidateQueries({ queryKey: queryKeys.generations.lists() }),
   });
+  const pollMs = updates.live ? false : FALLBACK_POLL_MS;
+  const list = useGenerationList(filters, { pollMs });
   const items = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
+  const unsettled = useMemo(() => items.filter((g) => !isSettled(g.status)).map((g) => g.id), [items]);
+  useFollow(updates, unsettled);
 
   const [openId, setOpenId] = useState<string | undefined>();
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
@@ -87,36 +61,28 @@ function GalleryWorkspace({ canEdit }: { canEdit: boolean }) {
   const [notice, setNotice] = useState<string | undefined>();
 
   const openFromList = items.find((g) => g.id === openId);
-  const detail = useQuery({
-    queryKey: ["generation", openId],
-    queryFn: () => fetchGeneration(openId ?? ""),
-    enabled: Boolean(openId),
-    ...(openFromList ? { initialData: openFromList } : {}),
-    refetchInterval: (query) =>
-      query.state.data && !isSettled(query.state.data.status) ? LIVE_REFRESH_MS : false,
-  });
+  const detail = useGeneration(openId, { pollMs, ...(openFromList ? { initialData: openFromList } : {}) });
 
-  const favorite = useMutation({
-    mutationFn: (g: Generation) => saveFavorite(g.id, !g.favorite),
-    onSuccess: (next) => patchCached(client, next),
-    onError: (error) =>
-      setNotice(error instanceof ApiFailure ? error.message : "Could not change the favourite"),
-  });
-  const remove = useMutation({
-    mutationFn: (g: Generation) => removeGeneration(g.id),
-    onSuccess: (_, g) => {
-      setConfirmDelete(undefined);
-      setOpenId(undefined);
-      setSelected((s) => {
-        const next = new Set(s);
-        next.delete(g.id);
-        return next;
-      });
-      setNotice("Generation deleted");
-      void client.invalidateQueries({ queryKey: ["generations"] });
-    },
-    onError: (error) => setNotice(error instanceof ApiFailure ? error.message : "Could not delete"),
-  });
+  const favoriteMutation = useToggleFavorite();
+  const favorite = (g: Generation) =>
+    favoriteMutation.mutate(g, {
+      onError: (error) => setNotice(failureMessage(error, "Could not change the favourite")),
+    });
+  const remove = useRemoveGeneration();
+  const confirmRemove = (g: Generation) =>
+    remove.mutate(g, {
+      onSuccess: () => {
+        setConfirmDelete(undefined);
+        setOpenId(undefined);
+        setSelected((s) => {
+          const next = new Set(s);
+          next.delete(g.id);
+          return next;
+        });
+        setNotice("Generation deleted");
+      },
+      onError: (error) => setNotice(failureMessage(error, "Could not delete")),
+    });
 
   const toggleSelect = useCallback((g: Generation) => {
     setSelected((s) => {
@@ -180,7 +146,7 @@ function GalleryWorkspace({ canEdit }: { canEdit: boolean }) {
 
       {list.isError ? (
         <p role="alert" className="m-6 text-danger">
-          {list.error instanceof ApiFailure ? list.error.message : "The gallery could not be loaded."}
+          {failureMessage(list.error, "The gallery could not be loaded.")}
         </p>
       ) : !list.isPending && items.length === 0 ? (
         <div
@@ -208,7 +174,7 @@ function GalleryWorkspace({ canEdit }: { canEdit: boolean }) {
           canEdit={canEdit}
           onOpen={(g) => setOpenId(g.id)}
           onToggleSelect={toggleSelect}
-          onToggleFavorite={(g) => favorite.mutate(g)}
+          onToggleFavorite={favorite}
         />
       )}
 
@@ -218,7 +184,7 @@ function GalleryWorkspace({ canEdit }: { canEdit: boolean }) {
             generation={shown}
             canEdit={canEdit}
             onClose={() => setOpenId(undefined)}
-            onToggleFavorite={() => favorite.mutate(shown)}
+            onToggleFavorite={() => favorite(shown)}
             onDelete={() => setConfirmDelete(shown)}
           />
         ) : null}
@@ -264,7 +230,7 @@ function GalleryWorkspace({ canEdit }: { canEdit: boolean }) {
           </p>
           {remove.isError ? (
             <p role="alert" className="text-sm text-danger">
-              {remove.error instanceof ApiFailure ? remove.error.message : "Could not delete"}
+              {failureMessage(remove.error, "Could not delete")}
             </p>
           ) : null}
           <div className="flex justify-end gap-2">
@@ -274,7 +240,7 @@ function GalleryWorkspace({ canEdit }: { canEdit: boolean }) {
             <Button
               variant="danger"
               disabled={remove.isPending}
-              onClick={() => confirmDelete && remove.mutate(confirmDelete)}
+              onClick={() => confirmDelete && confirmRemove(confirmDelete)}
             >
               {remove.isPending ? "Deleting…" : "Delete"}
             </Button>
@@ -282,20 +248,5 @@ function GalleryWorkspace({ canEdit }: { canEdit: boolean }) {
         </div>
       </Modal>
     </div>
-  );
-}
-
-/** The gallery: every generation, newest first, filterable, with detail, compare, favourite, delete, download. */
-export function Gallery({ canEdit }: { canEdit: boolean }) {
-  const [client] = useState(
-    () =>
-      new QueryClient({
-        defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: true, staleTime: 5_000 } },
-      }),
-  );
-  return (
-    <QueryClientProvider client={client}>
-      <GalleryWorkspace canEdit={canEdit} />
-    </QueryClientProvider>
   );
 }

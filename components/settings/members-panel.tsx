@@ -1,23 +1,13 @@
 "use client";
 
-import { useCallback, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 
 import { LabelledInput } from "@/components/auth/input";
-import { firstFieldError, sendJson } from "@/components/auth/request";
 import { Button } from "@/components/ui/button";
 import { controlClass } from "@/components/ui/field";
-
-export type Role = "viewer" | "member" | "admin";
-export type Member = {
-  id: string;
-  name: string;
-  email: string;
-  role: Role;
-  disabled: boolean;
-  dailyImageBudget: number | null;
-};
-
-const ROLES: Role[] = ["viewer", "member", "admin"];
+import { fieldError } from "@/lib/client/request";
+import { useMemberActions, useMembers } from "@/lib/client/use-team";
+import { ROLES, type Member, type Role, type UpdateMemberInput } from "@/lib/scene/team";
 
 /** Admins add people (with a temporary password shown once), change roles and budgets, disable accounts. */
 export function MembersPanel({
@@ -29,53 +19,40 @@ export function MembersPanel({
   selfId: string;
   defaultBudget: number;
 }) {
-  const [members, setMembers] = useState<Member[]>(initial);
+  const { data: members, error: loadError } = useMembers(initial);
+  const actions = useMemberActions();
   const [draft, setDraft] = useState({ name: "", email: "", role: "member" as Role });
   const [notice, setNotice] = useState<string>();
-  const [error, setError] = useState<unknown>();
-
-  const load = useCallback(async () => {
-    try {
-      setMembers((await sendJson<{ members: Member[] }>("/api/members", "GET")).members);
-    } catch (failure) {
-      setError(failure);
-    }
-  }, []);
+  const [actionError, setActionError] = useState<unknown>();
+  const error = actionError ?? loadError;
 
   async function act(run: () => Promise<string | void>) {
-    setError(undefined);
+    setActionError(undefined);
     setNotice(undefined);
     try {
       const message = await run();
       if (message) setNotice(message);
-      await load();
     } catch (failure) {
-      setError(failure);
+      setActionError(failure);
     }
   }
 
   function create(event: FormEvent) {
     event.preventDefault();
     void act(async () => {
-      const { temporaryPassword } = await sendJson<{ temporaryPassword: string }>(
-        "/api/members",
-        "POST",
-        draft,
-      );
+      const { temporaryPassword } = await actions.create.mutateAsync(draft);
       setDraft({ name: "", email: "", role: "member" });
       return `${draft.email} can sign in with the temporary password ${temporaryPassword} (shown once).`;
     });
   }
 
-  const update = (id: string, change: Partial<Member>) =>
-    act(async () => void (await sendJson(`/api/members/${id}`, "PATCH", change)));
+  const update = (id: string, change: UpdateMemberInput) =>
+    act(async () => void (await actions.update.mutateAsync({ id, change })));
   const reset = (member: Member) =>
     act(async () => {
-      const { temporaryPassword } = await sendJson<{ temporaryPassword: string }>(
-        `/api/members/${member.id}/password`,
-        "POST",
-      );
-      return `${member.email} can now sign in with ${temporaryPassword} (shown once); their sessions ended.`;
+      const answer = await actions.resetPassword.mutateAsync(member.id);
+      const password = "temporaryPassword" in answer ? answer.temporaryPassword : "";
+      return `${member.email} can now sign in with ${password} (shown once); their sessions ended.`;
     });
 
   return (
@@ -100,7 +77,7 @@ export function MembersPanel({
           required
           value={draft.name}
           onChange={(e) => setDraft({ ...draft, name: e.target.value })}
-          error={firstFieldError(error, "name")}
+          error={fieldError(error, "name")}
         />
         <LabelledInput
           id="member-email"
@@ -109,7 +86,7 @@ export function MembersPanel({
           required
           value={draft.email}
           onChange={(e) => setDraft({ ...draft, email: e.target.value })}
-          error={firstFieldError(error, "email")}
+          error={fieldError(error, "email")}
         />
         <div className="flex flex-col gap-1">
           <label htmlFor="member-role" className="text-xs font-medium text-ink-soft">
@@ -139,7 +116,7 @@ export function MembersPanel({
           {notice}
         </p>
       ) : null}
-      {error instanceof Error && !firstFieldError(error, "email") && !firstFieldError(error, "name") ? (
+      {error instanceof Error && !fieldError(error, "email") && !fieldError(error, "name") ? (
         <p role="alert" className="text-sm text-danger">
           {error.message}
         </p>

@@ -1,59 +1,44 @@
 "use client";
 
-import { useCallback, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 
 import { LabelledInput } from "@/components/auth/input";
-import { firstFieldError, sendJson } from "@/components/auth/request";
 import { Button } from "@/components/ui/button";
-
-export type Token = {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-};
+import { fieldError } from "@/lib/client/request";
+import { useTokenActions, useTokens } from "@/lib/client/use-team";
+import type { TokenSummary } from "@/lib/scene/team";
 
 function when(iso: string | null) {
   return iso ? new Date(iso).toLocaleString() : "never";
 }
 
 /** The signed-in person's personal access tokens: create (the secret is shown once), list, revoke. */
-export function TokensPanel({ initial, origin }: { initial: Token[]; origin: string }) {
-  const [tokens, setTokens] = useState<Token[]>(initial);
+export function TokensPanel({ initial, origin }: { initial: TokenSummary[]; origin: string }) {
+  const { data: tokens, error: loadError } = useTokens(initial);
+  const actions = useTokenActions();
   const [name, setName] = useState("");
   const [created, setCreated] = useState<string>();
-  const [error, setError] = useState<unknown>();
-
-  const load = useCallback(async () => {
-    try {
-      setTokens((await sendJson<{ tokens: Token[] }>("/api/tokens", "GET")).tokens);
-    } catch (failure) {
-      setError(failure);
-    }
-  }, []);
+  const [actionError, setActionError] = useState<unknown>();
+  const error = actionError ?? loadError;
 
   async function create(event: FormEvent) {
     event.preventDefault();
-    setError(undefined);
+    setActionError(undefined);
     try {
-      const { token } = await sendJson<{ token: string }>("/api/tokens", "POST", { name });
+      const { token } = await actions.create.mutateAsync(name);
       setCreated(token);
       setName("");
-      await load();
     } catch (failure) {
-      setError(failure);
+      setActionError(failure);
     }
   }
 
   async function revoke(id: string) {
-    setError(undefined);
+    setActionError(undefined);
     try {
-      await sendJson(`/api/tokens/${encodeURIComponent(id)}`, "DELETE");
-      await load();
+      await actions.revoke.mutateAsync(id);
     } catch (failure) {
-      setError(failure);
+      setActionError(failure);
     }
   }
 
@@ -77,7 +62,7 @@ export function TokensPanel({ initial, origin }: { initial: Token[]; origin: str
             required
             value={name}
             onChange={(e) => setName(e.target.value)}
-            error={firstFieldError(error, "name")}
+            error={fieldError(error, "name")}
           />
         </div>
         <Button type="submit" variant="primary">
@@ -98,7 +83,7 @@ export function TokensPanel({ initial, origin }: { initial: Token[]; origin: str
           </pre>
         </div>
       ) : null}
-      {error instanceof Error && !firstFieldError(error, "name") ? (
+      {error instanceof Error && !fieldError(error, "name") ? (
         <p role="alert" className="text-sm text-danger">
           {error.message}
         </p>

@@ -21,6 +21,8 @@ import {
 } from "@/lib/scene/placement";
 import { TRANSPARENT } from "@/lib/scene/vocabulary";
 
+import type { Camera } from "./camera";
+import { fitCamera, initialCamera, resizeViewport, zoomCamera } from "./camera";
 import type { ComposerDoc, SceneFields } from "./doc";
 import { DEFAULT_PROMPT, emptyDoc } from "./doc";
 import type { ImageCache } from "./frame";
@@ -36,6 +38,8 @@ export type ComposerState = {
   engine: Engine;
   /** Generations started from this composer, newest first (shown as results; not undoable). */
   generations: string[];
+  /** How the canvas looks at the frame (not undoable, not saved). */
+  camera: Camera;
 };
 
 export const MAX_KEPT_GENERATIONS = 30;
@@ -74,11 +78,23 @@ export type ComposerAction =
   | { type: "setEngine"; engine: Engine }
   | { type: "generationStarted"; id: string }
   | { type: "generationHidden"; id: string }
-  /** Replaces everything, e.g. with what was saved before a reload. */
+  /** The canvas measured itself (screen px). */
+  | { type: "viewportResized"; size: Size }
+  /** Zooms by `factor` around `at` (screen px in the canvas; by default its middle). */
+  | { type: "zoomBy"; factor: number; at?: Point }
+  /** Fits the frame to the canvas again (and keeps following it). */
+  | { type: "fitView" }
+  /** Replaces everything but the camera, e.g. with what was saved before a reload. */
   | { type: "restore"; state: ComposerState };
 
 export function initialState(doc: ComposerDoc = emptyDoc()): ComposerState {
-  return { history: startHistory(doc), images: {}, engine: "local", generations: [] };
+  return {
+    history: startHistory(doc),
+    images: {},
+    engine: "local",
+    generations: [],
+    camera: initialCamera(),
+  };
 }
 
 const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
@@ -276,7 +292,26 @@ export function composerReducer(state: ComposerState, action: ComposerAction): C
     case "setEngine":
       return { ...state, engine: action.engine };
     case "restore":
-      return action.state;
+      // The canvas has not moved: what it measured still holds.
+      return { ...action.state, camera: state.camera };
+    case "viewportResized": {
+      const camera = resizeViewport(state.camera, action.size);
+      return camera === state.camera ? state : { ...state, camera };
+    }
+    case "zoomBy":
+      return {
+        ...state,
+        camera: zoomCamera(
+          state.camera,
+          frameOf(state.history.present, state.images),
+          action.factor,
+          action.at,
+        ),
+      };
+    case "fitView": {
+      const camera = fitCamera(state.camera);
+      return camera === state.camera ? state : { ...state, camera };
+    }
     case "generationStarted":
       return {
         ...state,

@@ -1,3 +1,4 @@
+import { ZOOM_STEP } from "./camera";
 import type { ComposerAction } from "./reducer";
 
 export type KeyInput = {
@@ -39,8 +40,16 @@ export function shortcutAction(event: KeyInput): ComposerAction | undefined {
 /** Canvas zoom keys (unmodified, so the browser's own Cmd/Ctrl zoom stays): a factor, or fit. */
 export function zoomShortcut(event: KeyInput): number | "fit" | undefined {
   if (event.metaKey || event.ctrlKey || event.altKey) return undefined;
-  if (event.key === "+" || event.key === "=") return 1.25;
-  if (event.key === "-" || event.key === "_") return 1 / 1.25;
+  if (event.key === "+" || event.key === "=") return ZOOM_STEP;
+  if (event.key === "-" || event.key === "_") return 1 / ZOOM_STEP;
   if (event.key === "0") return "fit";
   return undefined;
+}
+
+/** Every composer key outside text fields as an action: zoom, nudge, reset, undo, redo. */
+export function keyAction(event: KeyInput): ComposerAction | undefined {
+  const zoom = zoomShortcut(event);
+  if (zoom === "fit") return { type: "fitView" };
+  if (zoom !== undefined) return { type: "zoomBy", factor: zoom };
+  return shortcutAction(event);
 }

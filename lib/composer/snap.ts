@@ -44,10 +44,3 @@ export function clampToFrame(center: Point, frame: Size): Point {
     y: Math.min(frame.height, Math.max(0, center.y)),
   };
 }
-
-/** Rotation snaps to multiples of 45° within `tolerance` degrees unless free rotation is asked for. */
-export function snapRotation(degrees: number, tolerance: number, free: boolean): number {
-  if (free) return degrees;
-  const nearest = Math.round(degrees / 45) * 45;
-  return Math.abs(degrees - nearest) <= tolerance ? nearest : degrees;
-}

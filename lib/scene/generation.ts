@@ -7,6 +7,7 @@
  *   PATCH  /api/generations/:id        { favorite }                → { generation }
  *   DELETE /api/generations/:id        → 204
  *   GET    /api/generations/:id/events → text/event-stream of `generation` events until it settles
+ *   GET    /api/generations/events?id=…&id=… → one text/event-stream for up to 100 generations
  *   GET    /api/files/:key[?download=1], GET /api/files/:key/thumb
  *   GET    /api/downloads?generation=…&output=… → application/zip (streamed)
  */
@@ -106,6 +107,23 @@ export const generationPage = z.object({ items: z.array(generation), nextCursor:
 export type GenerationPage = z.output<typeof generationPage>;
 
 export const updateGenerationBody = z.strictObject({ favorite: z.boolean() });
+
+/** How many generations one event stream follows: a page's unsettled work, with room to spare. */
+export const MAX_WATCHED = 100;
+
+/** `GET /api/generations/events?id=…&id=…`: the generations to follow, each once, in the order given. */
+export const watchSelection = z.object({
+  id: z
+    .union([storableString(), z.array(storableString())])
+    .optional()
+    .transform((v) => [...new Set(v === undefined ? [] : Array.isArray(v) ? v : [v])])
+    .pipe(
+      z
+        .array(z.string().min(1).max(100))
+        .min(1, "Name at least one generation: ?id=<generation id>")
+        .max(MAX_WATCHED, `Follow at most ${MAX_WATCHED} generations in one stream`),
+    ),
+});
 
 /** Enough for any selection a person makes in the gallery, small enough to bound one request. */
 export const MAX_DOWNLOAD_ITEMS = 500;

@@ -33,6 +33,7 @@ export const firstAdminInput = z.strictObject({
   /** Needed when the server listens beyond loopback: the code it printed when it started. */
   setupCode: storableString().max(40).optional(),
 });
+export type FirstAdminInput = z.input<typeof firstAdminInput>;
 
 export const createMemberInput = z.strictObject({
   email,

@@ -4,7 +4,7 @@ import { describe, expect, test } from "vitest";
 import { emptyDoc } from "@/lib/composer/doc";
 import { measureObjectBox } from "@/lib/composer/object-box";
 import { buildObject } from "@/lib/composer/request";
-import { clampToFrame, snapCenter, snapRotation } from "@/lib/composer/snap";
+import { clampToFrame, snapCenter } from "@/lib/composer/snap";
 import { fitView, MAX_ZOOM, zoomAt } from "@/lib/composer/view";
 import { placedBounds, productPlacement } from "@/lib/scene/placement";
 
@@ -35,12 +35,6 @@ describe("snapping", () => {
 
   test("the centre is clamped inside the frame", () => {
     expect(clampToFrame({ x: -3, y: 2000 }, frame)).toEqual({ x: 0, y: 1024 });
-  });
-
-  test("rotation snaps to 45° steps unless free", () => {
-    expect(snapRotation(87, 5, false)).toBe(90);
-    expect(snapRotation(80, 5, false)).toBe(80);
-    expect(snapRotation(87, 5, true)).toBe(87);
   });
 });
 

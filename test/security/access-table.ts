@@ -18,6 +18,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   "GET /api/generations": "viewer",
   "GET /api/generations/:id": "viewer",
   "GET /api/generations/:id/events": "viewer",
+  "GET /api/generations/events": "viewer",
   "GET /api/files/:key": "viewer",
   "GET /api/files/:key/thumb": "viewer",
   "GET /api/downloads": "viewer",

@@ -4,6 +4,7 @@ import { headers } from "next/headers";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { TokensPanel } from "@/components/settings/tokens-panel";
 import { AppHeader } from "@/components/ui/app-header";
+import { QueryProvider } from "@/lib/client/query-provider";
 import { requirePageAccess } from "@/lib/server/auth/page-access";
 import { listTokens } from "@/lib/server/auth/tokens";
 import { getConfig } from "@/lib/server/config";
@@ -29,7 +30,9 @@ export default async function TokensPage() {
       </AppHeader>
       <main className="mx-auto flex w-full max-w-4xl flex-col gap-8 p-6">
         <h1 className="text-xl font-semibold">Access tokens</h1>
-        <TokensPanel initial={tokens} origin={origin} />
+        <QueryProvider>
+          <TokensPanel initial={tokens} origin={origin} />
+        </QueryProvider>
       </main>
     </div>
   );

@@ -15,6 +15,7 @@ import { zipStream, type ZipSelection } from "./records/zip";
 import { ensureWorker, stopWorker } from "./runner";
 import { queueGeneration, type GenerationInput } from "./service";
 import { generateAndWait } from "./synchronous";
+import { watchGenerations } from "./watch";
 
 /**
  * The generation wing's one door. Routes and the start-up hook call these; each resolves the wing's
@@ -78,6 +79,11 @@ export const generations = {
     return generationEvents(db, await getGeneration(db, id), signal);
   },
 
+  /** One event stream for several generations (a page's unsettled work) until all have settled. */
+  async watch(ids: readonly string[], signal: AbortSignal) {
+    return watchGenerations((await generationDeps()).db, ids, signal);
+  },
+
   /** A zip of whole generations and single outputs, streamed from storage. */
   async zip(selection: ZipSelection) {
     const deps = await generationDeps();
@@ -93,3 +99,4 @@ export const generations = {
 };
 
 export { formatReport, type ConsistencyReport } from "./consistency";
+export { EVENT_STREAM_HEADERS } from "./watch";

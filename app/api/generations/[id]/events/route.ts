@@ -1,4 +1,4 @@
-import { generations } from "@/lib/server/generations";
+import { EVENT_STREAM_HEADERS, generations } from "@/lib/server/generations";
 import { idParams, route } from "@/lib/server/http/route";
 
 export const runtime = "nodejs";
@@ -6,11 +6,5 @@ export const dynamic = "force-dynamic";
 
 // GET /api/generations/:id/events – text/event-stream of `generation` events until it settles
 export const GET = route({ access: "viewer", params: idParams }, async ({ request, params }) => {
-  return new Response(await generations.events(params.id, request.signal), {
-    headers: {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-store, no-transform",
-      "x-accel-buffering": "no",
-    },
-  });
+  return new Response(await generations.events(params.id, request.signal), { headers: EVENT_STREAM_HEADERS });
 });

@@ -1,0 +1,210 @@
+"use client";
+
+import type Konva from "konva";
+import { useCallback, useEffect, useMemo, useRef } from "react";
+import { Group, Image as KonvaImage, Layer, Line, Rect, Transformer } from "react-konva";
+
+import type { ComposerDoc } from "@/lib/composer/doc";
+import { ROTATION_SNAP_DEGREES, rotationSnaps, type GuideLine } from "@/lib/composer/gestures";
+import type { ImageMeta } from "@/lib/composer/images";
+import type { ComposerAction } from "@/lib/composer/reducer";
+import { buildObject } from "@/lib/composer/request";
+import type { View } from "@/lib/composer/view";
+import { paddingInPixels, parsePadding } from "@/lib/scene/padding";
+import { productPlacement } from "@/lib/scene/placement";
+import type { Size } from "@/lib/scene/placement";
+
+import type { LivePlacement } from "../live-placement";
+import { useCanvasImage } from "./use-canvas-image";
+import { useProductGestures, type Crop, type Guides } from "./use-product-gestures";
+
+function sourceWidth(image: CanvasImageSource): number {
+  if (image instanceof HTMLImageElement) return image.naturalWidth;
+  if (image instanceof ImageBitmap || image instanceof HTMLCanvasElement) return image.width;
+  return 1;
+}
+
+/** The frame's interactive layer: the product (drag, scale, rotate), padding inset, border and guides. */
+export function ProductLayer({
+  doc,
+  product,
+  frame,
+  view,
+  dispatch,
+  live,
+  onCursor,
+}: {
+  doc: ComposerDoc;
+  product: ImageMeta | undefined;
+  frame: Size;
+  view: View;
+  dispatch: (action: ComposerAction) => void;
+  live: LivePlacement | undefined;
+  onCursor: (cursor: string) => void;
+}) {
+  const productRef = useRef<Konva.Image>(null);
+  const transformerRef = useRef<Konva.Transformer>(null);
+  const guideXRef = useRef<Konva.Line>(null);
+  const guideYRef = useRef<Konva.Line>(null);
+  const productImage = useCanvasImage(product?.src);
+
+  const placement = useMemo(
+    () => (product ? productPlacement(buildObject(doc), product, frame).placement : undefined),
+    [doc, product, frame],
+  );
+  // Original placement draws the whole image (it is the frame); the others draw the object box.
+  const crop: Crop | undefined = product
+    ? doc.placement === "original"
+      ? { x: 0, y: 0, width: product.width, height: product.height }
+      : product.objectBox
+    : undefined;
+  const proxyScale = product && productImage ? sourceWidth(productImage) / product.width : 1;
+  const editable = doc.placement === "absolute" && Boolean(product);
+
+  const guides: Guides = useMemo(
+    () => ({
+      show: (lines: GuideLine[]) => {
+        for (const guide of lines) {
+          const line = guide.orientation === "vertical" ? guideXRef.current : guideYRef.current;
+          line?.points(guide.points);
+          line?.visible(true);
+        }
+      },
+      hide: () => {
+        guideXRef.current?.visible(false);
+        guideYRef.current?.visible(false);
+      },
+    }),
+    [],
+  );
+  const gestures = useProductGestures({
+    productRef,
+    product,
+    placement,
+    crop,
+    frame,
+    view,
+    dispatch,
+    live,
+    guides,
+  });
+
+  useEffect(() => {
+    const transformer = transformerRef.current;
+    const node = productRef.current;
+    if (!transformer) return;
+    transformer.nodes(editable && node && productImage ? [node] : []);
+    transformer.getLayer()?.batchDraw();
+  }, [editable, productImage, product]);
+
+  // Shift frees the rotation from its snaps while it is held, even in the middle of a turn.
+  useEffect(() => {
+    const toggle = (event: KeyboardEvent) => {
+      if (event.key !== "Shift") return;
+      transformerRef.current?.rotationSnaps(rotationSnaps(event.type === "keydown"));
+    };
+    window.addEventListener("keydown", toggle);
+    window.addEventListener("keyup", toggle);
+    return () => {
+      window.removeEventListener("keydown", toggle);
+      window.removeEventListener("keyup", toggle);
+    };
+  }, []);
+
+  const onEnter = useCallback(() => onCursor(editable ? "move" : "not-allowed"), [onCursor, editable]);
+  const onLeave = useCallback(() => onCursor(""), [onCursor]);
+
+  const padding = doc.placement === "padding" ? parsePadding(doc.padding) : undefined;
+  const inset = padding?.ok ? paddingInPixels(padding.padding, frame) : undefined;
+  const px = 1 / view.zoom;
+
+  return (
+    <Layer>
+      <Group x={view.x} y={view.y} scaleX={view.zoom} scaleY={view.zoom} name="frame">
+        <Group clipX={0} clipY={0} clipWidth={frame.width} clipHeight={frame.height} name="frame-clip">
+          {product && productImage && placement && crop ? (
+            <KonvaImage
+              ref={productRef}
+              name="product"
+              image={productImage}
+              crop={{
+                x: crop.x * proxyScale,
+                y: crop.y * proxyScale,
+                width: crop.width * proxyScale,
+                height: crop.height * proxyScale,
+              }}
+              width={crop.width}
+              height={crop.height}
+              x={placement.center.x}
+              y={placement.center.y}
+              offsetX={placement.anchor.x - crop.x}
+              offsetY={placement.anchor.y - crop.y}
+              scaleX={placement.scaleX}
+              scaleY={placement.scaleY}
+              rotation={placement.rotation}
+              draggable={editable}
+              onDragMove={gestures.onDragMove}
+              onDragEnd={gestures.onDragEnd}
+              onTransform={gestures.onTransform}
+              onTransformEnd={gestures.onTransformEnd}
+              onMouseEnter={onEnter}
+              onMouseLeave={onLeave}
+            />
+          ) : null}
+        </Group>
+        {inset ? (
+          <Rect
+            listening={false}
+            name="padding-inset"
+            x={inset.horizontal}
+            y={inset.vertical}
+            width={Math.max(0, frame.width - 2 * inset.horizontal)}
+            height={Math.max(0, frame.height - 2 * inset.vertical)}
+            stroke="#3654ff"
+            strokeWidth={1 * px}
+            dash={[6 * px, 4 * px]}
+          />
+        ) : null}
+        <Rect
+          listening={false}
+          width={frame.width}
+          height={frame.height}
+          stroke="#c9ced6"
+          strokeWidth={1 * px}
+        />
+        <Line
+          ref={guideXRef}
+          listening={false}
+          visible={false}
+          stroke="#e5489a"
+          strokeWidth={1 * px}
+          name="guide"
+        />
+        <Line
+          ref={guideYRef}
+          listening={false}
+          visible={false}
+          stroke="#e5489a"
+          strokeWidth={1 * px}
+          name="guide"
+        />
+      </Group>
+      <Transformer
+        ref={transformerRef}
+        name="transformer"
+        keepRatio
+        flipEnabled={false}
+        shiftBehavior="none"
+        enabledAnchors={["top-left", "top-right", "bottom-left", "bottom-right"]}
+        rotationSnaps={rotationSnaps(false)}
+        rotationSnapTolerance={ROTATION_SNAP_DEGREES}
+        rotateAnchorOffset={24}
+        anchorSize={9}
+        anchorCornerRadius={2}
+        anchorStroke="#3654ff"
+        borderStroke="#3654ff"
+        boundBoxFunc={gestures.boundBox}
+      />
+    </Layer>
+  );
+}

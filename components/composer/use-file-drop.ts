@@ -1,0 +1,60 @@
+"use client";
+
+import { useEffect, useState } from "react";
+
+import { isTyping } from "./typing";
+import type { ImageIntake, Slot } from "./use-image-intake";
+
+function imageFileOf(items: DataTransferItemList | FileList | undefined | null): File | undefined {
+  if (!items) return undefined;
+  const list: (DataTransferItem | File)[] = Array.from(items as ArrayLike<DataTransferItem | File>);
+  for (const item of list) {
+    const file = item instanceof File ? item : item.kind === "file" ? item.getAsFile() : null;
+    if (file && file.type.startsWith("image/")) return file;
+  }
+  return undefined;
+}
+
+/**
+ * A file dropped anywhere becomes the product, unless it is dropped on the template slot; a pasted
+ * image becomes the product. Returns the slot a drag is over, for the drop hint.
+ */
+export function useFileDrop(intake: ImageIntake): Slot | null {
+  const [dropTarget, setDropTarget] = useState<Slot | null>(null);
+  useEffect(() => {
+    const slotAt = (target: EventTarget | null): Slot =>
+      target instanceof Element && target.closest("[data-slot=template]") ? "template" : "product";
+    const onDragOver = (event: DragEvent) => {
+      if (!event.dataTransfer?.types.includes("Files")) return;
+      event.preventDefault();
+      setDropTarget(slotAt(event.target));
+    };
+    const onDragLeave = (event: DragEvent) => {
+      if (event.relatedTarget === null) setDropTarget(null);
+    };
+    const onDrop = (event: DragEvent) => {
+      event.preventDefault();
+      setDropTarget(null);
+      const file = imageFileOf(event.dataTransfer?.files);
+      if (file) void intake.addFile(slotAt(event.target), file);
+    };
+    const onPaste = (event: ClipboardEvent) => {
+      if (isTyping(event.target)) return;
+      const file = imageFileOf(event.clipboardData?.items);
+      if (!file) return;
+      event.preventDefault();
+      void intake.addFile("product", file);
+    };
+    window.addEventListener("dragover", onDragOver);
+    window.addEventListener("dragleave", onDragLeave);
+    window.addEventListener("drop", onDrop);
+    window.addEventListener("paste", onPaste);
+    return () => {
+      window.removeEventListener("dragover", onDragOver);
+      window.removeEventListener("dragleave", onDragLeave);
+      window.removeEventListener("drop", onDrop);
+      window.removeEventListener("paste", onPaste);
+    };
+  }, [intake]);
+  return dropTarget;
+}
