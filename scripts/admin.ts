@@ -14,6 +14,7 @@ import { isRole, type Role } from "@/lib/server/auth/roles";
 import { createToken } from "@/lib/server/auth/tokens";
 import { ConfigError, loadConfig } from "@/lib/server/config";
 import { closeDatabases, getDatabase } from "@/lib/server/db/client";
+import { FolderInUseError } from "@/lib/server/db/folder-lock";
 import { isApiError } from "@/lib/server/errors";
 
 const USAGE = `Usage: npm run admin -- <command> [options]
@@ -102,7 +103,8 @@ async function main() {
 
 main()
   .catch((error: unknown) => {
-    if (error instanceof ConfigError || isApiError(error)) fail(error.message);
+    if (error instanceof ConfigError || error instanceof FolderInUseError || isApiError(error))
+      fail(error.message);
     throw error;
   })
   .finally(() => closeDatabases());

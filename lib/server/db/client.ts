@@ -1,6 +1,5 @@
 import "server-only";
 
-import fs from "node:fs";
 import path from "node:path";
 import { PGlite, types, type QueryOptions } from "@electric-sql/pglite";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
@@ -11,6 +10,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 
 import { getConfig, type Config } from "../config";
 import { errors } from "../errors";
+import { lockFolder } from "./folder-lock";
 import { createPool, endPool } from "./pool";
 
 /** Either driver behind one type: code is written against PostgreSQL and runs on both. */
@@ -42,11 +42,23 @@ export async function openDatabase(
     return { db: db as unknown as Db, kind: "postgres", close: () => endPool(pool) };
   }
   const dir = path.join(config.DATA_DIR, "pglite");
-  fs.mkdirSync(dir, { recursive: true });
-  const client = withResultParsersInstalled(await PGlite.create(dir));
-  const db = drizzlePglite(client);
-  await migratePglite(db, { migrationsFolder });
-  return { db: db as unknown as Db, kind: "pglite", close: () => client.close() };
+  const unlock = lockFolder(dir);
+  try {
+    const client = withResultParsersInstalled(await PGlite.create(dir));
+    const db = drizzlePglite(client);
+    await migratePglite(db, { migrationsFolder });
+    return {
+      db: db as unknown as Db,
+      kind: "pglite",
+      close: async () => {
+        await client.close();
+        unlock();
+      },
+    };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
 }
 
 /** The result parsers Drizzle's PGlite driver sends with every query: these types stay text for Drizzle. */
