@@ -3,9 +3,15 @@
 import { useState, type FormEvent } from "react";
 
 import { Button } from "@/components/ui/button";
+import { sameOriginPath } from "@/lib/auth/return-path";
 
 import { LabelledInput } from "./input";
 import { sendJson } from "./request";
+
+/** `next` checked again against the page's real origin: the browser is where the redirect happens. */
+function returnPath(next: string): string {
+  return sameOriginPath(next, window.location.origin) ?? "/sign-in";
+}
 
 /** Email and password, and single sign-on when the server has a provider configured. */
 export function SignInForm({ next, ssoName }: { next: string; ssoName?: string }) {
@@ -20,7 +26,7 @@ export function SignInForm({ next, ssoName }: { next: string; ssoName?: string }
     setError(undefined);
     try {
       await sendJson("/api/auth/sign-in/email", "POST", { email, password });
-      window.location.assign(next);
+      window.location.assign(returnPath(next));
     } catch (failure) {
       setError(
         failure instanceof Error && "status" in failure && failure.status === 401
@@ -38,7 +44,7 @@ export function SignInForm({ next, ssoName }: { next: string; ssoName?: string }
     try {
       const { url } = await sendJson<{ url: string }>("/api/auth/sign-in/social", "POST", {
         provider: "oidc",
-        callbackURL: next,
+        callbackURL: returnPath(next),
       });
       window.location.assign(url);
     } catch (failure) {
