@@ -1,11 +1,55 @@
 import "server-only";
 
-import { errors } from "../errors";
+import { ApiError, errors } from "../errors";
+
+/**
+ * An oversize body is answered 413 at once, but the connection must stay usable: a client on a
+ * keep-alive connection sends its next request after the rest of this body. Cancelling the body stream
+ * destroys the request under Next, and with it the socket, so the client sees a reset instead of its 413,
+ * and so does its next request. So the rest is read and thrown away in the background, up to a bound;
+ * a body declared larger than that is not read at all and its 413 says `Connection: close`.
+ */
+export const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+/** A body that trickles in slower than this is given up on (the socket is then closed). */
+export const DRAIN_TIMEOUT_MS = 30_000;
+
+function tooLargeAndClosing(limit: number): ApiError {
+  const error = errors.tooLarge(limit);
+  return new ApiError(error.status, error.code, error.type, error.message, error.details, {
+    ...error.headers,
+    connection: "close",
+  });
+}
+
+/** Reads what is left of a refused body and drops it, so Node sees the request end normally. */
+async function drainInBackground(reader: ReadableStreamDefaultReader<Uint8Array>, alreadyRead: number) {
+  let drained = alreadyRead;
+  const timer = setTimeout(() => void reader.cancel().catch(() => undefined), DRAIN_TIMEOUT_MS);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      drained += value.byteLength;
+      if (drained > DRAIN_LIMIT_BYTES) {
+        await reader.cancel();
+        return;
+      }
+    }
+  } catch {
+    // The client went away or the stream was cancelled: nothing is left to drain.
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Reads at most `limit` bytes of a body, refusing early on a larger Content-Length. */
 export async function readBodyLimited(request: Request, limit: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > limit) throw errors.tooLarge(limit);
+  if (Number.isFinite(declared) && declared > limit) {
+    if (declared > DRAIN_LIMIT_BYTES) throw tooLargeAndClosing(limit);
+    if (request.body) void drainInBackground(request.body.getReader(), 0);
+    throw errors.tooLarge(limit);
+  }
   if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -15,7 +59,7 @@ export async function readBodyLimited(request: Request, limit: number): Promise<
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel().catch(() => undefined);
+      void drainInBackground(reader, size);
       throw errors.tooLarge(limit);
     }
     chunks.push(value);
