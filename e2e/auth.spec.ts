@@ -179,6 +179,11 @@ test.describe("member", () => {
       "/.//evil.example/",
     ]) {
       const context = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+      // Were the redirect to leave the app, it goes nowhere: only the app's own origin is let through.
+      await context.route(
+        (url) => url.origin !== origin,
+        (route) => route.abort(),
+      );
       const page = await context.newPage();
       await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
       await page.getByLabel("Email").fill(E2E_USERS.member.email);
