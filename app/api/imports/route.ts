@@ -9,7 +9,7 @@ export const runtime = "nodejs";
 
 export const POST = route(async ({ request, principal }) => {
   const body = await readJsonBody(request, getConfig().MAX_JSON_BYTES);
-  const imported = await importImageFromUrl(body);
+  const imported = await importImageFromUrl(body, principal);
   await recordUpload(imported, principal);
   return json(imported, { status: 201 });
 });

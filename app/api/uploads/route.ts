@@ -6,7 +6,7 @@ import { receiveUpload } from "@/lib/server/images/upload";
 export const runtime = "nodejs";
 
 export const POST = route(async ({ request, principal }) => {
-  const uploaded = await receiveUpload(request);
+  const uploaded = await receiveUpload(request, principal);
   await recordUpload(uploaded, principal);
   return json(uploaded, { status: 201 });
 });

@@ -42,27 +42,50 @@ async function drainInBackground(reader: ReadableStreamDefaultReader<Uint8Array>
   }
 }
 
-/** Reads at most `limit` bytes of a body, refusing early on a larger Content-Length. */
-export async function readBodyLimited(request: Request, limit: number): Promise<Uint8Array> {
+/**
+ * The body's chunks as they arrive, at most `limit` bytes in all: a larger Content-Length is refused
+ * before anything is read, a body that goes past the limit is refused there, each with a 413 and the
+ * rest handled as above.
+ */
+export async function* readBodyChunks(request: Request, limit: number): AsyncGenerator<Uint8Array> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > limit) {
     if (declared > DRAIN_LIMIT_BYTES) throw tooLargeAndClosing(limit);
     if (request.body) void drainInBackground(request.body.getReader(), 0);
     throw errors.tooLarge(limit);
   }
-  if (!request.body) return new Uint8Array();
+  if (!request.body) return;
   const reader = request.body.getReader();
+  let size = 0;
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        finished = true;
+        return;
+      }
+      size += value.byteLength;
+      if (size > limit) {
+        finished = true;
+        void drainInBackground(reader, size);
+        throw errors.tooLarge(limit);
+      }
+      yield value;
+    }
+  } finally {
+    // A reader that stopped early (a parse error on the way) still lets the rest arrive and go.
+    if (!finished) void drainInBackground(reader, size);
+  }
+}
+
+/** Reads at most `limit` bytes of a body, refusing early on a larger Content-Length. */
+export async function readBodyLimited(request: Request, limit: number): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      void drainInBackground(reader, size);
-      throw errors.tooLarge(limit);
-    }
-    chunks.push(value);
+  for await (const chunk of readBodyChunks(request, limit)) {
+    chunks.push(chunk);
+    size += chunk.byteLength;
   }
   const out = new Uint8Array(size);
   let offset = 0;

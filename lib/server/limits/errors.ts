@@ -24,6 +24,17 @@ export function rateLimited(engine: string, state: RateLimitState): ApiError {
   );
 }
 
+export function uploadsRateLimited(state: RateLimitState): ApiError {
+  return new ApiError(
+    429,
+    "rate_limited",
+    "general",
+    `Too many uploads and imports: at most ${state.limit} a minute. Try again in ${state.resetSeconds} s`,
+    { limit_per_minute: state.limit, retry_after_seconds: state.resetSeconds },
+    { ...rateLimitHeaders(state), "Retry-After": String(state.resetSeconds) },
+  );
+}
+
 export function budgetSpent(input: {
   limit: number;
   used: number;
