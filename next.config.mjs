@@ -3,7 +3,7 @@ const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   // Native and WASM packages stay as plain Node requires instead of being bundled.
-  serverExternalPackages: ["sharp", "@electric-sql/pglite", "pg", "request-filtering-agent"],
+  serverExternalPackages: ["sharp", "@electric-sql/pglite", "pg"],
   async rewrites() {
     return [{ source: "/v1/scene/create", destination: "/api/scene/create" }];
   },

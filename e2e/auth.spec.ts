@@ -167,6 +167,43 @@ test.describe("member", () => {
     expect(curl(token).trimEnd().endsWith("401")).toBe(true);
   });
 
+  test("after signing in, a hostile next stays on the app", async ({ browser, baseURL }) => {
+    const origin = new URL(baseURL!).origin;
+    for (const next of [
+      "//evil.example/",
+      "/\\evil.example/",
+      "/\t/evil.example/",
+      "/%5Cevil.example/",
+      "%2F%2Fevil.example/",
+      "https:evil.example",
+      "/.//evil.example/",
+    ]) {
+      const context = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+      // Were the redirect to leave the app, it goes nowhere: only the app's own origin is let through.
+      await context.route(
+        (url) => url.origin !== origin,
+        (route) => route.abort(),
+      );
+      const page = await context.newPage();
+      await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
+      await page.getByLabel("Email").fill(E2E_USERS.member.email);
+      await page.getByLabel("Password").fill(E2E_USERS.member.password);
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
+      // Signed in, the sign-in page sends a member home: the composer, on our own origin.
+      await expect(page, next).toHaveURL(`${origin}/`);
+      await context.close();
+    }
+    // While a path of ours is followed.
+    const context = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+    const page = await context.newPage();
+    await page.goto(`/sign-in?next=${encodeURIComponent("/gallery?view=recent")}`);
+    await page.getByLabel("Email").fill(E2E_USERS.member.email);
+    await page.getByLabel("Password").fill(E2E_USERS.member.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(page).toHaveURL(`${origin}/gallery?view=recent`);
+    await context.close();
+  });
+
   test("signs out", async ({ browser, baseURL }) => {
     // A session of its own, so signing out does not end the one other specs use.
     const context = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });

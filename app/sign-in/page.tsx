@@ -5,10 +5,11 @@ import { redirect } from "next/navigation";
 import { FirstAdminForm } from "@/components/auth/first-admin-form";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { SignOutButton } from "@/components/auth/sign-out-button";
+import { PLACEHOLDER_ORIGIN, sameOriginPath } from "@/lib/auth/return-path";
 import { hasAnyUser } from "@/lib/server/auth/members";
 import { currentPrincipal, homeFor } from "@/lib/server/auth/page-access";
 import { listensBeyondLoopback } from "@/lib/server/auth/setup-code";
-import { getConfig } from "@/lib/server/config";
+import { getConfig, type Config } from "@/lib/server/config";
 import { getDatabase } from "@/lib/server/db/client";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -21,11 +22,13 @@ const DENIED: Record<string, string> = {
 };
 
 /**
- * Where to go after signing in: the page that sent them here, or (when none) back to this page, which
- * sends signed-in people to their role's home.
+ * Where to go after signing in: the page that sent them here when it is a path on this app, or (when
+ * none) back to this page, which sends signed-in people to their role's home. The origin comes from
+ * configuration, never from the request's Host; without one, only relative paths are accepted.
  */
-function afterSignIn(value: string | string[] | undefined): string {
-  return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") ? value : "/sign-in";
+function afterSignIn(value: string | string[] | undefined, config: Config): string {
+  const origin = config.AUTH_URL ?? config.PUBLIC_BASE_URL ?? PLACEHOLDER_ORIGIN;
+  return sameOriginPath(value, origin) ?? "/sign-in";
 }
 
 // /sign-in – public: signs people in; on a fresh install, creates the first admin
@@ -80,7 +83,7 @@ export default async function SignInPage({
         ) : (
           <>
             <h1 className="text-lg font-semibold">Sign in</h1>
-            <SignInForm next={afterSignIn(params.next)} ssoName={ssoName} />
+            <SignInForm next={afterSignIn(params.next, config)} ssoName={ssoName} />
             <p className="text-xs text-ink-muted">No account? Ask an admin to add you.</p>
           </>
         )}

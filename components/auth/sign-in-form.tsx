@@ -3,10 +3,16 @@
 import { useState, type FormEvent } from "react";
 
 import { Button } from "@/components/ui/button";
+import { sameOriginPath } from "@/lib/auth/return-path";
 import { ApiFailure } from "@/lib/client/request";
 import { signInWithEmail, singleSignOnUrl } from "@/lib/client/session";
 
 import { LabelledInput } from "./input";
+
+/** `next` checked again against the page's real origin: the browser is where the redirect happens. */
+function returnPath(next: string): string {
+  return sameOriginPath(next, window.location.origin) ?? "/sign-in";
+}
 
 /** Email and password, and single sign-on when the server has a provider configured. */
 export function SignInForm({ next, ssoName }: { next: string; ssoName?: string }) {
@@ -21,7 +27,7 @@ export function SignInForm({ next, ssoName }: { next: string; ssoName?: string }
     setError(undefined);
     try {
       await signInWithEmail(email, password);
-      window.location.assign(next);
+      window.location.assign(returnPath(next));
     } catch (failure) {
       setError(
         failure instanceof ApiFailure && failure.status === 401
@@ -37,7 +43,7 @@ export function SignInForm({ next, ssoName }: { next: string; ssoName?: string }
   async function singleSignOn() {
     setBusy(true);
     try {
-      window.location.assign(await singleSignOnUrl(next));
+      window.location.assign(await singleSignOnUrl(returnPath(next)));
     } catch (failure) {
       setError(failure instanceof Error ? failure.message : "Single sign-on failed");
       setBusy(false);

@@ -85,6 +85,15 @@ export const envSchema = z
     MAX_IMAGE_PIXELS: bytes(50_000_000),
     MAX_JSON_BYTES: bytes(1024 * 1024),
     STORAGES: storages,
+    /**
+     * Uploaded and imported images decoded at once by one server process (a 50-megapixel image takes
+     * a few hundred megabytes while it is decoded). 0 lifts the limit.
+     */
+    IMAGE_DECODE_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(2),
+    /** Uploads and imports waiting for a decode beyond those running; past this they are answered 503. */
+    IMAGE_DECODE_QUEUE: z.coerce.number().int().min(0).max(1000).default(8),
+    /** Uploads and imports per person per minute. */
+    RATE_LIMIT_UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
     /** Generations one server process runs at once (each may hold an upstream connection for minutes). */
     GENERATION_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
     /** A running generation whose worker has not reported for this long is taken for dead (`interrupted`). */

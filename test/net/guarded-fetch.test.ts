@@ -82,6 +82,14 @@ function resolvingTo(...addresses: string[]): LookupFunction {
   }) as unknown as LookupFunction;
 }
 
+/** A resolver that fails like a name that does not exist, without asking any DNS server. */
+const notFound = ((_host: string, _options: unknown, callback: (error: Error) => void) =>
+  callback(
+    Object.assign(new Error("getaddrinfo ENOTFOUND"), { code: "ENOTFOUND" }),
+  )) as unknown as LookupFunction;
+
+// Which addresses are refused is tested on the rules themselves (address-rules.test.ts). Here the agent
+// is checked to apply them, with addresses that stay on this machine even if it did not.
 describe("SSRF: refused before connecting", () => {
   const table = () => [
     `http://127.0.0.1:${port}/image.png`,
@@ -90,36 +98,27 @@ describe("SSRF: refused before connecting", () => {
     `http://2130706433:${port}/image.png`,
     `http://0x7f000001:${port}/image.png`,
     `http://0177.0.0.1:${port}/image.png`,
+    `http://127.1:${port}/image.png`,
     `http://0.0.0.0:${port}/image.png`,
-    "http://10.0.0.1/image.png",
-    "http://172.16.0.1/image.png",
-    "http://172.31.255.254/image.png",
-    "http://192.168.1.1/image.png",
-    "http://169.254.169.254/latest/meta-data/",
-    "http://100.64.0.1/image.png",
-    "http://224.0.0.1/image.png",
-    "http://[fc00::1]/image.png",
-    "http://[fd12:3456::1]/image.png",
-    "http://[fe80::1]/image.png",
-    "http://[::ffff:127.0.0.1]/image.png",
-    "http://[::ffff:169.254.169.254]/image.png",
-    "https://10.0.0.1/image.png",
+    `http://[::ffff:127.0.0.1]:${port}/image.png`,
+    `http://[::ffff:7f00:1]:${port}/image.png`,
+    `https://127.0.0.1:${port}/image.png`,
   ];
 
-  it("refuses every private, loopback, link-local, metadata and reserved address", async () => {
+  it("refuses loopback in every spelling, and the unspecified address", async () => {
     for (const url of table()) {
       expect(await failure(url), url).toMatchObject({ status: 422, code: "url_not_allowed" });
     }
   });
 
-  it("refuses a name that resolves to loopback or to the metadata service", async () => {
+  it("refuses a name that resolves to loopback", async () => {
     expect(
       await failure(`http://backdrop-test.example:${port}/image.png`, { lookup: resolvingTo("127.0.0.1") }),
     ).toMatchObject({
       code: "url_not_allowed",
     });
     expect(
-      await failure("http://metadata.example/", { lookup: resolvingTo("169.254.169.254") }),
+      await failure(`http://backdrop-test.example:${port}/image.png`, { lookup: resolvingTo("::1") }),
     ).toMatchObject({
       code: "url_not_allowed",
     });
@@ -146,24 +145,14 @@ describe("with loopback allowed (stand-in servers)", () => {
     expect(fetched.contentType).toBe("image/png");
   });
 
-  it("still refuses every other private range", async () => {
-    for (const url of [
-      "http://10.0.0.1/",
-      "http://192.168.1.1/",
-      "http://169.254.169.254/",
-      "http://[fc00::1]/",
-    ]) {
-      expect(await failure(url, loopback), url).toMatchObject({ code: "url_not_allowed" });
-    }
+  it("still refuses the unspecified address, which also lands on this machine", async () => {
+    expect(await failure(`http://0.0.0.0:${port}/image.png`, loopback)).toMatchObject({
+      code: "url_not_allowed",
+    });
   });
 
   it("checks every redirect hop", async () => {
-    for (const target of [
-      "http://10.0.0.1/image.png",
-      "http://169.254.169.254/latest/meta-data/",
-      "http://[::ffff:10.0.0.1]/",
-      "file:///etc/passwd",
-    ]) {
+    for (const target of [`http://0.0.0.0:${port}/image.png`, "file:///etc/passwd"]) {
       const url = `${base}/redirect?to=${encodeURIComponent(target)}`;
       expect(await failure(url, loopback), target).toMatchObject({ status: 422, code: "url_not_allowed" });
     }
@@ -176,7 +165,7 @@ describe("with loopback allowed (stand-in servers)", () => {
   });
 
   it("checks the address of every connection, so DNS rebinding gets nowhere", async () => {
-    const lookup = resolvingTo("127.0.0.1", "169.254.169.254");
+    const lookup = resolvingTo("127.0.0.1", "0.0.0.0");
     const first = await guardedFetch(`http://rebinding.example:${port}/image.png`, {
       maxBytes: 1024,
       lookup,
@@ -219,7 +208,7 @@ describe("with loopback allowed (stand-in servers)", () => {
     expect(await failure(`http://127.0.0.1:${closedPort}/`, loopback)).toMatchObject({
       code: "url_unreachable",
     });
-    expect(await failure("http://no-such-host.invalid/", loopback)).toMatchObject({
+    expect(await failure("http://no-such-host.invalid/", { ...loopback, lookup: notFound })).toMatchObject({
       code: "url_unreachable",
     });
   });

@@ -7,7 +7,7 @@ export const runtime = "nodejs";
 
 // POST /api/imports – fetch an image from a URL (guarded), store it like an upload
 export const POST = route({ access: "member", body: importRequest }, async ({ body, principal }) => {
-  const imported = await importImageFromUrl(body);
+  const imported = await importImageFromUrl(body, principal);
   await recordUpload(imported, principal);
   return json(imported, { status: 201 });
 });

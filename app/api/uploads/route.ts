@@ -7,7 +7,7 @@ export const runtime = "nodejs";
 
 // POST /api/uploads – multipart `file`: an image, sniffed, checked and stored (201 with its metadata)
 export const POST = route({ access: "member" }, async ({ request, principal }) => {
-  const uploaded = await receiveUpload(request);
+  const uploaded = await receiveUpload(request, principal);
   await recordUpload(uploaded, principal);
   return json(uploaded, { status: 201 });
 });

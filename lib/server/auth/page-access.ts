@@ -3,6 +3,8 @@ import "server-only";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 
+import { sameOriginPath } from "@/lib/auth/return-path";
+
 import { getConfig } from "../config";
 import { sessionPrincipal } from "./authorize";
 import type { Principal } from "./principal";
@@ -23,10 +25,8 @@ export function pageDecision(
 ): PageDecision {
   if (access === "public") return { allow: true };
   if (!principal) {
-    const next =
-      returnTo && returnTo.startsWith("/") && !returnTo.startsWith("//")
-        ? `?next=${encodeURIComponent(returnTo)}`
-        : "";
+    const path = sameOriginPath(returnTo);
+    const next = path ? `?next=${encodeURIComponent(path)}` : "";
     return { allow: false, redirectTo: `/sign-in${next}` };
   }
   if (!roleAllows(principal.role, access)) return { allow: false, redirectTo: `/sign-in?denied=${access}` };

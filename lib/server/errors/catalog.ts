@@ -32,6 +32,7 @@ const CODES = {
   internal_error: [500, "general"],
   upstream_unavailable: [502, "general"],
   server_stopping: [503, "general"],
+  server_busy: [503, "general"],
   generation_not_finished: [503, "general"],
   generation_interrupted: [503, "general"],
   upstream_timeout: [504, "general"],
@@ -112,10 +113,13 @@ export const errors = {
   badJson: (reason: string) => apiError("bad_json", `The body is not valid JSON: ${reason}`),
   unsupportedMediaType: (expected: string) =>
     apiError("unsupported_media_type", `Send the body as ${expected}`),
-  tooLarge: (limitBytes: number) =>
-    apiError("payload_too_large", `The body is larger than ${megabytes(limitBytes)}`, {
-      limit_bytes: limitBytes,
-    }),
+  tooLarge: (limitBytes: number, headers: Record<string, string> = {}) =>
+    apiError(
+      "payload_too_large",
+      `The body is larger than ${megabytes(limitBytes)}`,
+      { limit_bytes: limitBytes },
+      headers,
+    ),
   validation: (issues: readonly z.core.$ZodIssue[], message = "Some fields are not valid") =>
     apiError("validation_error", message, { fields: fieldErrors(issues) }),
   /** A 422 about one field; `code` says which rule it broke. */
@@ -225,6 +229,20 @@ export const errors = {
       error.headers,
     ),
   cancelled: (message: string, details: Details = {}) => apiError("cancelled", message, details),
+  serverBusy: (retryAfterSeconds: number, inProgress: number) =>
+    apiError(
+      "server_busy",
+      `The server is busy with other images. Try again in ${retryAfterSeconds} seconds.`,
+      { retry_after_seconds: retryAfterSeconds, images_in_progress: inProgress },
+      { "retry-after": String(retryAfterSeconds) },
+    ),
+  uploadsRateLimited: (state: RateLimitState) =>
+    apiError(
+      "rate_limited",
+      `Too many uploads and imports: at most ${state.limit} a minute. Try again in ${state.resetSeconds} s`,
+      { limit_per_minute: state.limit, retry_after_seconds: state.resetSeconds },
+      { ...rateLimitHeaders(state), "Retry-After": String(state.resetSeconds) },
+    ),
   serverStopping: () =>
     apiError(
       "server_stopping",

@@ -61,9 +61,17 @@ export async function checkUntrustedImage(bytes: Uint8Array, limits: ImageLimits
   };
 }
 
-/** A decoder for checked bytes: first frame only, pixel limit enforced again by libvips itself. */
+/**
+ * A decoder for checked bytes: first frame only, pixel limit enforced again by libvips itself, read
+ * in one top-to-bottom pass so a pipeline that streams (decode, re-encode) holds strips, not the image.
+ */
 export function decoderFor(bytes: Uint8Array, limits: ImageLimits): Sharp {
-  return sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: "error", pages: 1 }).autoOrient();
+  return sharp(bytes, {
+    limitInputPixels: limits.maxPixels,
+    failOn: "error",
+    pages: 1,
+    sequentialRead: true,
+  }).autoOrient();
 }
 
 /** Runs a decode, turning libvips' complaints (truncated, corrupt) into a 422. */

@@ -8,6 +8,7 @@ import { getConfig } from "../config";
 import type { ObjectStore } from "../storage";
 import { objectStoreFor } from "../storage";
 import { objectBoxOfImage } from "./object-box";
+import { imageWorkQueue } from "./work-queue";
 
 export type ImageDescription = {
   key: string;
@@ -48,8 +49,11 @@ export function rememberDescription(store: ObjectStore, image: ImageDescription)
 async function measure(store: ObjectStore, key: string): Promise<ImageDescription | undefined> {
   const bytes = await store.get(key);
   if (!bytes) return undefined;
+  const config = getConfig();
   const metadata = await sharp(bytes).metadata();
-  const objectBox = await objectBoxOfImage(bytes, getConfig().MAX_IMAGE_PIXELS);
+  const objectBox = await imageWorkQueue(config).decodeSlot(() =>
+    objectBoxOfImage(bytes, config.MAX_IMAGE_PIXELS),
+  );
   const swapped = (metadata.orientation ?? 1) >= 5;
   return {
     key,

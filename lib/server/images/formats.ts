@@ -2,7 +2,7 @@ import "server-only";
 
 import { fileTypeFromBuffer } from "file-type";
 
-import { ApiError } from "../errors";
+import { errors } from "../errors";
 
 /**
  * Which uploaded files we decode: what Claid accepts and libvips reads safely. SVG (scripts, external
@@ -31,28 +31,10 @@ export const ACCEPTED_MIME_TYPES = [
 ];
 
 export const imageErrors = {
-  unsupported: (found: string) =>
-    new ApiError(
-      415,
-      "unsupported_image_type",
-      "image",
-      `Only PNG, JPEG, WebP, AVIF, TIFF and GIF images are accepted (this file is ${found})`,
-      { accepted: ACCEPTED_MIME_TYPES, found },
-    ),
-  tooManyBytes: (limit: number) =>
-    new ApiError(413, "image_too_large", "image", `The image is larger than ${limit} bytes`, {
-      limit_bytes: limit,
-    }),
-  tooManyPixels: (width: number, height: number, limit: number) =>
-    new ApiError(
-      413,
-      "image_too_many_pixels",
-      "image",
-      `The image is ${width} × ${height} pixels; at most ${limit} pixels are accepted`,
-      { width, height, limit_pixels: limit },
-    ),
-  unreadable: (reason: string) =>
-    new ApiError(422, "image_unreadable", "image", `The image could not be read: ${reason}`),
+  unsupported: (found: string) => errors.unsupportedImageType(found, ACCEPTED_MIME_TYPES),
+  tooManyBytes: errors.imageTooLarge,
+  tooManyPixels: errors.imageTooManyPixels,
+  unreadable: errors.imageUnreadable,
 };
 
 function looksLikeMarkup(bytes: Uint8Array): boolean {

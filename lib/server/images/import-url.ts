@@ -4,26 +4,20 @@ import { z } from "zod";
 
 import { uriString } from "@/lib/scene/contract";
 
+import type { Principal } from "../auth/principal";
 import { getConfig } from "../config";
-import { ApiError, errors, isApiError } from "../errors";
+import { errors, isApiError } from "../errors";
+import { consumeUploadRateLimit } from "../limits/rate-limit";
 import { guardedFetch } from "../net/guarded-fetch";
 import { imageLimitsFrom, intakeImage, type StoredImage } from "./intake";
+import { imageWorkQueue, withImageAdmission } from "./work-queue";
 
 export const importRequest = z.strictObject({ url: uriString });
 
 /** A fetched file that is not an image we take is the URL's fault, not the client's media type. */
 export function importedImageError(error: unknown): unknown {
   if (isApiError(error) && error.status === 415) {
-    return new ApiError(
-      422,
-      "url_not_image",
-      "validation",
-      `The URL does not point to an image we accept: ${error.message}`,
-      {
-        ...error.details,
-        fields: { url: [error.message] },
-      },
-    );
+    return errors.urlNotImage(error.message, error.details);
   }
   return error;
 }
@@ -35,13 +29,21 @@ export async function fetchImageBytes(url: string, signal?: AbortSignal): Promis
   return fetched.bytes;
 }
 
-export async function importImageFromUrl(body: unknown): Promise<StoredImage> {
+/**
+ * An import: the person's allowance (shared with uploads), a place in the image queue (503 past it,
+ * before anything is fetched), the file, and its intake.
+ */
+export async function importImageFromUrl(body: unknown, principal?: Principal): Promise<StoredImage> {
   const parsed = importRequest.safeParse(body);
   if (!parsed.success) throw errors.validation(parsed.error.issues);
-  const bytes = await fetchImageBytes(parsed.data.url);
-  try {
-    return await intakeImage(bytes, { limits: imageLimitsFrom() });
-  } catch (error) {
-    throw importedImageError(error);
-  }
+  const config = getConfig();
+  if (principal) await consumeUploadRateLimit(principal.userId, config);
+  return withImageAdmission(imageWorkQueue(config), async () => {
+    const bytes = await fetchImageBytes(parsed.data.url);
+    try {
+      return await intakeImage(bytes, { limits: imageLimitsFrom(config) });
+    } catch (error) {
+      throw importedImageError(error);
+    }
+  });
 }

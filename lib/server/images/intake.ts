@@ -1,7 +1,5 @@
 import "server-only";
 
-import sharp from "sharp";
-
 import { storedImageUrl } from "@/lib/scene/image-ref";
 import type { Box } from "@/lib/scene/placement";
 
@@ -11,7 +9,8 @@ import { objectStoreFor } from "../storage";
 import type { ImageLimits } from "./decode";
 import { checkUntrustedImage, decodeOr422, decoderFor } from "./decode";
 import { rememberDescription } from "./describe";
-import { objectBoxOfRaw } from "./object-box";
+import { objectBoxOfImage } from "./object-box";
+import { imageWorkQueue } from "./work-queue";
 
 /** What intake hands back, and what a record of the upload keeps. */
 export type StoredImage = {
@@ -44,22 +43,30 @@ export async function intakeImage(
   bytes: Uint8Array,
   options: { store?: ObjectStore; limits?: ImageLimits } = {},
 ): Promise<StoredImage> {
-  const limits = options.limits ?? imageLimitsFrom();
-  const store = options.store ?? objectStoreFor(getConfig().DATA_DIR);
+  const config = getConfig();
+  const limits = options.limits ?? imageLimitsFrom(config);
+  const store = options.store ?? objectStoreFor(config.DATA_DIR);
   const checked = await checkUntrustedImage(bytes, limits);
+  const asJpeg = checked.format === "jpeg" && !checked.hasAlpha;
 
-  const { data, info } = await decodeOr422(() =>
-    decoderFor(bytes, limits).raw().toBuffer({ resolveWithObject: true }),
-  );
-  const channels = info.channels as 1 | 2 | 3 | 4;
-  const raw = { width: info.width, height: info.height, channels };
-  const hasAlpha = channels === 2 || channels === 4;
-  const asJpeg = checked.format === "jpeg" && !hasAlpha;
-  const encoder = sharp(data, { raw });
-  const encoded = asJpeg
-    ? await encoder.jpeg({ quality: 95, chromaSubsampling: "4:4:4" }).toBuffer()
-    : await encoder.png({ compressionLevel: 6 }).toBuffer();
-  const objectBox = await objectBoxOfRaw(data, raw);
+  // Decoded straight into the encoder (libvips streams it in strips), and the object box measured on
+  // the alpha channel alone: no full copy of the decoded pixels is ever held.
+  const { encoded, info, objectBox } = await imageWorkQueue(config).decodeSlot(async () => {
+    // 8-bit sRGB, as every stored image is (a 16-bit or greyscale source included).
+    const decoder = decoderFor(bytes, limits).toColourspace("srgb");
+    const { data, info } = await decodeOr422(() =>
+      (asJpeg
+        ? decoder.jpeg({ quality: 95, chromaSubsampling: "4:4:4" })
+        : decoder.png({ compressionLevel: 6 })
+      ).toBuffer({ resolveWithObject: true }),
+    );
+    const objectBox =
+      info.channels === 2 || info.channels === 4
+        ? await decodeOr422(() => objectBoxOfImage(bytes, limits.maxPixels))
+        : { x: 0, y: 0, width: info.width, height: info.height };
+    return { encoded: data, info, objectBox };
+  });
+  const hasAlpha = info.channels === 2 || info.channels === 4;
 
   const ext = asJpeg ? "jpg" : "png";
   const stored = await store.put(encoded, ext);

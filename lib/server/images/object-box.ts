@@ -30,22 +30,66 @@ export async function objectBoxOfRaw(
     .raw()
     .toBuffer({ resolveWithObject: true });
   return {
-    x: -(info.trimOffsetLeft ?? 0),
-    y: -(info.trimOffsetTop ?? 0),
+    // libvips reports the offsets negated; `0 -` rather than unary minus, so no box has a -0 in it.
+    x: 0 - (info.trimOffsetLeft ?? 0),
+    y: 0 - (info.trimOffsetTop ?? 0),
     width: info.width,
     height: info.height,
   };
 }
 
-/** The object box of an encoded image (decoded once, first frame, auto-oriented). */
+/**
+ * The bounding box of the bytes at or above `threshold` in a one-byte-per-pixel mask, or undefined
+ * when there are none. Exact: each row is read from both ends up to its outermost hits.
+ */
+export function boxOfMask(
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  threshold: number,
+): Box | undefined {
+  let top = -1;
+  let bottom = -1;
+  let left = width;
+  let right = -1;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let first = 0;
+    while (first < width && (mask[row + first] ?? 0) < threshold) first++;
+    if (first === width) continue;
+    let last = width - 1;
+    while (last > first && (mask[row + last] ?? 0) < threshold) last--;
+    if (top === -1) top = y;
+    bottom = y;
+    if (first < left) left = first;
+    if (last > right) right = last;
+  }
+  if (top === -1) return undefined;
+  return { x: left, y: top, width: right - left + 1, height: bottom - top + 1 };
+}
+
+/**
+ * The object box of an encoded image (first frame, auto-oriented). Only the alpha channel is decoded,
+ * one byte per pixel and in one sequential pass, instead of every channel: a quarter of the memory.
+ */
 export async function objectBoxOfImage(bytes: Uint8Array, limitInputPixels: number): Promise<Box> {
-  const { data, info } = await sharp(bytes, { limitInputPixels })
+  const options = { limitInputPixels, failOn: "error" as const, pages: 1, sequentialRead: true };
+  const metadata = await sharp(bytes, options).metadata();
+  const swapped = (metadata.orientation ?? 1) >= 5;
+  const width = (swapped ? metadata.height : metadata.width) ?? 0;
+  const height = (swapped ? metadata.width : metadata.height) ?? 0;
+  const whole = { x: 0, y: 0, width, height };
+  if (!metadata.hasAlpha) return whole;
+  const { data, info } = await sharp(bytes, options)
     .autoOrient()
-    .raw()
+    .extractChannel("alpha")
+    .raw({ depth: "uchar" })
     .toBuffer({ resolveWithObject: true });
-  return objectBoxOfRaw(data, {
-    width: info.width,
-    height: info.height,
-    channels: info.channels as 1 | 2 | 3 | 4,
-  });
+  return (
+    boxOfMask(data, info.width, info.height, ALPHA_THRESHOLD) ?? {
+      ...whole,
+      width: info.width,
+      height: info.height,
+    }
+  );
 }

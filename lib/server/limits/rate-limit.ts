@@ -29,11 +29,14 @@ const cache = ((globalThis as GlobalWithLimiters)[CACHE] ??= { limiters: new Map
  * instance shares them (falling back to in-process counters if the database stops answering).
  */
 function limiterFor(engine: EngineName, config: Config): RateLimiterAbstract {
-  const points = pointsFor(engine, config);
-  const id = `${config.DATABASE_URL ?? "memory"}|${engine}|${points}`;
+  return limiterNamed(`generate-${engine}`, pointsFor(engine, config), config);
+}
+
+function limiterNamed(keyPrefix: string, points: number, config: Config): RateLimiterAbstract {
+  const id = `${config.DATABASE_URL ?? "memory"}|${keyPrefix}|${points}`;
   let limiter = cache.limiters.get(id);
   if (limiter) return limiter;
-  const options = { keyPrefix: `generate-${engine}`, points, duration: WINDOW_SECONDS };
+  const options = { keyPrefix, points, duration: WINDOW_SECONDS };
   if (config.DATABASE_URL) {
     let pool = cache.pools.get(config.DATABASE_URL);
     if (!pool) {
@@ -75,6 +78,20 @@ export async function consumeRateLimit(
     return stateOf(await limiterFor(engine, config).consume(userId, 1), limit);
   } catch (rejection) {
     if (rejection instanceof RateLimiterRes) throw errors.rateLimited(engine, stateOf(rejection, limit));
+    throw rejection;
+  }
+}
+
+/**
+ * Takes one upload or import from the person's per-minute allowance, or throws 429: each one can cost
+ * the server a large decode, so a single person cannot keep the image queue full.
+ */
+export async function consumeUploadRateLimit(userId: string, config: Config): Promise<RateLimitState> {
+  const limit = config.RATE_LIMIT_UPLOADS_PER_MINUTE;
+  try {
+    return stateOf(await limiterNamed("uploads", limit, config).consume(userId, 1), limit);
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) throw errors.uploadsRateLimited(stateOf(rejection, limit));
     throw rejection;
   }
 }

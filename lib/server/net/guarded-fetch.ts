@@ -3,16 +3,17 @@ import "server-only";
 import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
-import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from "request-filtering-agent";
 
 import { getConfig } from "../config";
-import { ApiError } from "../errors";
+import { errors, isApiError, type ApiError } from "../errors";
+import { checkedAgents, isAddressNotAllowed } from "./checked-agent";
 
 /**
  * The one way the server fetches a URL a user gave it. The address check happens in the agent, on the
- * address the socket is about to connect to (after DNS), so a name that resolves to a private address,
- * DNS rebinding between a check and the connection, and redirects to internal hosts are all refused the
- * same way. Redirects are followed here, one hop at a time, each through the same agent.
+ * address the socket is about to connect to (after DNS; see `checked-agent.ts` and `address-rules.ts`),
+ * so a name that resolves to a private address, DNS rebinding between a check and the connection, and
+ * redirects to internal hosts are all refused the same way. Redirects are followed here, one hop at a
+ * time, each through the same agent.
  */
 
 export type GuardedFetchOptions = {
@@ -20,7 +21,7 @@ export type GuardedFetchOptions = {
   timeoutMs?: number;
   maxRedirects?: number;
   signal?: AbortSignal;
-  /** Lets loopback through (stand-in servers in tests); every other private range stays refused. */
+  /** Lets loopback (127.0.0.0/8, ::1) through for stand-in servers in tests; nothing else private. */
   allowLoopback?: boolean;
   /** A resolver other than the system's; its answers are checked exactly like the system's. */
   lookup?: LookupFunction;
@@ -35,42 +36,14 @@ export type FetchedBody = {
 };
 
 export const MAX_REDIRECTS = 5;
-/** Exact addresses: the library matches CIDRs across address families with a warning. */
-const LOOPBACK = ["127.0.0.1", "::1"];
 
 export const fetchErrors = {
-  notAllowed: (reason: string) =>
-    new ApiError(422, "url_not_allowed", "validation", `This URL may not be fetched: ${reason}`, {
-      fields: { url: [reason] },
-    }),
-  unreachable: (reason: string, status?: number) =>
-    new ApiError(422, "url_unreachable", "validation", `The URL could not be fetched: ${reason}`, {
-      ...(status ? { status } : {}),
-    }),
-  tooLarge: (limit: number) =>
-    new ApiError(422, "url_too_large", "validation", `The file at this URL is larger than ${limit} bytes`, {
-      limit_bytes: limit,
-    }),
-  timeout: (ms: number) =>
-    new ApiError(422, "url_timeout", "validation", `The URL did not answer within ${ms} ms`, {
-      timeout_ms: ms,
-    }),
-  tooManyRedirects: (max: number) =>
-    new ApiError(422, "url_too_many_redirects", "validation", `The URL redirected more than ${max} times`),
+  notAllowed: errors.urlNotAllowed,
+  unreachable: errors.urlUnreachable,
+  tooLarge: errors.urlTooLarge,
+  timeout: errors.urlTimeout,
+  tooManyRedirects: errors.urlTooManyRedirects,
 };
-
-type Agents = { http: http.Agent; https: https.Agent };
-const agentCache = new Map<boolean, Agents>();
-
-function agentsFor(allowLoopback: boolean): Agents {
-  let agents = agentCache.get(allowLoopback);
-  if (!agents) {
-    const options = { allowIPAddressList: allowLoopback ? LOOPBACK : [], keepAlive: false };
-    agents = { http: new RequestFilteringHttpAgent(options), https: new RequestFilteringHttpsAgent(options) };
-    agentCache.set(allowLoopback, agents);
-  }
-  return agents;
-}
 
 /** Only http(s), no credentials in the URL. Host checks happen at connect time, not here. */
 export function parseFetchableUrl(raw: string): URL {
@@ -88,11 +61,9 @@ export function parseFetchableUrl(raw: string): URL {
   return url;
 }
 
-const BLOCKED_BY_AGENT = /is not allowed\. Because/;
-
 function connectionError(error: unknown): ApiError {
   const message = error instanceof Error ? error.message : String(error);
-  if (BLOCKED_BY_AGENT.test(message)) {
+  if (isAddressNotAllowed(error)) {
     return fetchErrors.notAllowed("it resolves to a private, loopback, link-local or reserved address");
   }
   const code = (error as { code?: unknown } | null)?.code;
@@ -109,7 +80,7 @@ function connectionError(error: unknown): ApiError {
 type Hop = { status: number; location?: string; contentType?: string; body?: Buffer };
 
 function requestOnce(url: URL, options: GuardedFetchOptions, signal: AbortSignal): Promise<Hop> {
-  const agents = agentsFor(options.allowLoopback ?? false);
+  const agents = checkedAgents({ allowLoopback: options.allowLoopback ?? false }, { keepAlive: false });
   const isHttps = url.protocol === "https:";
   const transport = isHttps ? https : http;
   return new Promise<Hop>((resolve, reject) => {
@@ -191,7 +162,7 @@ export async function guardedFetch(raw: string, options: GuardedFetchOptions): P
     try {
       hop = await requestOnce(url, { ...options, allowLoopback }, signal);
     } catch (error) {
-      if (error instanceof ApiError) throw error;
+      if (isApiError(error)) throw error;
       if (timeout.aborted) throw fetchErrors.timeout(timeoutMs);
       if (options.signal?.aborted) throw fetchErrors.unreachable("the request was cancelled");
       throw connectionError(error);

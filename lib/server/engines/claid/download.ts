@@ -2,10 +2,11 @@ import "server-only";
 
 import type http from "node:http";
 import { fileTypeFromBuffer } from "file-type";
-import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from "request-filtering-agent";
 
 import type { Config } from "../../config";
 import { ApiError, errors } from "../../errors";
+import type { AddressRules } from "../../net/address-rules";
+import { ADDRESS_NOT_ALLOWED, checkedAgents } from "../../net/checked-agent";
 import type { StoredObject } from "../../storage";
 import type { EngineContext } from "../types";
 import { headerValue, send, TransportError } from "./transport";
@@ -34,25 +35,25 @@ export function isAllowedDownloadUrl(
   return url.protocol === "https:" && config.CLAID_DOWNLOAD_HOSTS.includes(url.hostname.toLowerCase());
 }
 
-const filteringAgents = new Map<string, http.Agent>();
+/**
+ * What a download host's resolved address may be. `ALLOW_LOOPBACK_FETCH` lets loopback through (stand-in
+ * servers in tests) and nothing more: every other private, link-local or reserved range stays refused.
+ */
+export function downloadAddressRules(config: Pick<Config, "ALLOW_LOOPBACK_FETCH">): AddressRules {
+  return { allowLoopback: config.ALLOW_LOOPBACK_FETCH };
+}
 
 /**
  * The API host is trusted as configured; a download host also has its resolved address checked, so a
  * DNS answer pointing at a private network is refused at connect time.
  */
-function agentFor(url: URL, config: Pick<Config, "CLAID_API_BASE_URL" | "ALLOW_LOOPBACK_FETCH">) {
+export function downloadAgentFor(
+  url: URL,
+  config: Pick<Config, "CLAID_API_BASE_URL" | "ALLOW_LOOPBACK_FETCH">,
+): http.Agent | undefined {
   if (url.host === new URL(config.CLAID_API_BASE_URL).host) return undefined;
-  const id = `${url.protocol}${config.ALLOW_LOOPBACK_FETCH}`;
-  let agent = filteringAgents.get(id);
-  if (!agent) {
-    const options = { keepAlive: true, allowPrivateIPAddress: config.ALLOW_LOOPBACK_FETCH };
-    agent =
-      url.protocol === "https:"
-        ? new RequestFilteringHttpsAgent(options)
-        : new RequestFilteringHttpAgent(options);
-    filteringAgents.set(id, agent);
-  }
-  return agent;
+  const agents = checkedAgents(downloadAddressRules(config), { keepAlive: true });
+  return url.protocol === "https:" ? agents.https : agents.http;
 }
 
 function refused(url: URL, reason: string): ApiError {
@@ -81,7 +82,7 @@ export async function downloadOutput(
       ctx.log.warn("claid download refused: host not allowed", { host: url.host });
       throw refused(url, "its host is not an allowed download host");
     }
-    const agent = agentFor(url, config);
+    const agent = downloadAgentFor(url, config);
     let response;
     try {
       response = await send({
@@ -94,8 +95,8 @@ export async function downloadOutput(
       });
     } catch (error) {
       if (!(error instanceof TransportError)) throw error;
-      // request-filtering-agent fails the connection itself when the address is private or reserved.
-      if (error.kind === "connect" && !error.code && /is not allowed/.test(error.message)) {
+      // The checked agent fails the connection itself when the address is not allowed.
+      if (error.kind === "connect" && error.code === ADDRESS_NOT_ALLOWED) {
         ctx.log.warn("claid download refused: address not allowed", { host: url.host });
         throw refused(url, "its address is not allowed");
       }
