@@ -3,7 +3,6 @@
  * apart. The browser's first paint needs these but not the validator, so they live apart from zod;
  * `contract.ts` builds its schemas from them and exports them again.
  */
-import type { SceneCreateRequest } from "./contract";
 
 /** The engines a generation can run on: the free local draft renderer, and Claid. */
 export const ENGINES = ["local", "claid"] as const;
@@ -16,8 +15,13 @@ export function isEngineName(value: string): value is EngineName {
 /** Claid makes four images when a request does not say how many. */
 export const CONTRACT_DEFAULT_NUMBER_OF_IMAGES = 4;
 
-/** A request as far as its output goes (type only: this module stays free of the schemas). */
-type OutputOf = { output?: SceneCreateRequest["output"] | undefined } & Record<string, unknown>;
+/** A request as far as its output goes: a destination string, or options with a count and a destination. */
+type OutputOf = {
+  output?:
+    | string
+    | ({ number_of_images?: number | undefined; destination?: string | undefined } & Record<string, unknown>)
+    | undefined;
+} & Record<string, unknown>;
 
 /** How many images a request asks for, with the contract's default. */
 export function imagesRequested(request: OutputOf): number {
