@@ -1,10 +1,15 @@
-import net from "node:net";
+import fs from "node:fs";
+import path from "node:path";
 
-/** A loopback port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
+export { freePort } from "../test/support/free-port";
+
+const RESULTS = path.resolve(import.meta.dirname, "results");
+
+/** Writes a run's figures as `bench/results/<name>-<time>.json` and says where. */
+export function writeResult(name: string, result: unknown): string {
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const file = path.join(RESULTS, `${name}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  fs.writeFileSync(file, JSON.stringify(result, null, 2));
+  console.log(`\nwritten ${path.relative(process.cwd(), file)}`);
+  return file;
 }

@@ -8,8 +8,6 @@
  * Against a running app instead: BENCH_URL=http://127.0.0.1:3000 with BENCH_EMAIL and BENCH_PASSWORD of
  * a member (a fresh install gets its first admin created with them).
  */
-import fs from "node:fs";
-import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium, type Page } from "@playwright/test";
 
@@ -17,8 +15,8 @@ import { CANVAS_HANDLE_SCRIPT } from "../../test/support/canvas-handle";
 import { CHROMIUM_LAUNCH } from "../../test/support/chromium";
 import { bigProductPng } from "../../test/support/product-images";
 import { benchApp, signIn } from "../browser-app";
+import { writeResult } from "../support";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
 const DRAG_STEPS = 300;
 const ROTATE_STEPS = 180;
 
@@ -222,14 +220,7 @@ async function main() {
     for (const chunk of js.lazyChunks.slice(0, 5)) console.log(`  ${chunk.gzipKb} kB  ${chunk.url}`);
     console.log(`drag p95 ${drag.p95} ms (target ≤ 17 ms)`);
 
-    const out = path.join(
-      ROOT,
-      "bench/results",
-      `canvas-${result.at.replaceAll(":", "-").replaceAll(".", "-")}.json`,
-    );
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, JSON.stringify(result, null, 2));
-    console.log(`\nwritten ${path.relative(ROOT, out)}`);
+    writeResult("canvas", result);
   } finally {
     await browser.close();
     stop();

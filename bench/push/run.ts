@@ -10,15 +10,13 @@
  * BENCH_ROUNDS (default 20 per mode); BENCH_URL, BENCH_EMAIL and BENCH_PASSWORD point it at a
  * running install instead (its rate limit must allow 2 × BENCH_ROUNDS drafts a minute).
  */
-import fs from "node:fs";
-import path from "node:path";
 import { chromium, type Page } from "@playwright/test";
 
 import { CHROMIUM_LAUNCH } from "../../test/support/chromium";
 import { productPng } from "../../test/support/product-images";
 import { benchApp, signIn } from "../browser-app";
+import { writeResult } from "../support";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const MODES = { push: "/", polling: "/?updates=poll" } as const;
 type Mode = keyof typeof MODES;
@@ -125,14 +123,7 @@ async function main() {
     }
     console.log(`push / polling p50: ${result.ratioP50} (target: push p50 ≤ 300 ms)`);
 
-    const out = path.join(
-      ROOT,
-      "bench/results",
-      `push-${result.at.replaceAll(":", "-").replaceAll(".", "-")}.json`,
-    );
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, JSON.stringify(result, null, 2));
-    console.log(`\nwritten ${path.relative(ROOT, out)}`);
+    writeResult("push", result);
   } finally {
     await browser.close();
     stop();

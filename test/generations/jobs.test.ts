@@ -58,17 +58,22 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
     await standin?.close();
   });
   beforeEach(async () => {
-    testConfig({
-      ...STANDIN_CLAID,
-      ...NO_LIMITS,
-      DATA_DIR: deps.config.DATA_DIR,
-      DATABASE_URL: deps.config.DATABASE_URL ?? "",
-      CLAID_API_BASE_URL: standin.url,
-    });
+    configFor(standin.url);
     standin.reset();
     standin.setOptions({ delayMs: 0, tmpUrlOrigin: undefined });
     await truncateGenerations(deps);
   });
+
+  /** This suite's configuration (and the one route handlers read), with Claid at `claidBase`. */
+  function configFor(claidBase: string) {
+    return testConfig({
+      ...STANDIN_CLAID,
+      ...NO_LIMITS,
+      DATA_DIR: deps.config.DATA_DIR,
+      DATABASE_URL: deps.config.DATABASE_URL ?? "",
+      CLAID_API_BASE_URL: claidBase,
+    });
+  }
 
   async function outputRows(id: string) {
     return deps.db.select().from(generationOutputs).where(eq(generationOutputs.generationId, id));
@@ -260,13 +265,7 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
     expect(done.status).toBe("succeeded");
     expect(done.outputs.map((o) => o.url)).toEqual([null, null]);
 
-    const trusting = testConfig({
-      ...STANDIN_CLAID,
-      ...NO_LIMITS,
-      DATA_DIR: deps.config.DATA_DIR,
-      DATABASE_URL: deps.config.DATABASE_URL ?? "",
-      CLAID_API_BASE_URL: `http://localhost:${standin.port}`,
-    });
+    const trusting = configFor(`http://localhost:${standin.port}`);
     const result = await fetchPendingOutputs({ ...deps, config: trusting, log: quietLog });
     expect(result).toEqual({ fetched: 2, failed: 0 });
     for (const row of await outputRows(queued.id)) {
@@ -304,13 +303,7 @@ describe.each(DRIVERS)("generation jobs on %s", (driver) => {
       .set({ upstreamExpiresAt: new Date(Date.now() - 1000) })
       .where(eq(generationOutputs.id, second?.id ?? ""));
 
-    const trusting = testConfig({
-      ...STANDIN_CLAID,
-      ...NO_LIMITS,
-      DATA_DIR: deps.config.DATA_DIR,
-      DATABASE_URL: deps.config.DATABASE_URL ?? "",
-      CLAID_API_BASE_URL: `http://localhost:${standin.port}`,
-    });
+    const trusting = configFor(`http://localhost:${standin.port}`);
     expect(await fetchPendingOutputs({ ...deps, config: trusting, log: quietLog })).toEqual({
       fetched: 1,
       failed: 0,

@@ -5,8 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
-import { freePort } from "@/bench/support";
 import { buildInputsHash, isBuilt } from "@/scripts/build-stamp.mjs";
+
+import { freePort } from "../support/free-port";
 
 function tree(files: Record<string, string>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "backdrop-stamp-"));

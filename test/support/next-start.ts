@@ -3,9 +3,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+
+import { freePort } from "./free-port";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
@@ -23,21 +24,13 @@ export function hasBuild(): boolean {
   return fs.existsSync(path.join(ROOT, ".next/BUILD_ID"));
 }
 
-export async function freeLoopbackPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** Starts the built app and waits until `/api/health` answers. `env` adds to the environment. */
 export async function startNext(
   env: Record<string, string> = {},
   options: { nodeArgs?: string[]; timeoutMs?: number } = {},
 ): Promise<NextServer> {
   if (!hasBuild()) throw new Error("No build found: run `npx next build` first");
-  const port = await freeLoopbackPort();
+  const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "backdrop-next-"));
   const origin = `http://127.0.0.1:${port}`;
   const child = spawn(
