@@ -151,12 +151,27 @@ async function main() {
     console.log(
       `throughput ${(loaded.perSecond / baseline.perSecond).toFixed(2)}× one client; p99 under load ${(loaded.p99 / baseline.p50).toFixed(1)}× an unloaded draft (target: p99 ≤ 2000 ms at ≥ 25 req/s)`,
     );
+    // Where a draft's time went, as the generations recorded it (the last 100 under load).
+    const page = (await (
+      await fetch(`${server.origin}/api/generations?limit=100`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json()) as { items: { timings: Record<string, number> }[] };
+    const stages = new Map<string, number>();
+    for (const item of page.items)
+      for (const [stage, ms] of Object.entries(item.timings))
+        stages.set(stage, (stages.get(stage) ?? 0) + ms);
+    const meanStages = Object.fromEntries(
+      [...stages].map(([stage, ms]) => [stage, Math.round(ms / Math.max(1, page.items.length))]),
+    );
+    console.log(`recorded stages under load, mean ms: ${JSON.stringify(meanStages)}`);
     writeResult("load", {
       at: new Date().toISOString(),
       clients: CLIENTS,
       seconds: SECONDS,
       baseline,
       loaded,
+      meanStages,
     });
   } finally {
     await server.stop();
