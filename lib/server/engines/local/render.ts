@@ -17,6 +17,7 @@ import {
   surfaceTexture,
   templateBackdrop,
 } from "./backdrop";
+import { blendOver } from "./blend";
 import type { Rgb } from "./colour";
 import { colourField, WHITE } from "./colour";
 import type { Encoding } from "./encode";
@@ -168,8 +169,15 @@ export async function renderVariant(
 ): Promise<Buffer> {
   const random = randomFrom(hashHex(prepared.seed, String(index)));
   const { image, shadow } = await prepared.backdrop(random);
-  const layers: OverlayOptions[] = shadow ? [shadow] : [];
   const l = prepared.layer;
+  if (!shadow && !prepared.transparent) {
+    // The common case, an opaque backdrop with the product on top: blended here, on the product's
+    // rectangle only (see blend.ts), then encoded.
+    const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
+    if (l) blendOver(data, info.width, l);
+    return applyEncoding(sharp(data, { raw: info }), encoding).toBuffer();
+  }
+  const layers: OverlayOptions[] = shadow ? [shadow] : [];
   if (l)
     layers.push({
       input: l.pixels,
