@@ -302,7 +302,7 @@ export function distinctColour(random: Random, others: readonly Rgb[], min = 120
 }
 
 export function randomProductSpec(random: Random, shape: Shape): ProductSpec {
-  const width = Math.round(between(random, 420, 1000));
+  const width = Math.round(between(random, 360, 900));
   const aspect = shape === "box" || shape === "jar" ? between(random, 0.8, 1.25) : between(random, 1.3, 2.1);
   const body = distinctColour(random, []);
   const part = distinctColour(random, [body]);
