@@ -66,6 +66,7 @@ async function main() {
     if (!prepared.has(c.product)) prepared.set(c.product, await prepareProduct(c.product));
 
   const results = new Map<IntegrityCase, IntegrityResult>();
+  const cpuOf = new Map<IntegrityCase, number[]>();
   const wall: number[] = [];
   const cpu: number[] = [];
   const square: number[] = [];
@@ -79,6 +80,7 @@ async function main() {
       if (r === 0 && rounds > 1) continue;
       wall.push(t.wall);
       cpu.push(t.cpu);
+      cpuOf.set(c, [...(cpuOf.get(c) ?? []), t.cpu]);
       const meta = await sharp(c.output).metadata();
       if (meta.width === 1024 && meta.height === 1024) square.push(t.wall);
     }
@@ -118,6 +120,11 @@ async function main() {
   console.log(
     `  1024 × 1024 outputs (${square.length}), wall: p50 ${round(percentile(square, 50))} ms, p95 ${round(percentile(square, 95))} ms`,
   );
+  const slowest = [...cpuOf.entries()]
+    .map(([c, times]) => ({ name: c.name, cpu: percentile(times, 50) }))
+    .sort((a, b) => b.cpu - a.cpu)
+    .slice(0, 5);
+  console.log(`  slowest (median CPU): ${slowest.map((s) => `${s.name} ${round(s.cpu)} ms`).join("; ")}`);
   console.log(
     `  first output of a product (object box and reduction made): p50 ${round(percentile(cold, 50))} ms`,
   );

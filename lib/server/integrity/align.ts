@@ -16,13 +16,14 @@ const TOP_STEP = Math.log(SCALE_RANGE.max / SCALE_RANGE.min) / (TOP_SCALES - 1);
 /** Candidates carried from the coarsest level down, besides the expected pose itself. */
 const CANDIDATES = 3;
 const CLIMB_STEPS = 6;
+const TOP_STRIDE = 2;
 
 type Candidate = { si: number; du: number; dv: number; cost: number };
 
 /** One level's search state: templates per scale index, costs per pose already measured. */
 class LevelSearch {
   private readonly drawn = new Map<number, Drawn>();
-  private readonly costs = new Map<string, number>();
+  private readonly costs = new Map<number, number>();
 
   constructor(
     readonly level: AlignLevel,
@@ -37,7 +38,8 @@ class LevelSearch {
   }
 
   cost(si: number, du: number, dv: number): number {
-    const key = `${si}|${du}|${dv}`;
+    // One number per pose (scale index and shifts stay far inside ±2048).
+    const key = ((si + 2048) * 4096 + du + 2048) * 4096 + dv + 2048;
     const known = this.costs.get(key);
     if (known !== undefined) return known;
     const s = this.scaleOf(si);
@@ -127,10 +129,13 @@ export function align(
   const rv = Math.max(1, Math.ceil(radius * top.grid.ky));
   const lowest = Math.round(Math.log(SCALE_RANGE.min) / step);
   const highest = Math.round(Math.log(SCALE_RANGE.max) / step);
+  // Every other shift: the coarsest level is blurred enough that no optimum is narrower than two
+  // pixels, and the climbs that follow move one pixel at a time.
   const found: Candidate[] = [];
   for (let si = lowest; si <= highest; si++) {
-    for (let dv = -rv; dv <= rv; dv++) {
-      for (let du = -ru; du <= ru; du++) found.push({ si, du, dv, cost: search.cost(si, du, dv) });
+    for (let dv = -rv; dv <= rv; dv += TOP_STRIDE) {
+      for (let du = -ru; du <= ru; du += TOP_STRIDE)
+        found.push({ si, du, dv, cost: search.cost(si, du, dv) });
     }
   }
   found.sort((a, b) => a.cost - b.cost);
@@ -138,7 +143,10 @@ export function align(
   for (const c of found) {
     if (!Number.isFinite(c.cost) || candidates.length >= CANDIDATES) break;
     const near = candidates.some(
-      (k) => Math.abs(k.du - c.du) <= 1 && Math.abs(k.dv - c.dv) <= 1 && Math.abs(k.si - c.si) <= 1,
+      (k) =>
+        Math.abs(k.du - c.du) <= TOP_STRIDE &&
+        Math.abs(k.dv - c.dv) <= TOP_STRIDE &&
+        Math.abs(k.si - c.si) <= 1,
     );
     if (!near) candidates.push(c);
   }

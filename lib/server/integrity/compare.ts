@@ -9,8 +9,9 @@ import type { Grid, Template } from "./template";
 /**
  * How alike the output is to the product where it was found, tile by tile, so a local change is not
  * averaged away: the worst tiles decide. A tile compares
- * - luma after the best local gain and offset (a shadow or a highlight is a local gain; a changed
- *   label, a warp or a hole is a change of pattern no gain explains),
+ * - luma after the best local gain, offset and slope (a shadow or a highlight is a local gain, a
+ *   soft shadow's edge crossing the tile a slope; a changed label, a warp or a hole is a change of
+ *   pattern none of them explains), relative to the tile's contrast,
  * - mean colour, after the global relighting fit, by the angle between colour vectors (a shadow
  *   darkens a colour, it does not turn it),
  * - how much of it the output left transparent.

@@ -1,5 +1,5 @@
 import type { Yuv } from "./colour";
-import { yuvOf } from "./colour";
+import { luma } from "./colour";
 import type { ProductRaster } from "./product";
 import type { Grid, Pose, Scene } from "./template";
 import { renderTemplate } from "./template";
@@ -84,7 +84,6 @@ function push(p: Pixels, i: number, j: number, rel: number, w: number, y: number
 
 export function draw(level: AlignLevel, scene: Scene, pose: Pose): Drawn {
   const t = renderTemplate(level.grid, level.raster, scene, pose);
-  const yuv = yuvOf(t);
   const { width, height } = t;
   let solidCount = 0;
   let ringCount = 0;
@@ -128,12 +127,17 @@ export function draw(level: AlignLevel, scene: Scene, pose: Pose): Drawn {
       const k = j * width + i;
       const from = ringFrom[k] ?? -1;
       if (from >= 0) {
-        push(ring, i, j, j * ow + i, 1, yuv.y[from] ?? 0, yuv.u[from] ?? 0, yuv.v[from] ?? 0);
+        const r = t.r[from] ?? 0;
+        const b = t.b[from] ?? 0;
+        const y = luma(r, t.g[from] ?? 0, b);
+        push(ring, i, j, j * ow + i, 1, y, b - y, r - y);
       } else if ((t.a[k] ?? 0) > SOLID_FROM) {
         const w = solidWeight(t.a[k] ?? 0);
-        const y = yuv.y[k] ?? 0;
-        const u = yuv.u[k] ?? 0;
-        const v = yuv.v[k] ?? 0;
+        const r = t.r[k] ?? 0;
+        const b = t.b[k] ?? 0;
+        const y = luma(r, t.g[k] ?? 0, b);
+        const u = b - y;
+        const v = r - y;
         push(solid, i, j, j * ow + i, w, y, u, v);
         sums.w += w;
         sums.y += w * y;

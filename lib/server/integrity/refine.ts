@@ -9,7 +9,7 @@ import type { Pose, Scene, Template } from "./template";
  * converges within a fraction of a pixel from a pose a pixel or so off, which the coarse-to-fine
  * search gives; stopping at whole pixels would leave a sharp label visibly misregistered.
  */
-const ITERATIONS = 8;
+const ITERATIONS = 6;
 const CONVERGED_PX = 0.02;
 /** The refinement may not wander further than this (grid pixels, and relative scale) from its start. */
 const MAX_SHIFT = 3;
