@@ -354,7 +354,7 @@ function designedPhotos(): PhotoSpec[] {
     photo(
       "box-white-on-grey",
       [1000, 800],
-      "lightGrey",
+      "grey",
       "box",
       { colour: [252, 252, 252], second: WHITE },
       { size: 0.62 },

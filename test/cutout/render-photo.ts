@@ -158,14 +158,20 @@ function productPixelBounds(product: Product, width: number, height: number) {
   };
 }
 
-export async function renderPhoto(spec: PhotoSpec, seed = 1): Promise<RenderedPhoto> {
-  const { width, height, product } = spec;
+/**
+ * Renders `spec`, optionally at `scale` times its size (the same photo with more or fewer pixels: every
+ * position, size and shadow scales, edges stay one pixel soft).
+ */
+export async function renderPhoto(spec: PhotoSpec, seed = 1, scale = 1): Promise<RenderedPhoto> {
+  const { product } = spec;
+  const width = Math.max(1, Math.round(spec.width * scale));
+  const height = Math.max(1, Math.round(spec.height * scale));
   const pixels = width * height;
   const alpha = new Uint8Array(pixels);
   const foreground = new Uint8Array(pixels * 3);
   const background = new Uint8Array(pixels * 3);
   const photo = Buffer.alloc(pixels * 3);
-  const light = backdropAt(spec.backdrop, width, height);
+  const light = backdropAt(spec.backdrop, spec.width, spec.height);
   const shadows = spec.shadows ?? [];
   const [br, bg, bb] = spec.backdrop.colour;
   const random = randomSource(seed);
@@ -173,7 +179,9 @@ export async function renderPhoto(spec: PhotoSpec, seed = 1): Promise<RenderedPh
 
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      const f = light(x + 0.5, y + 0.5) * shadowFactor(shadows, x + 0.5, y + 0.5);
+      const sx = (x + 0.5) / scale;
+      const sy = (y + 0.5) / scale;
+      const f = light(sx, sy) * shadowFactor(shadows, sx, sy);
       const o = (y * width + x) * 3;
       background[o] = clampByte(br * f);
       background[o + 1] = clampByte(bg * f);
@@ -181,11 +189,15 @@ export async function renderPhoto(spec: PhotoSpec, seed = 1): Promise<RenderedPh
     }
   }
 
-  const box = productPixelBounds(product, width, height);
+  const box = productPixelBounds(product, spec.width, spec.height);
+  const top = Math.floor(box.top * scale);
+  const bottom = Math.min(height, Math.ceil(box.bottom * scale) + 1);
+  const left = Math.floor(box.left * scale);
+  const right = Math.min(width, Math.ceil(box.right * scale) + 1);
   const coverageMap = new Float32Array(pixels);
-  for (let y = box.top; y < box.bottom; y++) {
-    for (let x = box.left; x < box.right; x++) {
-      const [px, py] = box.toProduct(x + 0.5, y + 0.5);
+  for (let y = top; y < bottom; y++) {
+    for (let x = left; x < right; x++) {
+      const [px, py] = box.toProduct((x + 0.5) / scale, (y + 0.5) / scale);
       let nearest = Infinity;
       let nearestPart: Part | undefined;
       let topInside: Part | undefined;
@@ -197,7 +209,8 @@ export async function renderPhoto(spec: PhotoSpec, seed = 1): Promise<RenderedPh
         }
         if (d < 0) topInside = part;
       }
-      const a = coverage(nearest);
+      // Distances are in the spec's pixels; coverage is measured in the rendered ones.
+      const a = coverage(nearest * scale);
       if (a <= 0) continue;
       const i = y * width + x;
       coverageMap[i] = a;

@@ -1,5 +1,5 @@
 import type { Surface } from "./surface";
-import { evaluateRow, normalised, rowPolynomial } from "./surface";
+import { normalised, rowPolynomial } from "./surface";
 import type { RgbRaster } from "./types";
 
 /**
@@ -56,16 +56,23 @@ export function classifyPixels(
   const ratio = new Float32Array(w * h);
   const colour2 = t.colour * t.colour;
   const chroma2 = t.chroma * t.chroma;
-  const row = new Float64Array(3 * (degree + 1));
+  const stride = degree + 1;
+  const row = new Float64Array(3 * stride);
   for (let y = 0; y < h; y++) {
     rowPolynomial(surface, normalised(y, h), row);
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
       if (edges[i]) continue;
-      const u = normalised(x, w);
-      const br = evaluateRow(row, degree, 0, u);
-      const bg = evaluateRow(row, degree, 1, u);
-      const bb = evaluateRow(row, degree, 2, u);
+      // The surface by Horner's rule, written out: this loop runs for every working pixel.
+      const u = ((x + 0.5) / w) * 2 - 1;
+      let br = row[degree]!;
+      let bg = row[2 * stride - 1]!;
+      let bb = row[3 * stride - 1]!;
+      for (let p = degree - 1; p >= 0; p--) {
+        br = br * u + row[p]!;
+        bg = bg * u + row[stride + p]!;
+        bb = bb * u + row[2 * stride + p]!;
+      }
       const r = data[i * 3]!;
       const g = data[i * 3 + 1]!;
       const b = data[i * 3 + 2]!;
@@ -91,32 +98,30 @@ export function classifyPixels(
   return { kind, shade: smoothOver(ratio, kind, w, h) };
 }
 
-/** Box-smooths `values` twice (radius 2) counting only pixels where `mask` is set, so grain averages out. */
+/** Box-smooths `values` (7 × 7) counting only pixels where `mask` is set, so grain averages out. */
 function smoothOver(values: Float32Array, mask: Uint8Array, w: number, h: number): Float32Array {
   const n = w * h;
-  const sum = new Float32Array(n);
-  const weight = new Float32Array(n);
+  // Interleaved (value, weight) pairs, so each pass moves both at once.
+  let pairs = new Float32Array(2 * n);
   for (let i = 0; i < n; i++) {
     if (!mask[i]) continue;
-    sum[i] = values[i]!;
-    weight[i] = 1;
+    pairs[2 * i] = values[i]!;
+    pairs[2 * i + 1] = 1;
   }
-  const scratch = new Float32Array(n);
+  let scratch = new Float32Array(2 * n);
   for (let pass = 0; pass < 2; pass++) {
-    for (const horizontal of [true, false]) {
-      boxSum(sum, scratch, w, h, 2, horizontal);
-      sum.set(scratch);
-      boxSum(weight, scratch, w, h, 2, horizontal);
-      weight.set(scratch);
-    }
+    pairSum(pairs, scratch, w, h, 3, pass === 0);
+    const t = pairs;
+    pairs = scratch;
+    scratch = t;
   }
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) if (mask[i]) out[i] = sum[i]! / weight[i]!;
+  for (let i = 0; i < n; i++) if (mask[i]) out[i] = pairs[2 * i]! / pairs[2 * i + 1]!;
   return out;
 }
 
-/** Sum over a window of `radius` along rows or columns (outside the image counts as 0). */
-function boxSum(
+/** Window sums of `radius` of (value, weight) pairs along rows or columns (outside the image counts 0). */
+function pairSum(
   src: Float32Array,
   dst: Float32Array,
   w: number,
@@ -126,15 +131,28 @@ function boxSum(
 ) {
   const length = horizontal ? w : h;
   const lines = horizontal ? h : w;
-  const step = horizontal ? 1 : w;
+  const step = horizontal ? 2 : 2 * w;
   for (let line = 0; line < lines; line++) {
-    const start = horizontal ? line * w : line;
-    let sum = 0;
-    for (let k = 0; k < Math.min(radius, length); k++) sum += src[start + k * step]!;
+    const start = horizontal ? 2 * line * w : 2 * line;
+    let value = 0;
+    let weight = 0;
+    for (let k = 0; k < Math.min(radius, length); k++) {
+      value += src[start + k * step]!;
+      weight += src[start + k * step + 1]!;
+    }
     for (let k = 0; k < length; k++) {
-      if (k + radius < length) sum += src[start + (k + radius) * step]!;
-      if (k - radius - 1 >= 0) sum -= src[start + (k - radius - 1) * step]!;
-      dst[start + k * step] = sum;
+      if (k + radius < length) {
+        const o = start + (k + radius) * step;
+        value += src[o]!;
+        weight += src[o + 1]!;
+      }
+      if (k - radius - 1 >= 0) {
+        const o = start + (k - radius - 1) * step;
+        value -= src[o]!;
+        weight -= src[o + 1]!;
+      }
+      dst[start + k * step] = value;
+      dst[start + k * step + 1] = weight;
     }
   }
 }
@@ -150,9 +168,23 @@ function bitCount(n: number) {
   return c;
 }
 
+function find(parent: number[], i: number): number {
+  let root = i;
+  while (parent[root] !== root) root = parent[root]!;
+  while (parent[i] !== root) {
+    const next = parent[i]!;
+    parent[i] = root;
+    i = next;
+  }
+  return root;
+}
+
+type Region = { sides: number; corner: boolean };
+
 /**
  * Grows background from the close pixels on the image's edges (4-connected, so a diagonal line of
- * product pixels is a wall) by the rules above. Returns 1 for background, 0 for product.
+ * product pixels is a wall) by the rules above, one region per seed; regions that meet are one.
+ * Returns 1 for background, 0 for product.
  */
 export function growBackground(
   classes: PixelClasses,
@@ -162,14 +194,56 @@ export function growBackground(
 ): Uint8Array {
   const { kind, shade } = classes;
   const n = width * height;
-  const reached = new Uint8Array(n);
+  const region = new Int32Array(n);
   const queue = new Int32Array(n);
-  let tail = 0;
-  const seed = (i: number) => {
-    if (kind[i] === CLOSE && !reached[i]) {
-      reached[i] = 1;
-      queue[tail++] = i;
+  const parent: number[] = [0];
+  const regions: Region[] = [{ sides: 0, corner: false }];
+  const cornerX = Math.max(2, Math.round(width * 0.05));
+  const cornerY = Math.max(2, Math.round(height * 0.05));
+
+  const grow = (seed: number) => {
+    const id = regions.length;
+    regions.push({ sides: 0, corner: false });
+    parent.push(id);
+    let tail = 0;
+    region[seed] = id;
+    queue[tail++] = seed;
+    for (let head = 0; head < tail; head++) {
+      const i = queue[head]!;
+      const x = i % width;
+      const fromClose = kind[i] === CLOSE;
+      const ceiling = shade[i]! + (fromClose ? tolerance : 0);
+      for (let d = 0; d < 4; d++) {
+        let j: number;
+        if (d === 0) {
+          if (x === 0) continue;
+          j = i - 1;
+        } else if (d === 1) {
+          if (x === width - 1) continue;
+          j = i + 1;
+        } else if (d === 2) {
+          if (i < width) continue;
+          j = i - width;
+        } else {
+          if (i >= n - width) continue;
+          j = i + width;
+        }
+        const k = kind[j];
+        if (k !== CLOSE && (k !== SHADED || shade[j]! >= ceiling)) continue;
+        const other = region[j]!;
+        if (other === 0) {
+          region[j] = id;
+          queue[tail++] = j;
+        } else if (other !== id) {
+          const a = find(parent, other);
+          const b = find(parent, id);
+          if (a !== b) parent[a] = b;
+        }
+      }
     }
+  };
+  const seed = (i: number) => {
+    if (kind[i] === CLOSE && !region[i]) grow(i);
   };
   for (let x = 0; x < width; x++) {
     seed(x);
@@ -179,77 +253,40 @@ export function growBackground(
     seed(y * width);
     seed(y * width + width - 1);
   }
-  const visit = (from: number, i: number) => {
-    if (reached[i]) return;
-    const k = kind[i];
-    if (k === CLOSE || (k === SHADED && shade[i]! < shade[from]! + (kind[from] === CLOSE ? tolerance : 0))) {
-      reached[i] = 1;
-      queue[tail++] = i;
-    }
+
+  const roots = Int32Array.from(parent, (_, id) => find(parent, id));
+  const areas = new Int32Array(parent.length);
+  for (let i = 0; i < n; i++) areas[roots[region[i]!]!]!++;
+  const border = (x: number, y: number) => {
+    const id = region[y * width + x]!;
+    if (!id) return;
+    const r = regions[roots[id]!]!;
+    r.sides |=
+      (y === 0 ? TOP : 0) |
+      (x === width - 1 ? RIGHT : 0) |
+      (y === height - 1 ? BOTTOM : 0) |
+      (x === 0 ? LEFT : 0);
+    if ((x < cornerX || x >= width - cornerX) && (y < cornerY || y >= height - cornerY)) r.corner = true;
   };
-  for (let head = 0; head < tail; head++) {
-    const i = queue[head]!;
-    const x = i % width;
-    if (x > 0) visit(i, i - 1);
-    if (x < width - 1) visit(i, i + 1);
-    if (i >= width) visit(i, i - width);
-    if (i < n - width) visit(i, i + width);
+  for (let x = 0; x < width; x++) {
+    border(x, 0);
+    border(x, height - 1);
   }
-  return keepBackgroundRegions(reached, width, height);
-}
-
-type Region = { area: number; sides: number; corner: boolean };
-
-/** Of the connected regions grown from the edges, keeps those that are background (see above). */
-function keepBackgroundRegions(reached: Uint8Array, width: number, height: number): Uint8Array {
-  const n = width * height;
-  const label = new Int32Array(n);
-  const queue = new Int32Array(n);
-  const regions: Region[] = [{ area: 0, sides: 0, corner: false }];
-  const cornerX = Math.max(2, Math.round(width * 0.05));
-  const cornerY = Math.max(2, Math.round(height * 0.05));
-  for (let start = 0; start < n; start++) {
-    if (!reached[start] || label[start]) continue;
-    const id = regions.length;
-    const region: Region = { area: 0, sides: 0, corner: false };
-    regions.push(region);
-    let tail = 0;
-    queue[tail++] = start;
-    label[start] = id;
-    for (let head = 0; head < tail; head++) {
-      const i = queue[head]!;
-      const x = i % width;
-      const y = (i - x) / width;
-      region.area++;
-      if (x === 0 || y === 0 || x === width - 1 || y === height - 1) {
-        region.sides |=
-          (y === 0 ? TOP : 0) |
-          (x === width - 1 ? RIGHT : 0) |
-          (y === height - 1 ? BOTTOM : 0) |
-          (x === 0 ? LEFT : 0);
-        if ((x < cornerX || x >= width - cornerX) && (y < cornerY || y >= height - cornerY))
-          region.corner = true;
-      }
-      const push = (j: number) => {
-        if (reached[j] && !label[j]) {
-          label[j] = id;
-          queue[tail++] = j;
-        }
-      };
-      if (x > 0) push(i - 1);
-      if (x < width - 1) push(i + 1);
-      if (y > 0) push(i - width);
-      if (y < height - 1) push(i + width);
-    }
+  for (let y = 1; y < height - 1; y++) {
+    border(0, y);
+    border(width - 1, y);
   }
   let largest = 0;
-  for (const r of regions) largest = Math.max(largest, r.area);
-  const keep = regions.map(
-    (r, id) =>
-      id > 0 && (r.area === largest || r.corner || bitCount(r.sides) >= 2 || r.area >= 0.25 * largest),
-  );
+  for (let id = 1; id < areas.length; id++) largest = Math.max(largest, areas[id]!);
+  const keep = new Uint8Array(parent.length);
+  for (let id = 1; id < parent.length; id++) {
+    const root = roots[id]!;
+    const r = regions[root]!;
+    const area = areas[root]!;
+    if (area === largest || r.corner || bitCount(r.sides) >= 2 || area >= 0.25 * largest) keep[id] = 1;
+  }
   const background = new Uint8Array(n);
-  for (let i = 0; i < n; i++) if (keep[label[i]!]) background[i] = 1;
+  for (let i = 0; i < n; i++) background[i] = keep[region[i]!]!;
   return background;
 }
 

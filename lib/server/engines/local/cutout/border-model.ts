@@ -40,7 +40,7 @@ type Ring = Samples & {
 function ringOf(image: RgbRaster): Ring {
   const { width: w, height: h, data } = image;
   const depth = Math.max(2, Math.round(Math.min(w, h) * 0.012));
-  const stride = Math.max(1, Math.floor((2 * (w + h) * depth) / 24_000));
+  const stride = Math.max(1, Math.floor((2 * (w + h) * depth) / 5_000));
   const xs: number[] = [];
   const ys: number[] = [];
   const visit = (x: number, y: number) => {

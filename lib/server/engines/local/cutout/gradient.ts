@@ -65,14 +65,19 @@ function boxBlur(
   const lines = horizontal ? h : w;
   const step = horizontal ? 1 : w;
   const size = 2 * radius + 1;
+  const last = length - 1;
   for (let line = 0; line < lines; line++) {
     const start = horizontal ? line * w : line;
-    const at = (k: number) => src[start + Math.min(length - 1, Math.max(0, k)) * step]!;
+    const first = src[start]!;
+    const end = src[start + last * step]!;
     let sum = 0;
-    for (let k = -radius; k <= radius; k++) sum += at(k);
+    for (let k = -radius; k <= radius; k++) sum += k < 0 ? first : k > last ? end : src[start + k * step]!;
     for (let k = 0; k < length; k++) {
       dst[start + k * step] = sum / size;
-      sum += at(k + radius + 1) - at(k - radius);
+      const enter = k + radius + 1;
+      const leave = k - radius;
+      sum +=
+        (enter > last ? end : src[start + enter * step]!) - (leave < 0 ? first : src[start + leave * step]!);
     }
   }
 }

@@ -30,7 +30,7 @@ export type { CutoutOptions, CutoutResult, RgbaImage, Rgb } from "./types";
 
 export const DEFAULT_MAX_PIXELS = 50_000_000;
 /** The mask is computed at no more than this many pixels; the matte then follows the full image. */
-export const WORKING_PIXELS = 1_000_000;
+export const WORKING_PIXELS = 500_000;
 /** Side of the thumbnail `plainBorder` judges. */
 const THUMBNAIL_SIDE = 512;
 /** Less product than this share of the image is taken as no product at all. */

@@ -1,3 +1,5 @@
+import { median } from "./surface";
+
 /**
  * Grain of the full-resolution image (per-channel standard deviation, 0–255), measured on a ring along
  * its edges as each pixel's difference from the mean of its four neighbours, robustly (median), so the
@@ -6,7 +8,7 @@
 export function borderNoise(rgba: Uint8Array, width: number, height: number): number {
   if (width < 5 || height < 5) return 1;
   const depth = Math.max(3, Math.round(Math.min(width, height) * 0.01));
-  const step = Math.max(1, Math.floor((2 * (width + height) * depth) / 30_000));
+  const step = Math.max(1, Math.floor((2 * (width + height) * depth) / 4_000));
   const deviations: number[] = [];
   let n = 0;
   const sample = (x: number, y: number) => {
@@ -30,7 +32,6 @@ export function borderNoise(rgba: Uint8Array, width: number, height: number): nu
     }
   }
   if (!deviations.length) return 1;
-  deviations.sort((a, b) => a - b);
   // The difference from a 4-neighbour mean has 1.25 times the variance of the grain itself.
-  return (1.4826 * deviations[deviations.length >> 1]!) / Math.sqrt(1.25);
+  return (1.4826 * median(deviations)) / Math.sqrt(1.25);
 }

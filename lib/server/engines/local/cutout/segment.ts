@@ -1,12 +1,11 @@
 import { classifyPixels, dropSpecks, growBackground } from "./background-region";
 import type { BorderVerdict } from "./border-model";
-import type { WeightedTable } from "./colour-fields";
-import { weightedTable, windowMean } from "./colour-fields";
+import { outlineColours } from "./colour-fields";
 import { outlineDistance } from "./edge-band";
 import { closedEdges, edgeSharpness } from "./gradient";
 import { refinedSurface } from "./refined-surface";
 import type { Surface } from "./surface";
-import { surfaceAt } from "./surface";
+import { normalised, rowPolynomial } from "./surface";
 import type { RgbRaster } from "./types";
 
 /**
@@ -45,29 +44,25 @@ const EDGE_GAP = 3;
 function edgeThreshold(image: RgbRaster, surface: Surface, sharpness: Float32Array, colour: number): number {
   const { width: w, height: h, data } = image;
   const samples: number[] = [];
-  const step = Math.max(1, Math.floor((w * h) / 40_000));
-  for (let i = 0; i < w * h; i += step) {
-    const x = i % w;
-    const y = (i - x) / w;
-    const u = ((x + 0.5) / w) * 2 - 1;
-    const v = ((y + 0.5) / h) * 2 - 1;
-    let d = 0;
-    for (let k = 0; k < 3; k++) d += (data[i * 3 + k]! - surfaceAt(surface, u, v, k)) ** 2;
-    if (d < colour * colour) samples.push(sharpness[i]!);
+  const step = Math.max(1, Math.round(Math.sqrt((w * h) / 40_000)));
+  const row = new Float64Array(3 * (surface.degree + 1));
+  for (let y = step >> 1; y < h; y += step) {
+    rowPolynomial(surface, normalised(y, h), row);
+    for (let x = step >> 1; x < w; x += step) {
+      const u = normalised(x, w);
+      const i = y * w + x;
+      let d = 0;
+      for (let k = 0; k < 3; k++) {
+        let value = row[k * (surface.degree + 1) + surface.degree]!;
+        for (let p = surface.degree - 1; p >= 0; p--) value = value * u + row[k * (surface.degree + 1) + p]!;
+        d += (data[i * 3 + k]! - value) ** 2;
+      }
+      if (d < colour * colour) samples.push(sharpness[i]!);
+    }
   }
   samples.sort((a, b) => a - b);
   const median = samples.length ? samples[samples.length >> 1]! : 0;
   return Math.max(1.5, 4 * median);
-}
-
-/** A mean over real samples in the small window, else the large one, else whatever the small one has. */
-function localMean(table: WeightedTable, x: number, y: number, out: Float32Array, at: number): boolean {
-  const near = windowMean(table, x, y, NEAR_RADIUS, out, at);
-  if (near >= 0.5) return true;
-  const far = windowMean(table, x, y, FAR_RADIUS, out, at);
-  if (far >= 0.5) return true;
-  if (near > 0) return windowMean(table, x, y, NEAR_RADIUS, out, at) > 0;
-  return far > 0;
 }
 
 /** Background (1) or product (0) at working resolution, with the pixel classes and edges behind it. */
@@ -84,18 +79,12 @@ export function backgroundMask(image: RgbRaster, border: BorderVerdict) {
     EDGE_GAP,
   );
 
-  // First pass with the border's surface, then again with one fitted to all the background found.
-  let t = thresholdsFor(border.spread, border.colour);
-  let classes = classifyPixels(image, border.surface, edges, t);
-  let background = growBackground(classes, w, h, t.tolerance);
-  const refined = refinedSurface(image, background, classes, border.surface);
-  let surface = border.surface;
-  if (refined) {
-    surface = refined.surface;
-    t = thresholdsFor(Math.min(border.spread, refined.spread), border.colour);
-    classes = classifyPixels(image, surface, edges, t);
-    background = growBackground(classes, w, h, t.tolerance);
-  }
+  // The border's surface, refined over the background a quick first pass finds.
+  const refined = refinedSurface(image, edges, border.surface, 1.5 * firstColour);
+  const surface = refined?.surface ?? border.surface;
+  const t = thresholdsFor(refined ? Math.min(border.spread, refined.spread) : border.spread, border.colour);
+  const classes = classifyPixels(image, surface, edges, t);
+  const background = growBackground(classes, w, h, t.tolerance);
   dropSpecks(background, w, h, Math.max(12, Math.round(n * 0.0002)));
   return { background, classes, edges, sharpness, surface };
 }
@@ -122,28 +111,13 @@ export function segment(image: RgbRaster, border: BorderVerdict): Segmentation {
   for (let i = 0; i < n; i++) product += background[i] ? 0 : 1;
 
   const distance = outlineDistance(background, w, h, BAND + 1);
-  const fgWeight = new Float32Array(n);
-  const bgWeight = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const d = distance[i]!;
-    // Pixels right on the outline are mixtures; the next ring counts only when nothing better is near.
-    const weight = d >= 2 ? 1 : d === 1 ? 0.01 : 0;
-    if (background[i]) bgWeight[i] = weight;
-    else fgWeight[i] = weight;
-  }
-  const fgTable = weightedTable(image, fgWeight);
-  const bgTable = weightedTable(image, bgWeight);
-  const foreground = new Float32Array(n * 3);
-  const behind = new Float32Array(n * 3);
-  const known = new Uint8Array(n);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      if (distance[i]! > BAND + 1) continue;
-      known[i] =
-        (localMean(fgTable, x, y, foreground, i * 3) ? 1 : 0) |
-        (localMean(bgTable, x, y, behind, i * 3) ? 2 : 0);
-    }
-  }
+  const { foreground, behind, known } = outlineColours(
+    image,
+    background,
+    distance,
+    BAND + 1,
+    NEAR_RADIUS,
+    FAR_RADIUS,
+  );
   return { width: w, height: h, background, distance, foreground, behind, known, productShare: product / n };
 }
