@@ -63,15 +63,21 @@ export function refinedSurface(
       queue[tail++] = c;
     }
   }
+  const take = (next: number, between: number) => {
+    if (near[next] === 1 && !edges[between]) {
+      near[next] = 2;
+      queue[tail++] = next;
+    }
+  };
   for (let head = 0; head < tail; head++) {
     const c = queue[head]!;
     const gx = c % gw;
     const gy = (c - gx) / gw;
     const i = 2 * gy * w + 2 * gx;
-    if (gx > 0 && near[c - 1] === 1 && !edges[i - 1]) ((near[c - 1] = 2), (queue[tail++] = c - 1));
-    if (gx < gw - 1 && near[c + 1] === 1 && !edges[i + 1]) ((near[c + 1] = 2), (queue[tail++] = c + 1));
-    if (gy > 0 && near[c - gw] === 1 && !edges[i - w]) ((near[c - gw] = 2), (queue[tail++] = c - gw));
-    if (gy < gh - 1 && near[c + gw] === 1 && !edges[i + w]) ((near[c + gw] = 2), (queue[tail++] = c + gw));
+    if (gx > 0) take(c - 1, i - 1);
+    if (gx < gw - 1) take(c + 1, i + 1);
+    if (gy > 0) take(c - gw, i - w);
+    if (gy < gh - 1) take(c + gw, i + w);
   }
   if (tail < 100) return undefined;
 
