@@ -1,5 +1,5 @@
 import type { Samples, Surface } from "./surface";
-import { constantSurface, median, residualsOf, robustFit } from "./surface";
+import { constantSurface, median, normalised, residualsOf, robustFit, surfaceAt } from "./surface";
 import type { Rgb, RgbRaster } from "./types";
 
 /**
@@ -19,6 +19,8 @@ export type BorderVerdict = {
   explained: number;
   /** Corners where most of the ring is not background. */
   cornersOff: number;
+  /** Separate stretches of the photo's outermost pixels that are not background. */
+  crossings: number;
   /** Robust standard deviation of the explained ring pixels around the surface (colour distance). */
   spread: number;
   plain: boolean;
@@ -29,7 +31,9 @@ export type BorderVerdict = {
 /** Colour distance (0–255 RGB, Euclidean) within which a ring pixel counts as background. */
 export const PLAIN_TOLERANCE = 14;
 const MIN_EXPLAINED = 0.6;
-const MAX_SPREAD = 6;
+const MAX_SPREAD = 4;
+/** A product crosses the edge of the photo a few times; veins, grain or a pattern cross it many times. */
+const MAX_CROSSINGS = 12;
 const CORNER_ZONE = 0.12;
 
 type Ring = Samples & {
@@ -139,7 +143,8 @@ export function judgeBorder(image: RgbRaster): BorderVerdict {
     : { r: Math.round(med[0]!), g: Math.round(med[1]!), b: Math.round(med[2]!) };
 
   let reason: string | undefined;
-  if (share < MIN_EXPLAINED || cornersOff >= 2) {
+  const crossings = edgeCrossings(image, surface);
+  if (share < MIN_EXPLAINED || cornersOff >= 2 || crossings > MAX_CROSSINGS) {
     reason =
       "The background is not a plain colour: the edges of the photo show a scene, several colours or objects.";
   } else if (spread > MAX_SPREAD) {
@@ -150,8 +155,44 @@ export function judgeBorder(image: RgbRaster): BorderVerdict {
     colour,
     explained: share,
     cornersOff,
+    crossings,
     spread,
     plain: reason === undefined,
     reason,
   };
+}
+
+/**
+ * How many separate stretches (of at least 3 pixels) of the outermost pixel line, walked once around
+ * the photo, are not background.
+ */
+function edgeCrossings(image: RgbRaster, surface: Surface): number {
+  const { width: w, height: h, data } = image;
+  const path: number[] = [];
+  for (let x = 0; x < w; x++) path.push(x);
+  for (let y = 1; y < h; y++) path.push(y * w + w - 1);
+  for (let x = w - 2; x >= 0; x--) path.push((h - 1) * w + x);
+  for (let y = h - 2; y > 0; y--) path.push(y * w);
+  const off = path.map((i) => {
+    const x = i % w;
+    const u = normalised(x, w);
+    const v = normalised((i - x) / w, h);
+    let d = 0;
+    for (let k = 0; k < 3; k++) d += (data[i * 3 + k]! - surfaceAt(surface, u, v, k)) ** 2;
+    return d >= PLAIN_TOLERANCE * PLAIN_TOLERANCE;
+  });
+  // Start the walk on a background pixel so a stretch across the starting point counts once.
+  const start = off.indexOf(false);
+  if (start < 0) return off.length ? 1 : 0;
+  let crossings = 0;
+  let run = 0;
+  for (let k = 1; k <= off.length; k++) {
+    if (off[(start + k) % off.length]) {
+      run++;
+    } else {
+      if (run >= 3) crossings++;
+      run = 0;
+    }
+  }
+  return crossings;
 }
