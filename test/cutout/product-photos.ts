@@ -64,8 +64,9 @@ function distance(a: Rgb, b: Rgb) {
 /** A soft floor shadow plus a darker, tighter contact core under a standing product's base. */
 function contactShadow(x: number, y: number, baseWidth: number, depth = 1): SoftShadow[] {
   return [
-    { x, y, rx: 0.62 * baseWidth, ry: 0.07 * baseWidth, depth: 0.22 * depth },
-    { x, y, rx: 0.46 * baseWidth, ry: 0.024 * baseWidth, depth: 0.16 * depth },
+    { x, y, rx: 0.62 * baseWidth, ry: Math.max(8, 0.07 * baseWidth), depth: 0.22 * depth },
+    // Soft even under a narrow base: a core a pixel or two high would be a hard contact line.
+    { x, y, rx: 0.46 * baseWidth, ry: Math.max(4, 0.024 * baseWidth), depth: 0.16 * depth },
   ];
 }
 
@@ -362,6 +363,16 @@ function designedPhotos(): PhotoSpec[] {
       ["lighter"],
     ),
     photo(
+      "bottle-white-cap-off-top-q75",
+      [1024, 1365],
+      "pureWhite",
+      "bottle",
+      { colour: [24, 38, 78], second: WHITE, label: { colour: [190, 30, 40], text: WHITE } },
+      { size: 1.0, bottom: 0.93 },
+      { jpeg: 75, vignette: v(0.1), shadow: true, noise: 1 },
+      ["white-cap", "touches-edge"],
+    ),
+    photo(
       "jar-white-lid-off-top",
       [1200, 900],
       "white",
@@ -570,5 +581,5 @@ function drawnPhotos(count: number): PhotoSpec[] {
 }
 
 export function productPhotoSet(): PhotoSpec[] {
-  return [...designedPhotos(), ...drawnPhotos(24)];
+  return [...designedPhotos(), ...drawnPhotos(23)];
 }

@@ -64,6 +64,8 @@ export type RenderedPhoto = {
   foreground: Uint8Array;
   /** The backdrop (with shadows, without noise) everywhere, RGB. */
   background: Uint8Array;
+  /** How much the soft shadows darken the backdrop at each pixel, 0 (not at all) to 255 (to black). */
+  shadow: Uint8Array;
 };
 
 /** Deterministic pseudo-random numbers (mulberry32). */
@@ -170,6 +172,7 @@ export async function renderPhoto(spec: PhotoSpec, seed = 1, scale = 1): Promise
   const alpha = new Uint8Array(pixels);
   const foreground = new Uint8Array(pixels * 3);
   const background = new Uint8Array(pixels * 3);
+  const shadow = new Uint8Array(pixels);
   const photo = Buffer.alloc(pixels * 3);
   const light = backdropAt(spec.backdrop, spec.width, spec.height);
   const shadows = spec.shadows ?? [];
@@ -181,7 +184,9 @@ export async function renderPhoto(spec: PhotoSpec, seed = 1, scale = 1): Promise
     for (let x = 0; x < width; x++) {
       const sx = (x + 0.5) / scale;
       const sy = (y + 0.5) / scale;
-      const f = light(sx, sy) * shadowFactor(shadows, sx, sy);
+      const shade = shadowFactor(shadows, sx, sy);
+      const f = light(sx, sy) * shade;
+      shadow[y * width + x] = Math.round((1 - shade) * 255);
       const o = (y * width + x) * 3;
       background[o] = clampByte(br * f);
       background[o + 1] = clampByte(bg * f);
@@ -236,5 +241,5 @@ export async function renderPhoto(spec: PhotoSpec, seed = 1, scale = 1): Promise
     spec.jpeg !== undefined
       ? await encoder.jpeg({ quality: spec.jpeg }).toBuffer()
       : await encoder.png({ compressionLevel: 1 }).toBuffer();
-  return { spec, bytes, width, height, alpha, foreground, background };
+  return { spec, bytes, width, height, alpha, foreground, background, shadow };
 }
