@@ -33,7 +33,9 @@ function valueNoise(seed: number, cell: number, width: number, height: number) {
 }
 
 function fractal(seed: number, cell: number, width: number, height: number, octaves = 4) {
-  const layers = Array.from({ length: octaves }, (_, o) => valueNoise(seed + o * 101, cell / 2 ** o, width, height));
+  const layers = Array.from({ length: octaves }, (_, o) =>
+    valueNoise(seed + o * 101, cell / 2 ** o, width, height),
+  );
   return (x: number, y: number) => {
     let sum = 0;
     let norm = 0;
@@ -82,7 +84,7 @@ function room(w: number, h: number): Painter {
 function street(w: number, h: number): Painter {
   const random = randomSource(23);
   const list: Box[] = [];
-  for (let x = 0; x < w; ) {
+  for (let x = 0; x < w;) {
     const bw = random.between(0.08, 0.2) * w;
     const top = random.between(0.08, 0.35) * h;
     const colour: Rgb = [random.between(80, 200), random.between(70, 180), random.between(60, 170)];
@@ -94,8 +96,11 @@ function street(w: number, h: number): Painter {
     }
     x += bw;
   }
-  for (let x = 0; x < w; x += 120) list.push({ x0: x, y0: 0.84 * h, x1: x + 60, y1: 0.86 * h, colour: [240, 240, 240] });
-  return boxes(list, (_x, y) => (y < 0.5 * h ? mix([120, 170, 230], [200, 220, 240], y / (0.5 * h)) : [90, 90, 95]));
+  for (let x = 0; x < w; x += 120)
+    list.push({ x0: x, y0: 0.84 * h, x1: x + 60, y1: 0.86 * h, colour: [240, 240, 240] });
+  return boxes(list, (_x, y) =>
+    y < 0.5 * h ? mix([120, 170, 230], [200, 220, 240], y / (0.5 * h)) : [90, 90, 95],
+  );
 }
 
 function wood(w: number, h: number): Painter {
@@ -159,7 +164,11 @@ export const BUSY_BACKGROUNDS: Record<string, (w: number, h: number) => Painter>
 };
 
 /** A busy background with a dark bottle in the middle, as JPEG. */
-export async function busyPhoto(name: keyof typeof BUSY_BACKGROUNDS, width = 900, height = 700): Promise<Buffer> {
+export async function busyPhoto(
+  name: keyof typeof BUSY_BACKGROUNDS,
+  width = 900,
+  height = 700,
+): Promise<Buffer> {
   const paint = BUSY_BACKGROUNDS[name]!(width, height);
   const pixels = Buffer.alloc(width * height * 3);
   const cx = width / 2;

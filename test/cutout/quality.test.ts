@@ -122,8 +122,10 @@ describe("local cutout quality on product-on-solid photos", () => {
   it("removes soft contact shadows for the most part (they are background)", () => {
     const shadowed = outcomes.filter((o) => o.shadowed > 0);
     expect(shadowed.length).toBeGreaterThanOrEqual(20);
-    const removed = shadowed.reduce((s, o) => s + o.shadowedRemoved, 0) / shadowed.reduce((s, o) => s + o.shadowed, 0);
+    const removed =
+      shadowed.reduce((s, o) => s + o.shadowedRemoved, 0) / shadowed.reduce((s, o) => s + o.shadowed, 0);
     expect(removed).toBeGreaterThanOrEqual(0.9);
-    for (const o of shadowed) expect(o.shadowedRemoved / o.shadowed, o.photo.spec.name).toBeGreaterThanOrEqual(0.6);
+    for (const o of shadowed)
+      expect(o.shadowedRemoved / o.shadowed, o.photo.spec.name).toBeGreaterThanOrEqual(0.6);
   });
 });
