@@ -129,7 +129,7 @@ function marble(w: number, h: number): Painter {
   };
 }
 
-function bricks(w: number, h: number): Painter {
+function bricks(): Painter {
   const random = randomSource(67);
   const shades = Float64Array.from({ length: 4096 }, () => random.between(-25, 25));
   return (x, y) => {
