@@ -197,7 +197,7 @@ export function median(values: ArrayLike<number>): number {
 }
 
 /**
- * Robust fit: weighted least squares from `weights`, then five rounds of Tukey's biweight whose scale
+ * Robust fit: weighted least squares from `weights`, then three rounds of Tukey's biweight whose scale
  * follows the residuals of the samples within `inlierLimit` (never below `minScale`).
  */
 export function robustFit(
@@ -210,7 +210,7 @@ export function robustFit(
   const basis = basisOf(samples, degree);
   let surface = weightedFit(samples, basis, weights, degree) ?? start;
   const residual = new Float64Array(samples.count);
-  for (let round = 0; round < 5; round++) {
+  for (let round = 0; round < 3; round++) {
     residualsOf(samples, surface, residual, surface.degree === degree ? basis : undefined);
     const inliers: number[] = [];
     for (let s = 0; s < samples.count; s++)
