@@ -13,19 +13,26 @@ export type { CutoutOptions, CutoutResult, RgbaImage, Rgb } from "./types";
 
 /**
  * Local background removal for product photos on white, light grey or a plain colour (gradients,
- * vignettes, JPEG grain and soft contact shadows included). Deterministic, offline, libvips plus plain
- * TypeScript over pixel buffers:
+ * vignettes, JPEG grain and soft contact shadows included). Deterministic and offline: libvips for
+ * decoding and resizing, plain TypeScript over pixel buffers for the rest.
  *
- * 1. the background is modelled from the image's border as a colour with a smooth spatial variation
- *    (`border-model.ts`); a border that does not fit that model is a busy background and is refused;
- * 2. background is grown from the border over pixels that match the model, or match it shaded in a
- *    smooth area (shadows), at a working resolution of at most a megapixel (`background-region.ts`);
- *    enclosed parts of the background's colour (a white label) are therefore kept;
- * 3. around the outline, alpha is estimated at full resolution from the local product and background
- *    colours, and edge colours are decontaminated (`segment.ts`, `matte.ts`).
+ * 1. The background is modelled from the image's border as a colour with a smooth spatial variation
+ *    (`border-model.ts`, `surface.ts`); a border that does not fit such a model — a room, a street, a
+ *    texture — is a busy background and is refused.
+ * 2. At a working resolution of at most half a megapixel, the model is refitted over the background a
+ *    quick first pass finds (`refined-surface.ts`), and background is grown from the border
+ *    (`background-region.ts`): over pixels of the model's colour, and into shaded pixels (shadows) only
+ *    while they get darker, never across a sharp edge (`gradient.ts`). Parts of the background's
+ *    colour that the border does not reach (a white label), or that reach it only as a small region
+ *    on one side (a white cap cut by the top of the photo), stay product.
+ * 3. In a band around the outline, alpha is estimated at full resolution from the local product and
+ *    background colours, and the colours of partly transparent pixels are decontaminated
+ *    (`segment.ts`, `colour-fields.ts`, `matte.ts`).
  *
  * Soft contact shadows are background: they are removed, not kept as a semi-transparent shadow (the
- * draft engine draws its own shadow under a placed cutout).
+ * draft engine draws its own shadow under a placed cutout). Where a shadow is at its darkest right
+ * under the product a thin band of it can remain. Holes through the product that show the background
+ * (the inside of a handle) are kept, like a white label: from colour alone the two are the same.
  */
 
 export const DEFAULT_MAX_PIXELS = 50_000_000;
