@@ -1,4 +1,4 @@
-import sharp from "sharp";
+import sharp, { type Sharp } from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { cutoutPng, plainBorder, removeBackground } from "@/lib/server/engines/local/cutout";
@@ -125,6 +125,33 @@ describe("removeBackground: limits and sizes", () => {
     }
     expect(partial).toBeGreaterThan(2000);
     expect(error / partial).toBeLessThanOrEqual(0.15);
+  });
+
+  it.each([
+    ["a greyscale JPEG", (s: Sharp) => s.flatten().toColourspace("b-w").jpeg()],
+    ["a CMYK JPEG", (s: Sharp) => s.flatten().toColourspace("cmyk").jpeg()],
+    ["a 16-bit PNG", (s: Sharp) => s.flatten().toColourspace("rgb16").png()],
+    ["a WebP", (s: Sharp) => s.flatten().webp({ quality: 90 })],
+    ["a TIFF", (s: Sharp) => s.flatten().tiff()],
+  ])("reads %s and answers 8-bit RGBA", async (_name, encode) => {
+    const [width, height] = [480, 640];
+    const bytes = await encode(sharp(bottleSvg(width, height, true))).toBuffer();
+    const truth = await sharp(bottleSvg(width, height, false))
+      .ensureAlpha()
+      .raw()
+      .toBuffer();
+    const result = await removeBackground(bytes);
+    expect(result.kind).toBe("cutout");
+    if (result.kind !== "cutout") return;
+    expect(result.image.data.length).toBe(width * height * 4);
+    expect(iou(result.image.data, 4, truth, 4, width * height)).toBeGreaterThanOrEqual(0.97);
+  });
+
+  it("answers that a tiny image has nothing to cut out", async () => {
+    const bytes = await sharp({ create: { width: 5, height: 5, channels: 3, background: "#123" } })
+      .png()
+      .toBuffer();
+    expect(await removeBackground(bytes)).toMatchObject({ kind: "empty" });
   });
 
   it("follows the EXIF orientation, as intake does", async () => {

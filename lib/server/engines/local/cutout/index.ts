@@ -40,6 +40,8 @@ export const DEFAULT_MAX_PIXELS = 50_000_000;
 export const WORKING_PIXELS = 500_000;
 /** Side of the thumbnail `plainBorder` judges. */
 const THUMBNAIL_SIDE = 512;
+/** Smaller images have no border to learn a background from. */
+const MIN_SIDE = 8;
 /** Less product than this share of the image is taken as no product at all. */
 const MIN_PRODUCT_SHARE = 0.0005;
 
@@ -95,6 +97,9 @@ export async function removeBackground(image: Buffer, options: CutoutOptions = {
     };
   }
 
+  if (Math.min(width, height) < MIN_SIDE) {
+    return { kind: "empty", reason: "The image is too small to find a product in." };
+  }
   const work = await workingRaster(rgba, width, height);
   const border = judgeBorder(work);
   if (!border.plain)
