@@ -22,7 +22,7 @@ import type { RgbRaster } from "./types";
  */
 
 export type GrowthThresholds = {
-  /** Colour distance to the surface under which a pixel is background whatever its surroundings. */
+  /** Colour distance to the surface under which a pixel (off a sharp edge) is close. */
   colour: number;
   /** Hue change allowed for a shaded pixel (distance to the scaled surface colour). */
   chroma: number;

@@ -5,7 +5,7 @@ import { outlineDistance } from "./edge-band";
 import { closedEdges, edgeSharpness } from "./gradient";
 import { refinedSurface } from "./refined-surface";
 import type { Surface } from "./surface";
-import { normalised, rowPolynomial } from "./surface";
+import { median, normalised, rowPolynomial } from "./surface";
 import type { RgbRaster } from "./types";
 
 /**
@@ -34,7 +34,7 @@ export type Segmentation = {
   productShare: number;
 };
 
-/** Gaps in an outline up to twice this many pixels are closed before shadows are grown. */
+/** Gaps in an outline up to twice this many pixels are closed before any background is grown. */
 const EDGE_GAP = 3;
 
 /**
@@ -60,9 +60,7 @@ function edgeThreshold(image: RgbRaster, surface: Surface, sharpness: Float32Arr
       if (d < colour * colour) samples.push(sharpness[i]!);
     }
   }
-  samples.sort((a, b) => a - b);
-  const median = samples.length ? samples[samples.length >> 1]! : 0;
-  return Math.max(1.5, 4 * median);
+  return Math.max(1.5, 4 * median(samples));
 }
 
 /** Background (1) or product (0) at working resolution, with the pixel classes and edges behind it. */
