@@ -5,10 +5,10 @@ import { useState } from "react";
 
 import { Button, buttonClass } from "@/components/ui/button";
 import { zipHref } from "@/lib/client/generations";
+import { curlCommand } from "@/lib/scene/curl";
 import type { Generation } from "@/lib/scene/generation";
 
 import { CompareView, type ComparedOutput } from "./compare-view";
-import { curlCommand } from "./curl";
 import { formatBytes, formatMs, formatWhen, keyOptions, promptOf } from "./describe";
 import { EngineBadge, StatusBadge } from "./status-badge";
 
@@ -57,7 +57,7 @@ export function DetailView({
   const [comparing, setComparing] = useState(false);
   const origin = typeof window === "undefined" ? "" : window.location.origin;
   const json = JSON.stringify(generation.request, null, 2);
-  const curl = curlCommand(generation.request, origin, generation.engine);
+  const curl = curlCommand(origin, generation.request, generation.engine);
   const stored = generation.outputs.filter((o) => o.url);
   const comparable: ComparedOutput[] = stored.map((o) => ({ ...o, label: `Image ${o.index + 1}` }));
   // Ours first, in the order they happen; then whatever the engine measured inside its own step.

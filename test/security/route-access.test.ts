@@ -7,6 +7,7 @@ import { pageDecision } from "@/lib/server/auth/page-access";
 import type { Principal } from "@/lib/server/auth/principal";
 import { roleAllows, type Access, type Role } from "@/lib/server/auth/roles";
 import type { Config } from "@/lib/server/config";
+import { allowedMethods, isFallback, type HttpMethod } from "@/lib/server/http/methods";
 
 import { DB_SETUP_TIMEOUT, ORIGIN, seedUsers, testDb, type TestUser } from "../auth/support";
 import { testConfig } from "../support/config";
@@ -41,9 +42,13 @@ beforeAll(async () => {
   }
 }, DB_SETUP_TIMEOUT);
 
+/** The methods a route file declares itself (not those `otherMethods` and `nothingHere` answer for it). */
 async function handlersOf(file: string): Promise<[string, Handler][]> {
   const mod = (await import(/* @vite-ignore */ file)) as Record<string, unknown>;
-  return METHODS.filter((m) => typeof mod[m] === "function").map((m) => [m, mod[m] as Handler]);
+  return METHODS.filter((m) => typeof mod[m] === "function" && !isFallback(mod[m])).map((m) => [
+    m,
+    mod[m] as Handler,
+  ]);
 }
 
 async function call(handler: Handler, method: string, pattern: string, caller: Caller): Promise<Response> {
@@ -124,6 +129,50 @@ describe("route handlers", () => {
       expect(response.status, authorization).toBe(401);
     }
   });
+});
+
+describe("methods a route does not declare, and paths nothing serves", () => {
+  it("every route file answers every method itself, so Next never answers an empty 405", async () => {
+    for (const { file, pattern } of routeFiles()) {
+      const mod = (await import(/* @vite-ignore */ file)) as Record<string, unknown>;
+      const missing = METHODS.filter((m) => typeof mod[m] !== "function");
+      expect(missing, `${pattern}: export them with otherMethods(…)`).toEqual([]);
+    }
+  });
+
+  for (const { file, pattern } of routeFiles()) {
+    it(`${pattern} answers the methods it does not declare in the error envelope, with Allow`, async () => {
+      const mod = (await import(/* @vite-ignore */ file)) as Record<string, Handler>;
+      const declared = (await handlersOf(file)).map(([m]) => m as HttpMethod);
+      const allow = allowedMethods(declared).join(", ");
+      const caller = callers[1]!;
+      for (const method of METHODS.filter((m) => !declared.includes(m))) {
+        const response = await call(mod[method]!, method, pattern, caller);
+        const where = `${method} ${pattern}`;
+        if (declared.length === 0) {
+          // A catch-all: nothing is served here, whatever the method.
+          expect(response.status, where).toBe(404);
+          if (method !== "HEAD")
+            expect(await response.json(), where).toMatchObject({ error_code: "not_found" });
+        } else if (method === "OPTIONS") {
+          expect([response.status, response.headers.get("allow")], where).toEqual([204, allow]);
+        } else if (method === "HEAD" && declared.includes("GET")) {
+          const get = await call(mod.GET!, "GET", pattern, caller);
+          await get.body?.cancel();
+          expect(response.status, where).toBe(get.status);
+        } else {
+          expect([response.status, response.headers.get("allow")], where).toEqual([405, allow]);
+          expect(response.headers.get("content-type"), where).toMatch(/^application\/json/);
+          expect(await response.json(), where).toMatchObject({
+            error_code: "method_not_allowed",
+            error_type: "general",
+            error_details: { method, allowed: allow.split(", ") },
+          });
+        }
+        await response.body?.cancel().catch(() => undefined);
+      }
+    });
+  }
 });
 
 describe("pages", () => {
