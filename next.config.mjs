@@ -16,6 +16,7 @@ const nextConfig = {
       fallback: [
         { source: "/v1/:path*", destination: "/api/v1/:path*" },
         { source: "/v1-ea/:path*", destination: "/api/v1-ea/:path*" },
+        { source: "/api", destination: "/api/index" },
       ],
     };
   },
