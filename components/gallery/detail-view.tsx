@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useState } from "react";
 
 import { Button, buttonClass } from "@/components/ui/button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { zipHref } from "@/lib/client/generations";
 import { curlCommand } from "@/lib/scene/curl";
 import type { Generation } from "@/lib/scene/generation";
@@ -19,24 +20,6 @@ const TIMING_LABELS: Record<string, string> = {
 
 function timingLabel(name: string): string {
   return TIMING_LABELS[name] ?? `Engine: ${name.replace(/_ms$/, "").replace(/_/g, " ")}`;
-}
-
-function CopyButton({ text, label }: { text: string; label: string }) {
-  const [done, setDone] = useState(false);
-  return (
-    <Button
-      size="sm"
-      variant="ghost"
-      onClick={() => {
-        void navigator.clipboard?.writeText(text).then(() => {
-          setDone(true);
-          setTimeout(() => setDone(false), 1500);
-        });
-      }}
-    >
-      {done ? "Copied" : label}
-    </Button>
-  );
 }
 
 /** Everything about one generation: every output, the exact request (JSON and cURL), timings and error. */
@@ -59,7 +42,11 @@ export function DetailView({
   const json = JSON.stringify(generation.request, null, 2);
   const curl = curlCommand(origin, generation.request, generation.engine);
   const stored = generation.outputs.filter((o) => o.url);
-  const comparable: ComparedOutput[] = stored.map((o) => ({ ...o, label: `Image ${o.index + 1}` }));
+  const comparable: ComparedOutput[] = stored.map((o) => ({
+    ...o,
+    title: `Image ${o.index + 1}`,
+    facts: [`${o.width} × ${o.height}`, o.format],
+  }));
   // Ours first, in the order they happen; then whatever the engine measured inside its own step.
   const ours = ["queue", "upstream"];
   const timings = [
@@ -100,9 +87,11 @@ export function DetailView({
             {generation.favorite ? "★ Favourite" : "☆ Add to favourites"}
           </Button>
         ) : null}
-        <Link href={`/?from=${generation.id}`} className={buttonClass("secondary", "sm")}>
-          Open in composer
-        </Link>
+        {canEdit ? (
+          <Link href={`/?from=${generation.id}`} className={buttonClass("secondary", "sm")}>
+            Open in composer
+          </Link>
+        ) : null}
         {stored.length > 0 ? (
           <a
             href={zipHref({ generations: [generation.id] })}
@@ -175,6 +164,14 @@ export function DetailView({
         </section>
 
         <section aria-label="Details" className="flex min-w-0 flex-col gap-4 text-sm">
+          {generation.note ? (
+            <p
+              className="rounded-md border border-canvas-line bg-canvas p-3 text-ink-soft"
+              data-testid="generation-note"
+            >
+              {generation.note}
+            </p>
+          ) : null}
           {generation.error ? (
             <div
               role="alert"
@@ -227,7 +224,11 @@ export function DetailView({
                 </button>
               ))}
               <span className="ml-auto">
-                <CopyButton text={tab === "json" ? json : curl} label="Copy" />
+                <CopyButton
+                  text={tab === "json" ? json : curl}
+                  variant="ghost"
+                  name={tab === "json" ? "the request as JSON" : "the cURL command"}
+                />
               </span>
             </div>
             <pre

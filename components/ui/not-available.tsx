@@ -21,8 +21,8 @@ export function NotAvailable({ person, needs }: { person: Person; needs: Exclude
       <main className="mx-auto flex w-full max-w-xl flex-col gap-3 p-10" data-testid="not-available">
         <h1 className="text-xl font-semibold">This page is not available to you</h1>
         <p className="text-sm text-ink-soft">
-          {WHY[needs]} You are signed in as {person.email}, with the {person.role} role; an admin can
-          change it.
+          {WHY[needs]} You are signed in as {person.email}, with the {person.role} role; an admin can change
+          it.
         </p>
         <p className="flex gap-4 text-sm">
           <Link href={home} className="font-medium text-accent-strong underline">

@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 
+import { mayOpen, PAGES } from "@/lib/auth/pages";
 import { pageDecision } from "@/lib/server/auth/page-access";
 import type { Principal } from "@/lib/server/auth/principal";
 import { roleAllows, type Access, type Role } from "@/lib/server/auth/roles";
@@ -195,7 +196,18 @@ describe("pages", () => {
     });
   }
 
-  it("the page check sends anonymous visitors to sign in and too-low roles to an explanation", () => {
+  it("the pages table the app reads (header links, landing after sign-in) is this table", () => {
+    expect(PAGES).toEqual(PAGE_ACCESS);
+    for (const role of ["viewer", "member", "admin"] as const) {
+      for (const [page, access] of Object.entries(PAGE_ACCESS)) {
+        expect(mayOpen(role, access), `${role} on ${page}`).toBe(
+          access === "public" || roleAllows(role, access),
+        );
+      }
+    }
+  });
+
+  it("the page check sends anonymous visitors to sign in and refuses too-low roles in place", () => {
     const as = (role: Role): Principal => ({
       userId: "u",
       name: "n",
@@ -211,7 +223,7 @@ describe("pages", () => {
       for (const role of ["viewer", "member", "admin"] as const) {
         const decision = pageDecision(as(role), access);
         if (roleAllows(role, access)) expect(decision).toEqual({ allow: true });
-        else expect(decision).toEqual({ allow: false, redirectTo: `/sign-in?denied=${access}` });
+        else expect(decision).toEqual({ allow: false, refused: access });
       }
     }
     // An open redirect through `next` is not possible.
