@@ -1,6 +1,11 @@
 // Claid's paths and answers over real HTTP against the built app under `next start`: scene/create at
 // /v1 and /v1-ea, `tmp_url`s a client fetches with no credential of ours, the error envelope for every
 // unknown path under /api, /v1 and /v1-ea, and 405 with Allow for a method a route does not take.
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -156,5 +161,56 @@ describe("paths nothing serves, and methods a route does not take", () => {
     expect([options.status, options.headers.get("allow")]).toEqual([204, "GET, HEAD, OPTIONS"]);
     const head = await fetch(`${server.origin}/api/health`, { method: "HEAD" });
     expect([head.status, (await head.arrayBuffer()).byteLength]).toEqual([200, 0]);
+  });
+});
+
+describe("the README's API examples", () => {
+  const readme = fs.readFileSync(path.resolve(import.meta.dirname, "../../README.md"), "utf8");
+  /** The code blocks in `lang` after `heading`, in order. */
+  const blocksAfter = (heading: string, lang: string) =>
+    [
+      ...readme.slice(readme.indexOf(heading)).matchAll(new RegExp("```" + lang + "\\n([\\s\\S]*?)```", "g")),
+    ].map((m) => m[1] ?? "");
+
+  /** A block of commands run by `sh` as a reader pastes it, with their address and token set. */
+  async function paste(commands: string, cwd: string): Promise<string> {
+    const { stdout } = await promisify(execFile)("sh", ["-c", commands], {
+      cwd,
+      env: {
+        NODE_ENV: "test",
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        BACKDROP_URL: server.origin,
+        BACKDROP_TOKEN: token,
+      },
+      timeout: 60_000,
+    });
+    return stdout;
+  }
+
+  it("uploads product.png with the upload example as written, and generates with its key", async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "backdrop-readme-"));
+    fs.writeFileSync(path.join(folder, "product.png"), await productPng());
+    const [upload = ""] = blocksAfter("### Uploading an image", "sh");
+    expect(upload).toContain('-F "file=@product.png"');
+    const answer = JSON.parse(await paste(upload, folder)) as Record<string, unknown>;
+    // The answer has the fields the README shows, and the README shows every field it has.
+    const documented = JSON.parse(blocksAfter("### Uploading an image", "json")[0] ?? "") as object;
+    expect(Object.keys(answer).sort()).toEqual(Object.keys(documented).sort());
+    expect(answer).toMatchObject({
+      width: 600,
+      height: 400,
+      format: "png",
+      hasAlpha: true,
+      objectBox: { x: 100, y: 100, width: 400, height: 200 },
+    });
+
+    // The scene/create example next to it (after the block that sets the address and token).
+    const scene = blocksAfter("Set the address and your personal access token", "sh")[1] ?? "";
+    expect(scene).toContain("backdrop://files/<key>");
+    const generated = JSON.parse(await paste(scene.replace("<key>", String(answer.key)), folder)) as {
+      data: { output: { tmp_url: string }[] };
+    };
+    expect(generated.data.output.length).toBeGreaterThan(0);
+    fs.rmSync(folder, { recursive: true, force: true });
   });
 });
