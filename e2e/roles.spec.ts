@@ -55,7 +55,7 @@ test.describe("viewer", () => {
     await page.screenshot({ path: testInfo.outputPath("viewer-settings-refused.png") });
 
     await page.goto("/settings/tokens");
-    await expect(page.getByRole("heading", { name: "Access tokens" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Access tokens", exact: true })).toBeVisible();
     await expect(
       page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Access tokens" }),
     ).toHaveAttribute("aria-current", "page");

@@ -207,22 +207,25 @@ export function DetailView({
           </div>
 
           <div className="flex min-w-0 flex-col gap-1">
-            <div className="flex items-center gap-1" role="tablist" aria-label="Request format">
+            <div className="flex items-center gap-1">
               <h3 className="mr-2 text-xs font-semibold tracking-wide text-ink-soft uppercase">Request</h3>
-              {(["json", "curl"] as const).map((t) => (
-                <button
-                  key={t}
-                  type="button"
-                  role="tab"
-                  id={`request-tab-${t}`}
-                  aria-selected={tab === t}
-                  aria-controls="request-panel"
-                  onClick={() => setTab(t)}
-                  className="rounded px-2 py-0.5 text-xs aria-selected:bg-accent-soft aria-selected:text-accent-strong"
-                >
-                  {t === "json" ? "JSON" : "cURL"}
-                </button>
-              ))}
+              {/* A tab list holds only its tabs; the heading and the Copy button sit beside it. */}
+              <div role="tablist" aria-label="Request format" className="flex items-center gap-1">
+                {(["json", "curl"] as const).map((t) => (
+                  <button
+                    key={t}
+                    type="button"
+                    role="tab"
+                    id={`request-tab-${t}`}
+                    aria-selected={tab === t}
+                    aria-controls="request-panel"
+                    onClick={() => setTab(t)}
+                    className="rounded px-2 py-0.5 text-xs aria-selected:bg-accent-soft aria-selected:text-accent-strong"
+                  >
+                    {t === "json" ? "JSON" : "cURL"}
+                  </button>
+                ))}
+              </div>
               <span className="ml-auto">
                 <CopyButton
                   text={tab === "json" ? json : curl}
