@@ -209,7 +209,7 @@ test("the detail view shows every output, the exact request as JSON and cURL, ti
   await detail.getByRole("tab", { name: "cURL" }).click();
   const curl = (await detail.getByTestId("request-curl").textContent()) ?? "";
   expect(curl).toContain(`${baseURL}/v1/scene/create?engine=local`);
-  expect(curl).toContain('"Authorization: Bearer $BACKDROP_TOKEN"');
+  expect(curl).toContain(`'Authorization: Bearer '"$BACKDROP_TOKEN"`);
 
   const download = detail.getByRole("link", { name: "Download", exact: true }).first();
   const saved = await context.request.get(`${baseURL}${await download.getAttribute("href")}`);

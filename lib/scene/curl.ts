@@ -1,8 +1,8 @@
 /**
  * A scene/create request as a cURL command against this server's Claid-compatible endpoint, for the
  * composer and the gallery to copy. It works when pasted: everything is single-quoted except the
- * token, which stays `$BACKDROP_TOKEN` inside double quotes so the shell expands it from the
- * environment (nobody's credential ends up in a copied command).
+ * token variable, which sits right after the quoted header text in double quotes, so the shell
+ * expands `$BACKDROP_TOKEN` from the environment (nobody's credential ends up in a copied command).
  */
 import type { SceneCreateRequest } from "./contract";
 
@@ -18,7 +18,7 @@ export function curlCommand(origin: string, request: SceneCreateRequest, engine?
   const url = `${origin}/v1/scene/create${engine ? `?engine=${encodeURIComponent(engine)}` : ""}`;
   return [
     `curl -X POST ${shellQuote(url)}`,
-    `  -H "Authorization: Bearer $${TOKEN_VARIABLE}"`,
+    `  -H 'Authorization: Bearer '"$${TOKEN_VARIABLE}"`,
     `  -H 'Content-Type: application/json'`,
     `  --data-raw ${shellQuote(JSON.stringify(request, null, 2))}`,
   ].join(" \\\n");
