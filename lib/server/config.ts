@@ -134,6 +134,16 @@ export const envSchema = z
       .min(1)
       .max(24 * 90)
       .default(24 * 7),
+    /**
+     * How long a link handed out in a scene/create answer (`tmp_url`) opens its image without signing
+     * in. Links are signed with the app's secret, so changing `AUTH_SECRET` ends them all.
+     */
+    SIGNED_URL_TTL_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 366)
+      .default(24 * 7),
     /** Generation requests per user per minute, per engine. */
     RATE_LIMIT_CLAID_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
     RATE_LIMIT_LOCAL_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),

@@ -1,7 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, test } from "vitest";
 
-import { curlCommand } from "@/lib/composer/curl";
 import { lacksTransparency } from "@/lib/composer/images";
 import { serialize } from "@/lib/composer/persist";
 import { buildRequest } from "@/lib/composer/request";
@@ -9,6 +8,7 @@ import { deserialize } from "@/lib/composer/restore";
 import { shortcutAction, zoomShortcut } from "@/lib/composer/shortcuts";
 import { errorFor, validateRequest } from "@/lib/composer/validation";
 import type { SceneCreateRequest } from "@/lib/scene/contract";
+import { curlCommand } from "@/lib/scene/curl";
 
 import { present, PRODUCT_META, PRODUCT_URL, run, withProduct } from "./support";
 

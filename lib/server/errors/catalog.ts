@@ -20,6 +20,8 @@ const CODES = {
   validation_error: [422, "validation"],
   unauthenticated: [401, "auth"],
   forbidden: [403, "auth"],
+  link_invalid: [403, "auth"],
+  link_expired: [403, "auth"],
   not_found: [404, "general"],
   unknown_host: [421, "general"],
   method_not_allowed: [405, "general"],
@@ -107,6 +109,11 @@ export function rateLimitHeaders(state: RateLimitState): Record<string, string> 
 
 const field = (name: string, message: string): Details => ({ fields: { [name]: [message] } });
 
+/** "GET", "GET or POST", "GET, HEAD or OPTIONS". */
+function plainList(words: readonly string[]): string {
+  return words.length <= 1 ? (words[0] ?? "nothing") : `${words.slice(0, -1).join(", ")} or ${words.at(-1)}`;
+}
+
 /** One factory per situation: call sites say what happened, this module says how it is answered. */
 export const errors = {
   // The request itself
@@ -134,7 +141,15 @@ export const errors = {
       ...field("file", 'Send the image as the multipart field "file"'),
     }),
   notFound: (what: string) => apiError("not_found", `${what} was not found`),
-  methodNotAllowed: () => apiError("method_not_allowed", "This address does not take that method"),
+  notFoundPath: (path: string) =>
+    apiError("not_found", `There is nothing at ${path.slice(0, 200)}`, { path: path.slice(0, 200) }),
+  methodNotAllowed: (method: string, allowed: readonly string[]) =>
+    apiError(
+      "method_not_allowed",
+      `This address does not take ${method.slice(0, 20)}: use ${plainList(allowed)}`,
+      { method: method.slice(0, 20), allowed },
+      { allow: allowed.join(", ") },
+    ),
   invalidCursor: () =>
     apiError("invalid_cursor", "This page link is not valid any more: start from the first page", {
       ...field("cursor", "Not a cursor this server handed out"),
@@ -150,6 +165,17 @@ export const errors = {
   // Who is asking
   unauthenticated: () => apiError("unauthenticated", "Sign in, or send a valid bearer token"),
   forbidden: (message = "You do not have permission to do this") => apiError("forbidden", message),
+  linkInvalid: () =>
+    apiError(
+      "link_invalid",
+      "This link is not valid: it was changed or cut short. Ask for the image's link again, or sign in",
+    ),
+  linkExpired: (expiredAt: Date) =>
+    apiError(
+      "link_expired",
+      `This link expired on ${expiredAt.toISOString().slice(0, 16).replace("T", " ")} UTC. Ask for a new one, or sign in`,
+      { expired_at: expiredAt.toISOString() },
+    ),
   emailTaken: () =>
     apiError(
       "email_taken",

@@ -4,6 +4,7 @@ import type { Engine, GenerationFilters } from "@/lib/scene/generation";
 
 import type { Principal } from "../auth/authorize";
 import { fileResponse } from "../storage/serve";
+import { signedFileLinks } from "../storage/signed-links";
 import { checkConsistency } from "./consistency";
 import { toSceneCreateResponse } from "./envelope";
 import { generationEvents } from "./events";
@@ -47,12 +48,12 @@ export const generations = {
 
   /**
    * Claid's `scene/create`: records the generation, runs it (at once when this process has a free
-   * slot) and answers Claid's envelope with our URLs under `origin` once it has settled.
+   * slot) and answers Claid's envelope once it has settled, with signed links under `origin`.
    */
   async createScene(input: GenerationInput & { engine: Engine; signal?: AbortSignal; origin: string }) {
     const deps = await generationDeps();
     const { generationId, result } = await generateAndWait(deps, input, await ensureWorker());
-    return toSceneCreateResponse(result, input.origin, { generationId });
+    return toSceneCreateResponse(result, signedFileLinks(deps.config, input.origin), { generationId });
   },
 
   async list(filters: GenerationFilters, principal: Principal) {

@@ -4,6 +4,7 @@ import { Readable } from "node:stream";
 import archiver from "archiver";
 import { and, asc, inArray, isNotNull, or } from "drizzle-orm";
 
+import { generationFolderName, outputFileStem } from "@/lib/scene/download-name";
 import { MAX_DOWNLOAD_ITEMS, type DownloadSelection } from "@/lib/scene/generation";
 
 import type { Db } from "../../db/client";
@@ -20,7 +21,7 @@ type Entry = { key: string; name: string };
 async function entriesFor(
   db: Db,
   selection: ZipSelection,
-): Promise<{ entries: Entry[]; requests: Map<string, unknown> }> {
+): Promise<{ entries: Entry[]; requests: Map<string, { folder: string; request: unknown }> }> {
   const byGeneration = selection.generation.filter(isGenerationId);
   const byOutput = selection.output.filter(isGenerationId);
   const wanted = [
@@ -33,18 +34,30 @@ async function entriesFor(
     .where(and(isNotNull(generationOutputs.fileKey), or(...wanted)))
     .orderBy(asc(generationOutputs.generationId), asc(generationOutputs.index))
     .limit(MAX_DOWNLOAD_ITEMS);
-  const requests = new Map<string, unknown>();
-  if (byGeneration.length) {
-    const found = await db
-      .select({ id: generations.id, request: generations.request })
-      .from(generations)
-      .where(inArray(generations.id, byGeneration));
-    for (const g of found) requests.set(g.id, g.request);
+  // Every generation in the zip names its folder and files after its request.
+  const ids = [...new Set([...byGeneration, ...rows.map((r) => r.generationId)])];
+  const found = ids.length
+    ? await db
+        .select({ id: generations.id, request: generations.request })
+        .from(generations)
+        .where(inArray(generations.id, ids))
+    : [];
+  const requestOf = new Map(found.map((g) => [g.id, g.request]));
+  const folderOf = (id: string) => {
+    const request = requestOf.get(id);
+    return request ? generationFolderName(request, id) : `backdrop-${id.slice(0, 8)}`;
+  };
+  const requests = new Map<string, { folder: string; request: unknown }>();
+  for (const id of byGeneration) {
+    const request = requestOf.get(id);
+    if (request) requests.set(id, { folder: folderOf(id), request });
   }
   const entries = rows.flatMap((r) => {
     if (!r.fileKey) return [];
     const ext = r.fileKey.slice(r.fileKey.lastIndexOf(".") + 1);
-    return [{ key: r.fileKey, name: `backdrop-${r.generationId.slice(0, 8)}/${r.index + 1}.${ext}` }];
+    const request = requestOf.get(r.generationId);
+    const stem = request ? outputFileStem(request, r.index) : String(r.index + 1);
+    return [{ key: r.fileKey, name: `${folderOf(r.generationId)}/${stem}.${ext}` }];
   });
   return { entries, requests };
 }
@@ -65,8 +78,8 @@ export async function zipStream(
   archive.on("error", (error) => log.error("zip failed", { error: error.message }));
   void (async () => {
     try {
-      for (const [id, request] of requests) {
-        archive.append(JSON.stringify(request, null, 2), { name: `backdrop-${id.slice(0, 8)}/request.json` });
+      for (const { folder, request } of requests.values()) {
+        archive.append(JSON.stringify(request, null, 2), { name: `${folder}/request.json` });
       }
       for (const entry of entries) {
         const body = await store.stream(entry.key);
