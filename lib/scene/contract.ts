@@ -9,6 +9,7 @@ import { z } from "zod";
 
 import { ASPECT_RATIOS } from "./aspect-ratios";
 import { parsePadding } from "./padding";
+import { sceneRuleProblems } from "./rules";
 import { storable, storableString } from "./storable";
 import { isUri } from "./uri";
 import {
@@ -223,6 +224,23 @@ export const sceneCreateRequest = z.strictObject({
   output: output.optional(),
   object: sceneObject,
   scene,
+});
+
+/**
+ * A request an engine can render: the contract, and the rules the schema states only in words (hex
+ * colours, transparency only in formats with alpha; see `rules.ts`). The composer and the generations
+ * API judge by it; `sceneCreateRequest` alone is what a Claid client may send and what stored records
+ * hold, and the local engine refuses what it lets through with the same rules.
+ */
+export const renderableRequest = sceneCreateRequest.superRefine((request, ctx) => {
+  for (const problem of sceneRuleProblems(request)) {
+    ctx.addIssue({
+      code: "custom",
+      path: problem.path,
+      message: problem.message,
+      params: { code: problem.code },
+    });
+  }
 });
 
 export type SceneCreateRequest = z.output<typeof sceneCreateRequest>;
