@@ -4,6 +4,7 @@ import { SignOutButton } from "@/components/auth/sign-out-button";
 import { Composer } from "@/components/composer/composer";
 import { AppHeader } from "@/components/ui/app-header";
 import { requirePageAccess } from "@/lib/server/auth/page-access";
+import { getConfig } from "@/lib/server/config";
 
 export const metadata: Metadata = { title: "Composer" };
 export const dynamic = "force-dynamic";
@@ -25,7 +26,10 @@ export default async function ComposerPage({
       </AppHeader>
       <main className="flex min-h-0 flex-1 flex-col">
         <h1 className="sr-only">Composer</h1>
-        <Composer from={typeof from === "string" ? from : undefined} />
+        <Composer
+          from={typeof from === "string" ? from : undefined}
+          maxUploadBytes={getConfig().MAX_UPLOAD_BYTES}
+        />
       </main>
     </div>
   );
