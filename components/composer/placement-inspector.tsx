@@ -20,8 +20,8 @@ const noValue = () => null;
 
 const TYPES = [
   { value: "absolute", label: "Free" },
-  { value: "padding", label: "Fit with margin" },
-  { value: "original", label: "As in the image" },
+  { value: "padding", label: "With margin" },
+  { value: "original", label: "As in image" },
 ] as const satisfies readonly { value: PlacementType; label: string }[];
 
 const FIELDS: {

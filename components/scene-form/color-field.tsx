@@ -37,7 +37,7 @@ export function ColorField({ allowTransparent, error }: { allowTransparent: bool
               id="scene-color"
               className={`${controlClass} font-mono`}
               value={transparent ? "" : (color ?? "")}
-              placeholder={transparent ? "transparent" : "None, or a code like #f4efe6"}
+              placeholder={transparent ? "transparent" : "None, e.g. #f4efe6"}
               disabled={transparent}
               aria-describedby={describedBy}
               aria-invalid={invalid || undefined}

@@ -34,7 +34,7 @@ const KIND_HINTS: Record<SceneKind, string> = {
 const TEMPLATE_MODE_LABELS = {
   transform: "Reimagine it",
   adjust: "Adjust it slightly",
-  lock: "Keep it exactly",
+  lock: "Keep it exactly as it is",
 } as const;
 const VIEW_LABELS = { auto: "Auto", top: "From above", front: "From the front" } as const;
 const PREFERENCE_LABELS = { fast: "Faster", optimal: "Balanced", best: "Best quality" } as const;
@@ -74,7 +74,7 @@ export function SceneForm() {
       {doc.kind === "prompt" ? <PromptField required /> : null}
       {doc.kind === "template" ? (
         <>
-          <div className="grid grid-cols-2 gap-2">
+          <div className="flex flex-col gap-3">
             <SelectField
               id="scene-template-mode"
               label={labelOf("scene.template_mode")}
@@ -144,7 +144,7 @@ export function SceneForm() {
           onChange={(v) => set("aspect_ratio", v)}
           error={errors["scene.aspect_ratio"]}
           hint={
-            doc.placement === "original" ? "“As in the image” uses the product image's own frame." : undefined
+            doc.placement === "original" ? "“As in image” uses the product image's own frame." : undefined
           }
         />
       ) : null}
