@@ -366,17 +366,27 @@ test("pan and zoom like Figma: space-drag, middle-drag, the wheel, Ctrl/Cmd keys
 
 test("Generate stays in view however long the options grow", async ({}, testInfo) => {
   const generate = page.getByTestId("generate");
+  const options = page.getByTestId("options-scroll");
+  const at = async () => (await generate.boundingBox())!;
+  await expect(generate).toBeInViewport({ ratio: 1 });
+  const before = await at();
+  // Rows are added above and below where Generate was: a format's options, the storage field, the
+  // JSON import box.
   await page.getByLabel("File format").selectOption("jpeg");
   await page.getByTestId("output-advanced").locator("summary").click();
-  await page.getByRole("radio", { name: "With margin" }).click();
   await page.getByRole("button", { name: "Import JSON" }).click();
+  expect(await options.evaluate((e) => e.scrollHeight > e.clientHeight + 200)).toBe(true);
   await expect(generate).toBeInViewport({ ratio: 1 });
-  await page.getByTestId("options-scroll").evaluate((element) => element.scrollTo(0, element.scrollHeight));
+  expect(await at()).toEqual(before);
+  // Scrolled all the way down, it has not moved.
+  await options.evaluate((element) => element.scrollTo(0, element.scrollHeight));
+  await expect.poll(() => options.evaluate((e) => e.scrollTop)).toBeGreaterThan(200);
   await expect(generate).toBeInViewport({ ratio: 1 });
+  expect(await at()).toEqual(before);
   await screenshot(testInfo, "generate-in-view");
   await page.getByRole("button", { name: "Cancel" }).click();
-  await page.getByRole("radio", { name: "Free" }).click();
   await page.getByLabel("File format").selectOption("png");
+  await options.evaluate((element) => element.scrollTo(0, 0));
 });
 
 test("the composer judges like the server before anyone generates", async ({}, testInfo) => {

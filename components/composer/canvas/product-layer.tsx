@@ -169,6 +169,7 @@ export function ProductLayer({
             ref={ghostRef}
             name="product-ghost"
             listening={false}
+            perfectDrawEnabled={false}
             opacity={GHOST_OPACITY}
             visible={false}
             image={ghostImage}
