@@ -20,7 +20,7 @@ export function ColorField({ allowTransparent, error }: { allowTransparent: bool
         id="scene-color"
         label={labelOf("scene.color")}
         error={error}
-        hint={transparent ? "Transparent output needs PNG, WebP or AVIF." : undefined}
+        hint={transparent && !error ? "Transparent output needs PNG, WebP or AVIF." : undefined}
       >
         {(describedBy, invalid) => (
           <div className="flex items-center gap-2">
