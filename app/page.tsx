@@ -4,6 +4,7 @@ import { Composer } from "@/components/composer/composer";
 import { AppHeader } from "@/components/ui/app-header";
 import { NotAvailable } from "@/components/ui/not-available";
 import { requirePageAccess } from "@/lib/server/auth/page-access";
+import { getConfig } from "@/lib/server/config";
 
 export const metadata: Metadata = { title: "Composer" };
 export const dynamic = "force-dynamic";
@@ -23,7 +24,10 @@ export default async function ComposerPage({
       <AppHeader current="composer" person={me} />
       <main className="flex min-h-0 flex-1 flex-col">
         <h1 className="sr-only">Composer</h1>
-        <Composer from={typeof from === "string" ? from : undefined} />
+        <Composer
+          from={typeof from === "string" ? from : undefined}
+          maxUploadBytes={getConfig().MAX_UPLOAD_BYTES}
+        />
       </main>
     </div>
   );

@@ -26,7 +26,7 @@ test("the strip shows the newest results up to its limit, links the rest, and cl
   await page
     .getByTestId("product-file")
     .setInputFiles({ name: "product.png", mimeType: "image/png", buffer: await productPng() });
-  await page.getByLabel("Prompt", { exact: true }).fill("results strip oak shelf");
+  await page.getByLabel("Describe the scene", { exact: true }).fill("results strip oak shelf");
 
   const strip = page.getByRole("region", { name: "Results" });
   const runs = RESULTS_SHOWN + 2;

@@ -13,7 +13,7 @@
  */
 import { z } from "zod";
 
-import { httpErrorDetails, sceneCreateRequest } from "./contract";
+import { httpErrorDetails, renderableRequest, sceneCreateRequest } from "./contract";
 import { storableString } from "./storable";
 import { ENGINES, type EngineName } from "./vocabulary";
 
@@ -29,8 +29,9 @@ export function isSettled(status: GenerationStatus): boolean {
   return status === "succeeded" || status === "failed" || status === "interrupted";
 }
 
+/** A new generation is judged like the composer judges it: refused at the door, not after a failed run. */
 export const createGenerationBody = z.strictObject({
-  request: sceneCreateRequest,
+  request: renderableRequest,
   engine: engineName.optional(),
 });
 export type CreateGenerationBody = z.input<typeof createGenerationBody>;

@@ -31,6 +31,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   "POST /api/scene/create": "member",
   "POST /api/uploads": "member",
   "POST /api/imports": "member",
+  "GET /api/previews/backdrop": "member",
   "GET /api/members": "admin",
   "POST /api/members": "admin",
   "PATCH /api/members/:id": "admin",
