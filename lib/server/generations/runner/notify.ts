@@ -27,3 +27,16 @@ export function onQueued(listener: () => void): () => void {
   emitter.on("queued", listener);
   return () => emitter.off("queued", listener);
 }
+
+/**
+ * A generation this process ran has settled, as its run recorded it: a caller waiting in this process
+ * takes the answer from here instead of reading the record back.
+ */
+export function announceSettled(generationId: string, settlement: unknown): void {
+  emitter.emit(`settled:${generationId}`, settlement);
+}
+
+export function onSettled(generationId: string, listener: (settlement: unknown) => void): () => void {
+  emitter.on(`settled:${generationId}`, listener);
+  return () => emitter.off(`settled:${generationId}`, listener);
+}

@@ -10,7 +10,7 @@ import type { ObjectStore } from "../../storage";
 import type { GenerationRow } from "../records/dto";
 import { claimNext, heartbeat } from "./claim";
 import { executeGeneration, type Settlement } from "./execute";
-import { announceChange, onQueued } from "./notify";
+import { announceChange, announceSettled, onQueued } from "./notify";
 import { interruptStale } from "./recovery";
 import type { JobSettings } from "./settings";
 
@@ -153,10 +153,15 @@ export class GenerationWorker {
   /** Runs a generation this worker holds; stopping waits for it. */
   private run(job: GenerationRow): Promise<Settlement> {
     announceChange(job.id);
-    const run = executeGeneration({ ...this.deps, workerId: this.id }, job).finally(() => {
-      this.active.delete(job.id);
-      this.pump();
-    });
+    const run = executeGeneration({ ...this.deps, workerId: this.id }, job)
+      .then((settlement) => {
+        if (settlement.status !== "unrecorded") announceSettled(job.id, settlement);
+        return settlement;
+      })
+      .finally(() => {
+        this.active.delete(job.id);
+        this.pump();
+      });
     this.active.set(
       job.id,
       run.then(() => undefined),
