@@ -9,10 +9,7 @@ import { LocalObjectStore, type ObjectStore } from "@/lib/server/storage";
 import { S3ObjectStore } from "@/lib/server/storage/s3";
 import { fileResponse } from "@/lib/server/storage/serve";
 
-import { bucketStore, testBucket, type TestBucket } from "../support/s3";
-
-/** Every storage test runs on both places files can live. */
-export const BACKENDS = ["local", "s3"] as const;
+import { BACKENDS, bucketStore, testBucket, type TestBucket } from "../support/s3";
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 

@@ -8,6 +8,8 @@ import { S3ObjectStore } from "@/lib/server/storage/s3";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 export const TEST_BUCKET = "backdrop-test";
+/** Every storage test runs on both places files can live, as database tests run on both drivers. */
+export const BACKENDS = ["local", "s3"] as const;
 /** s3rver's fixed credentials; the SDK reads them from the standard variables like any other. */
 export const S3_TEST_CREDENTIALS = { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER" };
 
