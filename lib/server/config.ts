@@ -6,7 +6,6 @@ import { z } from "zod";
 import { ENGINES, type EngineName } from "@/lib/scene/vocabulary";
 
 import { registerSecret } from "./log";
-import { parseBucketUrl } from "./storage/bucket-url";
 
 const ms = (fallback: number) => z.coerce.number().int().min(1).max(3_600_000).default(fallback);
 const bytes = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
@@ -41,6 +40,19 @@ const httpUrl = z
   .string()
   .check(z.refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), "must be an http(s) URL"))
   .transform((v) => v.replace(/\/+$/, ""));
+
+export type BucketLocation = { bucket: string; prefix: string };
+
+const BUCKET_URL = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/;
+
+/** `s3://bucket/some/prefix` as bucket and prefix (no slash at either end), or undefined. */
+export function parseBucketUrl(url: string): BucketLocation | undefined {
+  const match = BUCKET_URL.exec(url);
+  if (!match?.[1]) return undefined;
+  const prefix = (match[2] ?? "").replace(/^\/+|\/+$/g, "");
+  if (/\/\/|(^|\/)\.\.?(\/|$)/.test(prefix)) return undefined;
+  return { bucket: match[1], prefix };
+}
 
 const hostList = z.string().transform((v) =>
   v

@@ -187,7 +187,7 @@ describe("STORAGE_URL", () => {
     ["s3://my-bucket", { bucket: "my-bucket", prefix: "" }],
     ["s3://my.bucket/backdrop/files/", { bucket: "my.bucket", prefix: "backdrop/files" }],
   ])("reads %s", async (url, location) => {
-    const { parseBucketUrl } = await import("@/lib/server/storage/bucket-url");
+    const { parseBucketUrl } = await import("@/lib/server/config");
     expect(parseBucketUrl(url)).toEqual(location);
     expect(loadConfig({ STORAGE_URL: url }).STORAGE_URL).toBe(url);
   });

@@ -2,8 +2,7 @@ import "server-only";
 
 import path from "node:path";
 
-import type { Config } from "../config";
-import { parseBucketUrl } from "./bucket-url";
+import { parseBucketUrl, type Config } from "../config";
 import { LocalObjectStore } from "./local";
 import type { ObjectStore } from "./object-store";
 import { S3ObjectStore } from "./s3";

@@ -2,10 +2,9 @@ import "server-only";
 
 import type { S3Client } from "@aws-sdk/client-s3";
 
-import type { Config } from "../config";
+import type { BucketLocation, Config } from "../config";
 import { errors } from "../errors";
 import { log } from "../log";
-import type { BucketLocation } from "./bucket-url";
 import { mimeOfExt } from "./mime";
 import { isStorageKey, keyOf, type ObjectStore, type OpenedObject, type StoredObject } from "./object-store";
 
