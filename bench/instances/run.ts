@@ -3,11 +3,12 @@
  * (s3rver on loopback), measured two ways in one run.
  *
  * 1. Draft throughput of two instances against one: BENCH_CLIENTS (default 8) clients send one-image
- *    drafts to `POST /v1/scene/create` back to back for BENCH_SECONDS (default 20), first all to one
- *    instance, then split over two sharing the database and the bucket.
- * 2. What the bucket adds to one generation: one client, BENCH_REQUESTS (default 40) drafts one after
- *    another on an instance keeping files under DATA_DIR and on one keeping them in the bucket; and
- *    the GET of one stored result from each.
+ *    drafts to `POST /v1/scene/create` back to back for BENCH_SECONDS (default 10), all to one
+ *    instance, then split over two sharing the database and the bucket; BENCH_ROUNDS (default 3)
+ *    rounds of each, alternated.
+ * 2. What the bucket adds to one generation: one client, BENCH_REQUESTS (default 60) drafts one after
+ *    another, alternating between an instance keeping files under DATA_DIR and one keeping them in
+ *    the bucket; and the GET of each draft's stored result.
  *
  *   npx next build && node --import tsx bench/instances/run.ts
  *
@@ -24,8 +25,10 @@ import { testBucket, type TestBucket } from "../../test/support/s3";
 import { writeResult } from "../support";
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 40);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/** Rounds of one instance then two, alternated, so a machine whose load drifts hurts both alike. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 60);
 const AUTH_SECRET = randomBytes(32).toString("base64url");
 
 function cpuMsOf(pid: number): number {
@@ -75,8 +78,10 @@ async function uploadProduct(server: NextServer, token: string): Promise<string>
   return `backdrop://files/${((await uploaded.json()) as { key: string }).key}`;
 }
 
-/** `clients` clients for `seconds`, client i on servers[i % n]: completed drafts per second. */
-async function throughput(servers: NextServer[], token: string, productUrl: string) {
+type Throughput = { drafts: number; errors: number; cpuMs: number; latencies: number[] };
+
+/** BENCH_CLIENTS clients for BENCH_SECONDS, client i on servers[i % n]. */
+async function throughput(servers: NextServer[], token: string, productUrl: string): Promise<Throughput> {
   const cpuBefore = servers.map((s) => cpuMsOf(s.child.pid ?? 0));
   const until = performance.now() + SECONDS * 1000;
   let done = 0;
@@ -99,41 +104,54 @@ async function throughput(servers: NextServer[], token: string, productUrl: stri
     }),
   );
   const cpuMs = servers.reduce((sum, s, i) => sum + cpuMsOf(s.child.pid ?? 0) - (cpuBefore[i] ?? 0), 0);
-  latencies.sort((x, y) => x - y);
+  return { drafts: done, errors, cpuMs, latencies };
+}
+
+function summarise(instances: number, runs: Throughput[]) {
+  const drafts = runs.reduce((n, r) => n + r.drafts, 0);
+  const latencies = runs.flatMap((r) => r.latencies).sort((x, y) => x - y);
   return {
-    instances: servers.length,
-    drafts: done,
-    perSecond: round(done / SECONDS),
+    instances,
+    drafts,
+    perSecond: round(drafts / (SECONDS * runs.length)),
     p50: Math.round(percentile(latencies, 50)),
     p99: Math.round(percentile(latencies, 99)),
-    errors,
-    serverCpuMsPerDraft: round(cpuMs / Math.max(1, done)),
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+    serverCpuMsPerDraft: round(runs.reduce((n, r) => n + r.cpuMs, 0) / Math.max(1, drafts)),
   };
 }
 
-/** One client, one draft at a time: latency of a generation, and of fetching one stored result. */
-async function oneAtATime(server: NextServer, token: string, productUrl: string) {
-  const drafts: number[] = [];
-  const fetches: number[] = [];
-  let lastUrl = "";
-  for (let i = 0; i < REQUESTS; i++) {
-    const started = performance.now();
-    const answer = await draft(server, token, productUrl, 10_000 + i);
-    drafts.push(performance.now() - started);
-    lastUrl = answer.data.output[0]?.tmp_url ?? lastUrl;
-    const fetchStarted = performance.now();
-    const file = await fetch(lastUrl, { headers: { authorization: `Bearer ${token}` } });
-    await file.arrayBuffer();
-    fetches.push(performance.now() - fetchStarted);
+type Target = { server: NextServer; token: string; productUrl: string };
+
+/**
+ * One client, one draft at a time, alternating between the targets (so drifting load hurts each
+ * alike): latency of a generation, and of fetching its stored result.
+ */
+async function oneAtATime(targets: Target[], requests: number) {
+  const samples = targets.map(() => ({ drafts: [] as number[], fetches: [] as number[] }));
+  for (let i = 0; i < requests; i++) {
+    for (const [t, { server, token, productUrl }] of targets.entries()) {
+      const started = performance.now();
+      const answer = await draft(server, token, productUrl, 10_000 + i);
+      samples[t]!.drafts.push(performance.now() - started);
+      const fetchStarted = performance.now();
+      const file = await fetch(answer.data.output[0]?.tmp_url ?? "", {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      await file.arrayBuffer();
+      samples[t]!.fetches.push(performance.now() - fetchStarted);
+    }
   }
-  drafts.sort((x, y) => x - y);
-  fetches.sort((x, y) => x - y);
-  return {
-    draftP50: round(percentile(drafts, 50)),
-    draftP90: round(percentile(drafts, 90)),
-    fileGetP50: round(percentile(fetches, 50)),
-    fileGetP90: round(percentile(fetches, 90)),
-  };
+  return samples.map(({ drafts, fetches }) => {
+    drafts.sort((x, y) => x - y);
+    fetches.sort((x, y) => x - y);
+    return {
+      draftP50: round(percentile(drafts, 50)),
+      draftP90: round(percentile(drafts, 90)),
+      fileGetP50: round(percentile(fetches, 50)),
+      fileGetP90: round(percentile(fetches, 90)),
+    };
+  });
 }
 
 function testDatabaseUrl(): void {
@@ -168,16 +186,21 @@ async function main() {
     const first = await start(sharedEnv);
     const token = await adminToken(first.origin);
     const productUrl = await uploadProduct(first, token);
-    await throughput([first], token, productUrl).catch(() => undefined); // warm-up
-    const one = await throughput([first], token, productUrl);
     const second = await start(sharedEnv);
-    await draft(second, token, productUrl, 0); // warm-up of the second instance
-    const two = await throughput([first, second], token, productUrl);
+    await throughput([first, second], token, productUrl); // warm-up of both
+    const alone: Throughput[] = [];
+    const together: Throughput[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      alone.push(await throughput([first], token, productUrl));
+      together.push(await throughput([first, second], token, productUrl));
+    }
+    const one = summarise(1, alone);
+    const two = summarise(2, together);
     await second.stop();
     servers.splice(servers.indexOf(second), 1);
 
     console.log(
-      `\ndraft throughput, ${CLIENTS} clients for ${SECONDS} s each (PostgreSQL, bucket on s3rver)`,
+      `\ndraft throughput, ${CLIENTS} clients, ${ROUNDS} rounds of ${SECONDS} s each way (PostgreSQL, bucket on s3rver)`,
     );
     console.log(`instances  drafts  drafts/s   p50   p99  errors  server CPU ms/draft`);
     for (const r of [one, two]) {
@@ -194,10 +217,13 @@ async function main() {
     const onDisk = await start({ DATABASE_URL: local.url });
     const diskToken = await adminToken(onDisk.origin);
     const diskProduct = await uploadProduct(onDisk, diskToken);
-    await oneAtATime(onDisk, diskToken, diskProduct); // warm-up
-    const disk = await oneAtATime(onDisk, diskToken, diskProduct);
-    await oneAtATime(first, token, productUrl); // warm-up
-    const inBucket = await oneAtATime(first, token, productUrl);
+    const targets = [
+      { server: onDisk, token: diskToken, productUrl: diskProduct },
+      { server: first, token, productUrl },
+    ];
+    await oneAtATime(targets, 5); // warm-up
+    const [disk, inBucket] = await oneAtATime(targets, REQUESTS);
+    if (!disk || !inBucket) throw new Error("no samples");
     console.log(`\none generation at a time, ${REQUESTS} one-image drafts (1024², png, ~1 MB) each`);
     console.log(`files         draft p50  draft p90  file GET p50  file GET p90   (ms)`);
     for (const [name, r] of [

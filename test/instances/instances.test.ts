@@ -21,6 +21,8 @@ import { testBucket, type TestBucket } from "../support/s3";
 const LEASE_MS = 2000;
 const BUDGET = 4;
 const LOCAL_PER_MINUTE = 5;
+/** Better Auth's rule for password sign-ins from one address (lib/server/auth/better-auth.ts). */
+const SIGN_INS_PER_MINUTE = 20;
 /** Long on purpose: a revoked token that stops working sooner was stopped by the other instance's signal. */
 const TOKEN_CACHE_SECONDS = 60;
 
@@ -278,6 +280,27 @@ describe("two instances on one PostgreSQL and one bucket", () => {
     const mine = await rows("created_by = $1", [member.id]);
     expect(mine.map((r) => r.status).sort()).toEqual(Array(BUDGET + LOCAL_PER_MINUTE).fill("succeeded"));
   }, 180_000);
+
+  it("sign-in attempts from one address are counted once across both instances", async () => {
+    const attempt = (server: NextServer) =>
+      fetch(`${server.origin}/api/auth/sign-in/email`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          origin: server.origin,
+          "x-forwarded-for": "198.51.100.7",
+        },
+        body: JSON.stringify({ email: "admin@example.com", password: "not-the-password" }),
+      }).then(async (r) => {
+        await r.arrayBuffer();
+        return r.status;
+      });
+    const allowed: number[] = [];
+    for (let i = 0; i < SIGN_INS_PER_MINUTE; i++) allowed.push(await attempt(i % 2 ? b : a));
+    expect(allowed).toEqual(Array(SIGN_INS_PER_MINUTE).fill(401));
+    // Each instance has seen only half of them; together they have seen enough.
+    expect([await attempt(a), await attempt(b)]).toEqual([429, 429]);
+  }, 120_000);
 
   it("kill -9 of A while it downloads paid results: B marks the generation interrupted after the lease and fetches them", async () => {
     await settled();

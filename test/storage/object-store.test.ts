@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -9,7 +9,7 @@ import { LocalObjectStore, type ObjectStore } from "@/lib/server/storage";
 import { S3ObjectStore } from "@/lib/server/storage/s3";
 import { fileResponse } from "@/lib/server/storage/serve";
 
-import { BACKENDS, bucketStore, testBucket, type TestBucket } from "../support/s3";
+import { BACKENDS, TEST_BUCKET, testBucket, type TestBucket } from "../support/s3";
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
@@ -24,6 +24,15 @@ async function listed(store: ObjectStore): Promise<string[]> {
   const keys: string[] = [];
   for await (const key of store.list()) keys.push(key);
   return keys.sort();
+}
+
+/** A store on its own prefix of the test bucket. */
+function bucketStore(bucket: TestBucket, options: { partSize?: number; listPageSize?: number } = {}) {
+  return new S3ObjectStore(
+    { bucket: TEST_BUCKET, prefix: `t-${randomUUID().slice(0, 8)}` },
+    { S3_ENDPOINT: bucket.endpoint, S3_REGION: "us-east-1", S3_FORCE_PATH_STYLE: true },
+    options,
+  );
 }
 
 let bucket: TestBucket;

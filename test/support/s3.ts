@@ -4,8 +4,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 
-import { S3ObjectStore } from "@/lib/server/storage/s3";
-
 const ROOT = path.resolve(import.meta.dirname, "../..");
 export const TEST_BUCKET = "backdrop-test";
 /** Every storage test runs on both places files can live, as database tests run on both drivers. */
@@ -61,17 +59,4 @@ export async function testBucket(): Promise<TestBucket> {
       await exited;
     },
   };
-}
-
-/** A store on its own prefix of the test bucket. */
-export function bucketStore(
-  bucket: TestBucket,
-  options: { partSize?: number; listPageSize?: number } = {},
-): S3ObjectStore {
-  const prefix = `t-${randomUUID().slice(0, 8)}`;
-  return new S3ObjectStore(
-    { bucket: TEST_BUCKET, prefix },
-    { S3_ENDPOINT: bucket.endpoint, S3_REGION: "us-east-1", S3_FORCE_PATH_STYLE: true },
-    options,
-  );
 }
