@@ -141,7 +141,7 @@ describe("two instances on one PostgreSQL and one bucket", () => {
     const [first] = await eventually(async () => {
       const running = await rows("status = 'running'");
       return running.length === 1 ? running : undefined;
-    });
+    }, 60_000);
     const workerOfA = first!.worker_id;
     expect(workerOfA).toMatch(/^worker-/);
 
