@@ -41,6 +41,19 @@ const httpUrl = z
   .check(z.refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), "must be an http(s) URL"))
   .transform((v) => v.replace(/\/+$/, ""));
 
+export type BucketLocation = { bucket: string; prefix: string };
+
+const BUCKET_URL = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/;
+
+/** `s3://bucket/some/prefix` as bucket and prefix (no slash at either end), or undefined. */
+export function parseBucketUrl(url: string): BucketLocation | undefined {
+  const match = BUCKET_URL.exec(url);
+  if (!match?.[1]) return undefined;
+  const prefix = (match[2] ?? "").replace(/^\/+|\/+$/g, "");
+  if (/\/\/|(^|\/)\.\.?(\/|$)/.test(prefix)) return undefined;
+  return { bucket: match[1], prefix };
+}
+
 const hostList = z.string().transform((v) =>
   v
     .split(",")
@@ -85,6 +98,25 @@ export const envSchema = z
     MAX_IMAGE_PIXELS: bytes(50_000_000),
     MAX_JSON_BYTES: bytes(1024 * 1024),
     STORAGES: storages,
+    /** `s3://bucket/prefix`: keep files in an S3-compatible bucket instead of `DATA_DIR/files`. */
+    STORAGE_URL: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => (v ? v : undefined))
+      .check(
+        z.refine(
+          (v) => v === undefined || parseBucketUrl(v) !== undefined,
+          "must be s3://bucket or s3://bucket/prefix",
+        ),
+      ),
+    /** The S3 API's origin for a bucket not on AWS (Cloudflare R2, MinIO); AWS's own when unset. */
+    S3_ENDPOINT: httpUrl.optional(),
+    S3_REGION: z.string().trim().min(1).default("us-east-1"),
+    /** `bucket` in the path rather than the host name (MinIO and most self-hosted servers need it). */
+    S3_FORCE_PATH_STYLE: flag,
+    /** Signed file links answer with a redirect to a short-lived presigned bucket URL. */
+    S3_PUBLIC_REDIRECT: flag,
     /**
      * Uploaded and imported images decoded at once by one server process (a 50-megapixel image takes
      * a few hundred megabytes while it is decoded). 0 lifts the limit.
@@ -162,6 +194,23 @@ export const envSchema = z
         code: "custom",
         path: ["DEFAULT_ENGINE"],
         message: "is claid but CLAID_API_KEY is not set",
+      });
+      return z.NEVER;
+    }
+    if (env.DATABASE_URL && !env.AUTH_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_SECRET"],
+        message:
+          "must be set when DATABASE_URL is set: every instance sharing the database has to sign sessions with the same secret (make one with `openssl rand -base64 32`)",
+      });
+      return z.NEVER;
+    }
+    if (env.S3_PUBLIC_REDIRECT && !env.STORAGE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["S3_PUBLIC_REDIRECT"],
+        message: "needs STORAGE_URL: files on a local disk have no bucket URL to redirect to",
       });
       return z.NEVER;
     }

@@ -35,6 +35,7 @@ const CODES = {
   upstream_unavailable: [502, "general"],
   server_stopping: [503, "general"],
   server_busy: [503, "general"],
+  storage_unavailable: [503, "storage"],
   generation_not_finished: [503, "general"],
   generation_interrupted: [503, "general"],
   upstream_timeout: [504, "general"],
@@ -274,6 +275,14 @@ export const errors = {
       "server_stopping",
       "The server is restarting. Try again in a moment.",
       {},
+      { "retry-after": "5" },
+    ),
+  /** The bucket files are kept in did not answer, or refused us (a network fault, wrong credentials). */
+  storageUnavailable: (operation: string) =>
+    apiError(
+      "storage_unavailable",
+      "The file storage is not answering. Try again in a moment.",
+      { operation },
       { "retry-after": "5" },
     ),
   internal: (requestId?: string) =>

@@ -62,6 +62,29 @@ async function entriesFor(
   return { entries, requests };
 }
 
+/** Resolves once the archive has written entry `name`; rejects when it fails or is closed first. */
+function written(archive: archiver.Archiver, name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onEntry = (data: archiver.EntryData) => {
+      if (data.name !== name) return;
+      done();
+      resolve();
+    };
+    const onEnd = (error?: Error) => {
+      done();
+      reject(error ?? new Error("the archive closed"));
+    };
+    const done = () => {
+      archive.off("entry", onEntry);
+      archive.off("error", onEnd);
+      archive.off("close", onEnd);
+    };
+    archive.on("entry", onEntry);
+    archive.on("error", onEnd);
+    archive.on("close", onEnd);
+  });
+}
+
 /**
  * A zip of the selected outputs (and each whole generation's request as JSON), streamed file by file
  * from storage: memory use does not grow with the selection. Images are stored, not deflated again.
@@ -84,10 +107,13 @@ export async function zipStream(
       for (const entry of entries) {
         const body = await store.stream(entry.key);
         if (!body) continue;
-        // archiver reads its inputs one after another, so only one file is open at a time.
+        // One file open at a time (one connection to a bucket), at the pace the client reads the zip:
+        // the next is opened only once the archive has written this one.
+        const done = written(archive, entry.name);
         archive.append(Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>), {
           name: entry.name,
         });
+        await done;
       }
       await archive.finalize();
     } catch (error) {

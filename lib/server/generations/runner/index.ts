@@ -1,5 +1,6 @@
 import "server-only";
 
+import { linkSignals, unlinkSignals } from "../../db/signals";
 import { runScene } from "../../engines";
 import { errors } from "../../errors";
 import { log } from "../../log";
@@ -12,14 +13,15 @@ type WithWorker = typeof globalThis & { [KEY]?: Promise<GenerationWorker> };
 const slot = globalThis as WithWorker;
 
 /**
- * Brings the job system up: generations a previous process left `running` become `interrupted`
- * (with an embedded database only this process could have run them; with PostgreSQL only those whose
- * worker stopped reporting), stray claims are cleaned, kept upstream results are fetched, and the
- * worker starts claiming.
+ * Brings the job system up: on PostgreSQL this process starts hearing the other instances' signals;
+ * generations a previous process left `running` become `interrupted` (with an embedded database only
+ * this process could have run them; with PostgreSQL only those whose worker stopped reporting), stray
+ * claims are cleaned, kept upstream results are fetched, and the worker starts claiming.
  */
 export async function startJobs(deps: GenerationDeps): Promise<GenerationWorker> {
   const settings = deps.config;
   const logger = log.child({ component: "jobs" });
+  if (deps.kind === "postgres" && deps.config.DATABASE_URL) await linkSignals(deps.config.DATABASE_URL);
   const interrupted = await interruptStale(deps.db, deps.store, {
     leaseMs: settings.GENERATION_LEASE_MS,
     everyone: deps.kind === "pglite",
@@ -57,4 +59,5 @@ export async function stopWorker(options: { forGood?: boolean } = {}): Promise<v
   const running = slot[KEY];
   slot[KEY] = undefined;
   await (await running?.catch(() => undefined))?.stop();
+  await unlinkSignals();
 }

@@ -98,14 +98,17 @@ export const claidDownload: FetchOutput = async (url, ctx) =>
 
 /**
  * Outputs recorded with an upstream URL but no stored file (their download failed, or the server
- * stopped during it) are fetched while the URL is still valid. A running generation's are left to the
- * worker downloading them. An interrupted generation whose images are then all stored has succeeded
- * (with a note saying how); one still missing some says which, and why.
+ * stopped during it) are fetched while the URL is still valid: all of them, or those of
+ * `generationIds`. A running generation's are left to the worker downloading them. An interrupted
+ * generation whose images are then all stored has succeeded (with a note saying how); one still
+ * missing some says which, and why.
  */
 export async function fetchPendingOutputs(
   deps: { db: Db; store: ObjectStore; config: Config; log: Logger },
   fetchOutput: FetchOutput = claidDownload,
+  generationIds?: readonly string[],
 ): Promise<{ fetched: number; failed: number }> {
+  if (generationIds?.length === 0) return { fetched: 0, failed: 0 };
   const pending = await deps.db
     .select({ output: generationOutputs })
     .from(generationOutputs)
@@ -118,6 +121,7 @@ export async function fetchPendingOutputs(
         isNotNull(generationOutputs.upstreamUrl),
         // Expired links are only worth a look where they leave an interrupted generation to explain.
         or(gt(generationOutputs.upstreamExpiresAt, sql`now()`), eq(generations.status, "interrupted")),
+        generationIds ? inArray(generations.id, [...generationIds]) : undefined,
       ),
     );
   let fetched = 0;

@@ -11,7 +11,7 @@ import type { GenerationRow } from "../records/dto";
 import { claimNext, heartbeat } from "./claim";
 import { executeGeneration, type Settlement } from "./execute";
 import { announceChange, announceSettled, onQueued } from "./notify";
-import { interruptStale } from "./recovery";
+import { fetchPendingOutputs, interruptStale } from "./recovery";
 import type { JobSettings } from "./settings";
 
 export type WorkerDeps = {
@@ -179,12 +179,22 @@ export class GenerationWorker {
     }
   }
 
+  /**
+   * Marks other workers' silent generations interrupted, then fetches the results they had recorded
+   * but not yet stored, as a restart of their own process would: the one that interrupts them (one
+   * instance, whichever sweeps first) recovers them.
+   */
   private async sweep() {
     try {
       const ids = await interruptStale(this.deps.db, this.deps.store, {
         leaseMs: this.deps.settings.GENERATION_LEASE_MS,
       });
-      if (ids.length) this.deps.log.warn("generations interrupted: their worker stopped reporting", { ids });
+      if (ids.length === 0) return;
+      this.deps.log.warn("generations interrupted: their worker stopped reporting", { ids });
+      const recovered = await fetchPendingOutputs(this.deps, undefined, ids);
+      if (recovered.fetched + recovered.failed > 0) {
+        this.deps.log.info("kept upstream results of interrupted generations fetched", recovered);
+      }
     } catch (error) {
       this.deps.log.warn("lease sweep failed", {
         error: error instanceof Error ? error.message : String(error),
