@@ -6,6 +6,17 @@ import type { Config, EngineName } from "../config";
 import type { Logger } from "../log";
 import type { ObjectStore } from "../storage";
 
+/**
+ * Paces the calls to an upstream that every instance sharing the database makes together, to the
+ * upstream's limits (see `limits/upstream-pace.ts`).
+ */
+export interface UpstreamPacer {
+  /** Waits until one more call may be made; rejects when `signal` aborts. */
+  acquire(signal?: AbortSignal): Promise<void>;
+  /** What the upstream answered about its limits (`RateLimit-*`, a 429), to slow down further. */
+  observe(answer: { status: number; headers: Record<string, string | undefined> }): Promise<void>;
+}
+
 export type EngineContext = {
   config: Config;
   storage: ObjectStore;
@@ -16,6 +27,13 @@ export type EngineContext = {
    * Called once the upstream has produced results and before they are downloaded, so that what it
    * records outlives a crash during the download: the results are paid for and their URLs live a day.
    */
+  /** Paces upstream calls; absent, calls go out at once. */
+  pacer?: UpstreamPacer;
+  /**
+   * Called just before the scene request is handed to the upstream (after pacing), so the record
+   * knows the upstream may have it; a rejection stops the call (the generation is no longer ours).
+   */
+  beforeUpstreamCall?: () => Promise<void>;
   keepUpstreamResults?: (
     outputs: EngineOutput[],
     answer: { input: ImageInfo; upstreamRequestId?: string | undefined },

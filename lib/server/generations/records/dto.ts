@@ -40,6 +40,7 @@ export function toGeneration(row: GenerationRow, outputs: readonly OutputRow[]):
     upstreamRequestId: row.upstreamRequestId,
     error: row.error ?? null,
     note: row.note,
+    reusedFrom: row.reusedFrom,
     outputs: [...outputs].sort((a, b) => a.index - b.index).map(toGenerationOutput),
   };
 }

@@ -15,11 +15,21 @@ import { isGenerationId } from "./records";
 
 export type ZipSelection = DownloadSelection;
 
+/**
+ * Names chosen by the caller instead of `backdrop-<id>/<n>.<ext>`: each output's path without its
+ * extension, and text files to put beside them (a campaign's requests).
+ */
+export type ZipNaming = {
+  outputs: ReadonlyMap<string, string>;
+  texts: readonly { name: string; text: string }[];
+};
+
 type Entry = { key: string; name: string };
 
 async function entriesFor(
   db: Db,
   selection: ZipSelection,
+  naming?: ZipNaming,
 ): Promise<{ entries: Entry[]; requests: Map<string, unknown> }> {
   const byGeneration = selection.generation.filter(isGenerationId);
   const byOutput = selection.output.filter(isGenerationId);
@@ -32,7 +42,8 @@ async function entriesFor(
     .from(generationOutputs)
     .where(and(isNotNull(generationOutputs.fileKey), or(...wanted)))
     .orderBy(asc(generationOutputs.generationId), asc(generationOutputs.index))
-    .limit(MAX_DOWNLOAD_ITEMS);
+    // A caller that names every output has chosen them itself (a campaign's approved outputs).
+    .limit(naming ? Math.max(1, naming.outputs.size) : MAX_DOWNLOAD_ITEMS);
   const requests = new Map<string, unknown>();
   if (byGeneration.length) {
     const found = await db
@@ -44,7 +55,13 @@ async function entriesFor(
   const entries = rows.flatMap((r) => {
     if (!r.fileKey) return [];
     const ext = r.fileKey.slice(r.fileKey.lastIndexOf(".") + 1);
-    return [{ key: r.fileKey, name: `backdrop-${r.generationId.slice(0, 8)}/${r.index + 1}.${ext}` }];
+    const named = naming?.outputs.get(r.id);
+    return [
+      {
+        key: r.fileKey,
+        name: named ? `${named}.${ext}` : `backdrop-${r.generationId.slice(0, 8)}/${r.index + 1}.${ext}`,
+      },
+    ];
   });
   return { entries, requests };
 }
@@ -57,14 +74,16 @@ export async function zipStream(
   db: Db,
   store: ObjectStore,
   selection: ZipSelection,
+  naming?: ZipNaming,
 ): Promise<ReadableStream<Uint8Array>> {
-  const { entries, requests } = await entriesFor(db, selection);
+  const { entries, requests } = await entriesFor(db, selection, naming);
   if (entries.length === 0) throw errors.notFound("No stored output in the selection");
   const archive = archiver("zip", { store: true });
   archive.on("warning", (error) => log.warn("zip warning", { error: error.message }));
   archive.on("error", (error) => log.error("zip failed", { error: error.message }));
   void (async () => {
     try {
+      for (const { name, text } of naming?.texts ?? []) archive.append(text, { name });
       for (const [id, request] of requests) {
         archive.append(JSON.stringify(request, null, 2), { name: `backdrop-${id.slice(0, 8)}/request.json` });
       }

@@ -2,6 +2,7 @@ import "server-only";
 
 import { runScene } from "../../engines";
 import { errors } from "../../errors";
+import { paceLimits, upstreamPacer } from "../../limits/upstream-pace";
 import { log } from "../../log";
 import { generationDeps, type GenerationDeps } from "../records/deps";
 import { fetchPendingOutputs, interruptStale, releaseOrphanClaims } from "./recovery";
@@ -27,7 +28,9 @@ export async function startJobs(deps: GenerationDeps): Promise<GenerationWorker>
   if (interrupted.length)
     logger.warn("generations left running by a stopped server are interrupted", { ids: interrupted });
   await releaseOrphanClaims(deps.db, deps.store);
-  const worker = new GenerationWorker({ ...deps, log: logger, runScene, settings }).start();
+  // Claid's limits hold for the key, so every instance paces through the one shared table.
+  const pacer = upstreamPacer(deps.db, "claid", paceLimits(deps.config));
+  const worker = new GenerationWorker({ ...deps, log: logger, runScene, settings, pacer }).start();
   // Fetching may take a while per file; serving must not wait for it, but stopping must.
   void worker.track(
     fetchPendingOutputs({ ...deps, log: logger }).then(

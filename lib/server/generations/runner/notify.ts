@@ -12,6 +12,13 @@ const emitter = ((globalThis as WithEmitter)[KEY] ??= new EventEmitter().setMaxL
 
 export function announceChange(generationId: string): void {
   emitter.emit(`changed:${generationId}`);
+  emitter.emit("changed", generationId);
+}
+
+/** Every change of any generation: for a view of many at once (a campaign's items). */
+export function onAnyChange(listener: (generationId: string) => void): () => void {
+  emitter.on("changed", listener);
+  return () => emitter.off("changed", listener);
 }
 
 export function onChange(generationId: string, listener: () => void): () => void {

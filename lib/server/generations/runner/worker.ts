@@ -5,9 +5,11 @@ import { randomUUID } from "node:crypto";
 import type { Config } from "../../config";
 import type { Db } from "../../db/client";
 import type { RunScene } from "../../engines";
+import type { UpstreamPacer } from "../../engines/types";
 import type { Logger } from "../../log";
 import type { ObjectStore } from "../../storage";
 import type { GenerationRow } from "../records/dto";
+import { PRIORITY } from "../records/records";
 import { claimNext, heartbeat } from "./claim";
 import { executeGeneration, type Settlement } from "./execute";
 import { announceChange, onQueued } from "./notify";
@@ -21,6 +23,7 @@ export type WorkerDeps = {
   log: Logger;
   runScene: RunScene;
   settings: JobSettings;
+  pacer?: UpstreamPacer | undefined;
 };
 
 /**
@@ -31,6 +34,8 @@ export type WorkerDeps = {
 export class GenerationWorker {
   readonly id = `worker-${randomUUID()}`;
   private readonly active = new Map<string, Promise<void>>();
+  /** The campaign items among `active`: they may take every slot but one, which stays for people. */
+  private readonly background = new Set<string>();
   private claiming = 0;
   /**
    * Signals that a job may be waiting (this process queued one, or the poll came round) versus the
@@ -131,11 +136,18 @@ export class GenerationWorker {
     }
   }
 
+  /** Whether a campaign item may take a slot now: with more than one slot, one stays free for people. */
+  private roomForBackground(): boolean {
+    const slots = this.deps.settings.GENERATION_CONCURRENCY;
+    return slots === 1 || this.background.size < slots - 1;
+  }
+
   private async claimOne(): Promise<boolean> {
     const signals = this.queuedSignals;
+    const interactiveOnly = !this.roomForBackground();
     let job;
     try {
-      job = await claimNext(this.deps.db, this.id);
+      job = await claimNext(this.deps.db, this.id, { interactiveOnly });
     } catch (error) {
       this.deps.log.error("claiming a generation failed", {
         error: error instanceof Error ? error.message : String(error),
@@ -143,7 +155,9 @@ export class GenerationWorker {
       return false;
     }
     if (!job) {
-      this.answeredSignals = Math.max(this.answeredSignals, signals);
+      // Campaign items may still be waiting when only interactive work was asked for: the next
+      // trigger (an item finishing, the poll) asks again.
+      if (!interactiveOnly) this.answeredSignals = Math.max(this.answeredSignals, signals);
       return false;
     }
     void this.run(job);
@@ -153,8 +167,10 @@ export class GenerationWorker {
   /** Runs a generation this worker holds; stopping waits for it. */
   private run(job: GenerationRow): Promise<Settlement> {
     announceChange(job.id);
+    if (job.priority !== PRIORITY.interactive) this.background.add(job.id);
     const run = executeGeneration({ ...this.deps, workerId: this.id }, job).finally(() => {
       this.active.delete(job.id);
+      this.background.delete(job.id);
       this.pump();
     });
     this.active.set(
