@@ -122,15 +122,25 @@ function steps<T>(values: readonly T[] | undefined): (number | undefined)[] {
 }
 
 /**
- * One item's request: the base with each axis value replacing its part. A scene replaces the scene,
- * a ratio sets the scene's `aspect_ratio`, a placement replaces the object but keeps its image, a
+ * One item's request: the base with each axis value replacing its part. A scene replaces the scene
+ * (keeping the base's ratio unless it names its own or cannot have one), a ratio sets the scene's
+ * `aspect_ratio`, a placement replaces the object but keeps its image, a
  * product replaces the image only: its placement is relative to the frame, so it holds in every ratio.
  * Not validated here: see `validateItems`.
  */
 export function itemRequest(plan: Pick<CampaignPlan, "base" | "axes">, axes: CampaignItemAxes): unknown {
   const request = structuredClone(plan.base) as Record<string, unknown>;
   const sceneValue = axes.scene === undefined ? undefined : plan.axes.scenes?.[axes.scene];
-  if (sceneValue) request.scene = structuredClone(sceneOf(sceneValue));
+  if (sceneValue) {
+    const next = structuredClone(sceneOf(sceneValue));
+    // The base's ratio holds for a new scene that can have one and names none itself.
+    const baseRatio = (plan.base.scene as { aspect_ratio?: string }).aspect_ratio;
+    const kind = sceneKindOf(next);
+    if (baseRatio && !("aspect_ratio" in next) && (kind === "prompt" || kind === "effect")) {
+      next.aspect_ratio = baseRatio;
+    }
+    request.scene = next;
+  }
   if (axes.aspect_ratio) request.scene = { ...(request.scene as object), aspect_ratio: axes.aspect_ratio };
   const placement = axes.placement === undefined ? undefined : plan.axes.placements?.[axes.placement];
   if (placement) request.object = { ...structuredClone(placement), image_url: plan.base.object.image_url };
@@ -211,9 +221,15 @@ function promptText(value: unknown): string | undefined {
 
 function productName(value: ProductValue, index: number): string {
   if (typeof value !== "string" && value.name) return slug(value.name) || `product-${index + 1}`;
-  const url = productUrl(value);
-  const last = url.split(/[/?#]/).filter(Boolean).at(-1) ?? "";
-  const stem = last.replace(/\.[a-z0-9]+$/i, "");
+  const path = productUrl(value).split(/[?#]/)[0] ?? "";
+  const last = path.split("/").filter(Boolean).at(-1) ?? "";
+  let decoded = last;
+  try {
+    decoded = decodeURIComponent(last);
+  } catch {
+    // Not percent-encoded text: the name as it is.
+  }
+  const stem = decoded.replace(/\.[a-z0-9]+$/i, "");
   // Stored images are named by their content hash: a meaningless name for a person.
   if (!stem || /^[0-9a-f]{32,}$/i.test(stem)) return `product-${index + 1}`;
   return slug(stem) || `product-${index + 1}`;
@@ -261,11 +277,16 @@ export type ItemNames = { product: string; scene: string; ratio: string; placeme
 
 /** What an item is called: its product, scene, ratio (and placement) names. */
 export function itemNames(names: AxisNames, axes: CampaignItemAxes, request: unknown): ItemNames {
+  const scene = isRecord(request) && isRecord(request.scene) ? request.scene : undefined;
+  const kind = sceneKindOf(scene);
   const ratio =
     axes.aspect_ratio ??
-    (isRecord(request) && isRecord(request.scene) && typeof request.scene.aspect_ratio === "string"
-      ? request.scene.aspect_ratio
-      : undefined);
+    (typeof scene?.aspect_ratio === "string"
+      ? scene.aspect_ratio
+      : // Prompt and effect scenes are 1:1 unless they say; a template's frame is its image.
+        kind === "prompt" || kind === "effect"
+        ? "1:1"
+        : undefined);
   return {
     product: names.products[axes.product ?? 0] ?? "product",
     scene: names.scenes[axes.scene ?? 0] ?? "scene",

@@ -1,7 +1,6 @@
 import "server-only";
 
 import { randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import { eq, sql } from "drizzle-orm";
 
 import type { Config } from "../config";
@@ -17,8 +16,8 @@ export type PaceLimits = { perSecond: number; perMinute: number };
  * that the windows let through a second apart must not arrive closer than that: each window is
  * counted this much longer than the upstream counts it.
  */
-export const SECOND_MARGIN_MS = 100;
-export const MINUTE_MARGIN_MS = 250;
+export const SECOND_MARGIN_MS = 150;
+export const MINUTE_MARGIN_MS = 300;
 /** Slots older than this can no longer be in any window. */
 const KEEP_SLOTS_MS = 5 * 60_000;
 /** When the upstream asks to slow down without saying for how long. */
@@ -29,20 +28,34 @@ export function paceLimits(config: Pick<Config, "CLAID_CALLS_PER_SECOND" | "CLAI
 }
 
 /**
- * Takes the next free slot for one call to `upstream` and answers how long to wait for it. Slots
- * are decided one at a time (the upstream's row is locked `FOR UPDATE`, so every instance sharing the
- * database waits its turn) and never out of order: a slot is no earlier than the last one, at least
- * a second after the `perSecond`-th latest, a minute after the `perMinute`-th latest, and after any
- * block the upstream asked for. A slot may lie in the future: its call waits for it, and it already
- * counts in the windows, so the calls behind it queue up rather than storm.
+ * What campaign calls leave for people: one call a second, and a second's worth a minute, so a
+ * person's Generate is never stuck behind a full window of campaign items.
+ */
+export function backgroundLimits(limits: PaceLimits): PaceLimits {
+  return {
+    perSecond: Math.max(1, limits.perSecond - 1),
+    perMinute: Math.max(1, limits.perMinute - limits.perSecond),
+  };
+}
+
+/**
+ * Takes a slot for one call to `upstream` now, if the windows allow one now; otherwise answers how
+ * long until they might. Decisions are made one at a time (the upstream's row is locked `FOR
+ * UPDATE`, so every instance sharing the database waits its turn) and a slot is always "now" on the
+ * database's clock, just before the call is sent: a call that slept late can never land closer to
+ * the one before it than the windows allow. A slot is free when fewer than `take.perSecond` slots
+ * lie in the last second, fewer than `take.perMinute` in the last minute (each window counted a
+ * little longer than the upstream counts it), and no pause the upstream asked for is running.
+ * `take` defaults to `limits`; campaign calls take less (see `backgroundLimits`).
  */
 export async function takeSlot(
   db: Db,
   upstream: string,
   limits: PaceLimits,
-  now?: Date,
-): Promise<{ at: Date; waitMs: number }> {
-  const clock = now ? sql`${now.toISOString()}::timestamptz` : sql`clock_timestamp()`;
+  options: { take?: PaceLimits; now?: Date } = {},
+): Promise<{ granted: boolean; waitMs: number }> {
+  const take = options.take ?? limits;
+  const clock = options.now ? sql`${options.now.toISOString()}::timestamptz` : sql`clock_timestamp()`;
   return db.transaction(async (tx) => {
     await tx.insert(upstreamPace).values({ upstream }).onConflictDoNothing();
     await tx.select().from(upstreamPace).where(eq(upstreamPace.upstream, upstream)).for("update");
@@ -52,18 +65,16 @@ export async function takeSlot(
       recent as (
         select ${upstreamSlots.at} as slot_at, row_number() over (order by ${upstreamSlots.at} desc) as n
         from ${upstreamSlots} where ${upstreamSlots.upstream} = ${upstream}
-        order by ${upstreamSlots.at} desc limit ${limits.perMinute}::integer
+        order by ${upstreamSlots.at} desc limit ${Math.max(limits.perMinute, take.perMinute)}::integer
       ),
-      next_slot as (
+      free_at as (
         select greatest(
-          (select t from now_),
           (select ${upstreamPace.blockedUntil} from ${upstreamPace} where ${upstreamPace.upstream} = ${upstream}),
-          (select max(slot_at) from recent),
-          (select slot_at from recent where n = ${limits.perSecond}::integer)
+          (select slot_at from recent where n = ${take.perSecond}::integer)
             + make_interval(secs => ${(1000 + SECOND_MARGIN_MS) / 1000}::double precision),
-          (select slot_at from recent where n = ${limits.perMinute}::integer)
+          (select slot_at from recent where n = ${take.perMinute}::integer)
             + make_interval(secs => ${(60_000 + MINUTE_MARGIN_MS) / 1000}::double precision)
-        ) as slot_at
+        ) as t
       ),
       forgotten as (
         delete from ${upstreamSlots}
@@ -72,25 +83,16 @@ export async function takeSlot(
       ),
       taken as (
         insert into ${upstreamSlots} (id, upstream, at)
-        select ${randomUUID()}::text, ${upstream}::text, slot_at from next_slot
-        returning at as slot_at
+        select ${randomUUID()}::text, ${upstream}::text, t from now_
+        where coalesce((select t from free_at), '-infinity'::timestamptz) <= (select t from now_)
+        returning at
       )
-      select to_char(slot_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as slot_at,
-        greatest(0, extract(epoch from (slot_at - (select t from now_))) * 1000)::double precision as wait_ms
-      from taken`);
+      select (select count(*) from taken)::integer as granted,
+        greatest(0, extract(epoch from ((select t from free_at) - (select t from now_))) * 1000)::double precision
+          as wait_ms`);
     const [row] = rowsOf(answer);
-    if (!row) throw new Error("no pacing slot was taken");
-    return { at: new Date(String(row.slot_at)), waitMs: Math.ceil(Number(row.wait_ms)) };
+    return { granted: Number(row?.granted ?? 0) > 0, waitMs: Math.ceil(Number(row?.wait_ms ?? 0)) };
   });
-}
-
-/** Whether the upstream asked for a pause after `at` was granted: that slot's call must wait again. */
-async function blockedPast(db: Db, upstream: string, at: Date): Promise<boolean> {
-  const [row] = await db
-    .select({ blockedUntil: upstreamPace.blockedUntil })
-    .from(upstreamPace)
-    .where(eq(upstreamPace.upstream, upstream));
-  return Boolean(row?.blockedUntil && row.blockedUntil > at);
 }
 
 function headerSeconds(value: string | undefined): number | undefined {
@@ -133,26 +135,137 @@ export async function blockUpstream(db: Db, upstream: string, seconds: number): 
     });
 }
 
-/** The pacer the claid engine's calls go through, shared through `db` by every instance. */
-export function upstreamPacer(db: Db, upstream: string, limits: PaceLimits): UpstreamPacer {
-  return {
-    async acquire(signal) {
-      for (;;) {
-        if (signal?.aborted) throw errors.cancelled("The request was cancelled while waiting for its turn");
-        const slot = await takeSlot(db, upstream, limits);
-        if (slot.waitMs <= 0) return;
+type Waiter = {
+  background: boolean;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+  signal: AbortSignal | undefined;
+  onAbort: () => void;
+};
+
+/**
+ * This process's calls to one upstream, waiting their turn. Only the first in line asks the database
+ * for a slot (so a hundred waiting items cost one query per slot, not a hundred), people's calls
+ * stand ahead of campaign items, and whoever is granted a slot is released at once to send.
+ */
+export class UpstreamPacing {
+  private readonly waiters: Waiter[] = [];
+  private pumping = false;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly upstream: string,
+    private readonly limits: PaceLimits,
+  ) {}
+
+  /** The pacer for people's calls, or with `background` for campaign items (they leave room in every window). */
+  pacer(options: { background?: boolean } = {}): UpstreamPacer {
+    const background = options.background ?? false;
+    return {
+      acquire: (signal) => this.acquire(background, signal),
+      observe: async (answer) => {
+        const seconds = pauseAsked(answer);
+        if (seconds === undefined) return;
+        await blockUpstream(this.db, this.upstream, seconds);
+      },
+    };
+  }
+
+  private acquire(background: boolean, signal: AbortSignal | undefined): Promise<void> {
+    const cancelled = () => errors.cancelled("The request was cancelled while waiting for its turn");
+    if (signal?.aborted) return Promise.reject(cancelled());
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        background,
+        resolve,
+        reject,
+        signal,
+        onAbort: () => {
+          this.remove(waiter);
+          reject(cancelled());
+          this.wake?.();
+        },
+      };
+      signal?.addEventListener("abort", waiter.onAbort, { once: true });
+      // People ahead of every campaign item, each kind in the order it arrived.
+      const at = background ? this.waiters.length : this.waiters.findIndex((w) => w.background);
+      this.waiters.splice(at === -1 ? this.waiters.length : at, 0, waiter);
+      if (!background) this.wake?.();
+      void this.pump();
+    });
+  }
+
+  private remove(waiter: Waiter): void {
+    const index = this.waiters.indexOf(waiter);
+    if (index !== -1) this.waiters.splice(index, 1);
+    waiter.signal?.removeEventListener("abort", waiter.onAbort);
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.waiters.length > 0) {
+        const head = this.waiters[0];
+        if (!head) break;
+        const take = head.background ? backgroundLimits(this.limits) : this.limits;
+        let slot: { granted: boolean; waitMs: number };
         try {
-          await sleep(slot.waitMs, undefined, signal ? { signal } : undefined);
+          slot = await takeSlot(this.db, this.upstream, this.limits, { take });
         } catch (error) {
-          if (signal?.aborted) throw errors.cancelled("The request was cancelled while waiting for its turn");
-          throw error;
+          // Without the database nobody can know whether a call may go: this one fails unsent.
+          this.remove(head);
+          head.reject(error);
+          continue;
         }
-        if (!(await blockedPast(db, upstream, slot.at))) return;
+        if (slot.granted) {
+          // The slot is taken: it goes to whoever is first now (the head may have given up meanwhile).
+          const first = this.waiters[0];
+          if (first) {
+            this.remove(first);
+            first.resolve();
+          }
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, slot.waitMs);
+          function done() {
+            clearTimeout(timer);
+            resolve();
+          }
+          // A person arriving, or the head giving up, is looked at before the wait ends.
+          this.wake = done;
+        });
+        this.wake = undefined;
       }
-    },
-    async observe(answer) {
-      const seconds = pauseAsked(answer);
-      if (seconds !== undefined) await blockUpstream(db, upstream, seconds);
-    },
-  };
+    } finally {
+      this.pumping = false;
+    }
+  }
+}
+
+/** One pacing per upstream and database in this process, however often the runner starts. */
+const PACINGS = new WeakMap<Db, Map<string, UpstreamPacing>>();
+
+export function upstreamPacing(db: Db, upstream: string, limits: PaceLimits): UpstreamPacing {
+  const perDb = PACINGS.get(db) ?? new Map<string, UpstreamPacing>();
+  PACINGS.set(db, perDb);
+  const key = `${upstream}|${limits.perSecond}|${limits.perMinute}`;
+  let pacing = perDb.get(key);
+  if (!pacing) {
+    pacing = new UpstreamPacing(db, upstream, limits);
+    perDb.set(key, pacing);
+  }
+  return pacing;
+}
+
+/** The pacer of people's calls (or, with `background`, campaign items') to `upstream` through `db`. */
+export function upstreamPacer(
+  db: Db,
+  upstream: string,
+  limits: PaceLimits,
+  options: { background?: boolean } = {},
+): UpstreamPacer {
+  return upstreamPacing(db, upstream, limits).pacer(options);
 }

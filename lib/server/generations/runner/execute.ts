@@ -16,6 +16,7 @@ import { settleGenerationReservation } from "../../limits/reserve";
 import type { Logger } from "../../log";
 import type { ObjectStore } from "../../storage";
 import type { GenerationRow } from "../records/dto";
+import { PRIORITY } from "../records/records";
 import { releaseFiles } from "../records/files";
 import { claimingStore } from "./claiming-store";
 import { announceChange } from "./notify";
@@ -27,8 +28,8 @@ export type JobDeps = {
   log: Logger;
   runScene: RunScene;
   workerId: string;
-  /** Paces calls to Claid across every instance; absent, they go out at once. */
-  pacer?: UpstreamPacer | undefined;
+  /** Pace calls to Claid across every instance, people's and campaign items'; absent, calls go out at once. */
+  pacers?: { interactive: UpstreamPacer; campaign: UpstreamPacer } | undefined;
 };
 
 const ms = (value: number) => Math.max(0, Math.round(value));
@@ -268,7 +269,9 @@ export async function executeGeneration(deps: JobDeps, job: GenerationRow): Prom
         storage,
         keepUpstreamResults: (outputs, answer) => recordUpstreamResults(deps, job, outputs, answer),
         beforeUpstreamCall: () => markSent(deps, job),
-        ...(deps.pacer ? { pacer: deps.pacer } : {}),
+        ...(deps.pacers
+          ? { pacer: job.priority === PRIORITY.interactive ? deps.pacers.interactive : deps.pacers.campaign }
+          : {}),
       });
     } catch (error) {
       // The budget goes back before the failure is visible, so whoever sees it sees the budget too;

@@ -28,9 +28,14 @@ export async function startJobs(deps: GenerationDeps): Promise<GenerationWorker>
   if (interrupted.length)
     logger.warn("generations left running by a stopped server are interrupted", { ids: interrupted });
   await releaseOrphanClaims(deps.db, deps.store);
-  // Claid's limits hold for the key, so every instance paces through the one shared table.
-  const pacer = upstreamPacer(deps.db, "claid", paceLimits(deps.config));
-  const worker = new GenerationWorker({ ...deps, log: logger, runScene, settings, pacer }).start();
+  // Claid's limits hold for the key, so every instance paces through the one shared table; campaign
+  // items leave room in it for what people wait for.
+  const limits = paceLimits(deps.config);
+  const pacers = {
+    interactive: upstreamPacer(deps.db, "claid", limits),
+    campaign: upstreamPacer(deps.db, "claid", limits, { background: true }),
+  };
+  const worker = new GenerationWorker({ ...deps, log: logger, runScene, settings, pacers }).start();
   // Fetching may take a while per file; serving must not wait for it, but stopping must.
   void worker.track(
     fetchPendingOutputs({ ...deps, log: logger }).then(

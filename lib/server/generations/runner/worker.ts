@@ -5,13 +5,12 @@ import { randomUUID } from "node:crypto";
 import type { Config } from "../../config";
 import type { Db } from "../../db/client";
 import type { RunScene } from "../../engines";
-import type { UpstreamPacer } from "../../engines/types";
 import type { Logger } from "../../log";
 import type { ObjectStore } from "../../storage";
 import type { GenerationRow } from "../records/dto";
 import { PRIORITY } from "../records/records";
 import { claimNext, heartbeat } from "./claim";
-import { executeGeneration, type Settlement } from "./execute";
+import { executeGeneration, type JobDeps, type Settlement } from "./execute";
 import { announceChange, onQueued } from "./notify";
 import { interruptStale } from "./recovery";
 import type { JobSettings } from "./settings";
@@ -23,7 +22,7 @@ export type WorkerDeps = {
   log: Logger;
   runScene: RunScene;
   settings: JobSettings;
-  pacer?: UpstreamPacer | undefined;
+  pacers?: JobDeps["pacers"];
 };
 
 /**
