@@ -51,8 +51,11 @@ export async function recordBatch(
   },
 ): Promise<GenerationRow[]> {
   assertEngineAvailable(deps, input.engine);
-  const entries: BatchEntry[] = input.items.map((item) => ({
-    id: randomUUID(),
+  // Rows of one transaction share their creation time; ids handed out in sorted order keep the
+  // claim order (creation, then id) the order of `items`.
+  const ids = input.items.map(() => randomUUID()).sort();
+  const entries: BatchEntry[] = input.items.map((item, i) => ({
+    id: ids[i] ?? randomUUID(),
     request: item.request,
     engine: input.engine,
     principal: input.principal,
