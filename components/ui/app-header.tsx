@@ -1,14 +1,15 @@
 import Link from "next/link";
 
-export type Section = "composer" | "gallery" | "settings";
+export type Section = "composer" | "gallery" | "campaigns" | "settings";
 
 const LINKS: { section: Section; href: string; label: string }[] = [
   { section: "composer", href: "/", label: "Composer" },
   { section: "gallery", href: "/gallery", label: "Gallery" },
+  { section: "campaigns", href: "/campaigns", label: "Campaigns" },
   { section: "settings", href: "/settings", label: "Settings" },
 ];
 
-/** The bar on every page: the product name and the three places people work in. */
+/** The bar on every page: the product name and the places people work in. */
 export function AppHeader({ current, children }: { current: Section; children?: React.ReactNode }) {
   return (
     <header className="flex h-12 shrink-0 items-center gap-6 border-b border-canvas-line bg-canvas-panel px-4">

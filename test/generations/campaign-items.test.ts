@@ -118,17 +118,20 @@ describe.each(DRIVERS)("campaign items in the queue on %s", (driver) => {
     expect(await deps.db.select().from(imageReservation)).toHaveLength(0);
   });
 
-  it("a person's generation is claimed before campaign items queued earlier; a worker can leave campaign items queued", async () => {
-    const campaign = await batchOf(["c1", "c2"]);
+  it("a person's generation is claimed before campaign items queued earlier; a worker can leave Claid campaign items queued", async () => {
+    const drafts = await batchOf(["c1", "c2"]);
+    const claid = await batchOf(["c3"], "claid");
     const person = await insertGeneration(deps.db, {
-      request: requestFor("person", "local"),
-      engine: "local",
+      request: requestFor("person", "claid"),
+      engine: "claid",
       principal: bea,
     });
-    expect((await claimNext(deps.db, "w", { interactiveOnly: true }))?.id).toBe(person.id);
-    expect(await claimNext(deps.db, "w", { interactiveOnly: true })).toBeUndefined();
-    expect((await claimNext(deps.db, "w"))?.id).toBe(campaign[0]?.id);
-    expect((await claimNext(deps.db, "w"))?.id).toBe(campaign[1]?.id);
+    const onlyDrafts = { campaignEngines: ["local"] as const };
+    expect((await claimNext(deps.db, "w", onlyDrafts))?.id).toBe(person.id);
+    expect((await claimNext(deps.db, "w", onlyDrafts))?.id).toBe(drafts[0]?.id);
+    expect((await claimNext(deps.db, "w", onlyDrafts))?.id).toBe(drafts[1]?.id);
+    expect(await claimNext(deps.db, "w", onlyDrafts)).toBeUndefined();
+    expect((await claimNext(deps.db, "w"))?.id).toBe(claid[0]?.id);
   });
 
   it("a worker keeps a slot for people while campaign items fill the others", async () => {

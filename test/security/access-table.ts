@@ -52,6 +52,9 @@ export const PAGE_ACCESS: Record<string, Access> = {
   "/sign-in": "public",
   "/": "member",
   "/gallery": "viewer",
+  "/campaigns": "viewer",
+  "/campaigns/new": "member",
+  "/campaigns/:id": "viewer",
   "/settings": "admin",
   "/settings/tokens": "viewer",
 };

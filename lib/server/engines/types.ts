@@ -11,8 +11,11 @@ import type { ObjectStore } from "../storage";
  * upstream's limits (see `limits/upstream-pace.ts`).
  */
 export interface UpstreamPacer {
-  /** Waits until one more call may be made; rejects when `signal` aborts. */
-  acquire(signal?: AbortSignal): Promise<void>;
+  /**
+   * Waits until one more call may be made; rejects when `signal` aborts. Call `sending` on what it
+   * answers just before the request goes out: later decisions count the call from then.
+   */
+  acquire(signal?: AbortSignal): Promise<{ sending(): void }>;
   /** What the upstream answered about its limits (`RateLimit-*`, a 429), to slow down further. */
   observe(answer: { status: number; headers: Record<string, string | undefined> }): Promise<void>;
 }

@@ -16,8 +16,8 @@ export type PaceLimits = { perSecond: number; perMinute: number };
  * that the windows let through a second apart must not arrive closer than that: each window is
  * counted this much longer than the upstream counts it.
  */
-export const SECOND_MARGIN_MS = 150;
-export const MINUTE_MARGIN_MS = 300;
+export const SECOND_MARGIN_MS = 200;
+export const MINUTE_MARGIN_MS = 500;
 /** Slots older than this can no longer be in any window. */
 const KEEP_SLOTS_MS = 5 * 60_000;
 /** When the upstream asks to slow down without saying for how long. */
@@ -53,8 +53,9 @@ export async function takeSlot(
   upstream: string,
   limits: PaceLimits,
   options: { take?: PaceLimits; now?: Date } = {},
-): Promise<{ granted: boolean; waitMs: number }> {
+): Promise<{ granted: boolean; waitMs: number; id: string }> {
   const take = options.take ?? limits;
+  const id = randomUUID();
   const clock = options.now ? sql`${options.now.toISOString()}::timestamptz` : sql`clock_timestamp()`;
   return db.transaction(async (tx) => {
     await tx.insert(upstreamPace).values({ upstream }).onConflictDoNothing();
@@ -83,7 +84,7 @@ export async function takeSlot(
       ),
       taken as (
         insert into ${upstreamSlots} (id, upstream, at)
-        select ${randomUUID()}::text, ${upstream}::text, t from now_
+        select ${id}::text, ${upstream}::text, t from now_
         where coalesce((select t from free_at), '-infinity'::timestamptz) <= (select t from now_)
         returning at
       )
@@ -91,7 +92,7 @@ export async function takeSlot(
         greatest(0, extract(epoch from ((select t from free_at) - (select t from now_))) * 1000)::double precision
           as wait_ms`);
     const [row] = rowsOf(answer);
-    return { granted: Number(row?.granted ?? 0) > 0, waitMs: Math.ceil(Number(row?.wait_ms ?? 0)) };
+    return { granted: Number(row?.granted ?? 0) > 0, waitMs: Math.ceil(Number(row?.wait_ms ?? 0)), id };
   });
 }
 
@@ -118,6 +119,17 @@ export function pauseAsked(answer: {
   );
 }
 
+/**
+ * Moves a slot to the moment its call actually went out, when that is later: a call held up after
+ * its slot (a busy process) then counts from when the upstream really saw it.
+ */
+export async function markSending(db: Db, id: string): Promise<void> {
+  await db
+    .update(upstreamSlots)
+    .set({ at: sql`greatest(${upstreamSlots.at}, clock_timestamp())` })
+    .where(eq(upstreamSlots.id, id));
+}
+
 /** Blocks every slot of `upstream` until `seconds` from now (or later, if a longer block stands). */
 export async function blockUpstream(db: Db, upstream: string, seconds: number): Promise<void> {
   await db
@@ -135,9 +147,11 @@ export async function blockUpstream(db: Db, upstream: string, seconds: number): 
     });
 }
 
+type Ticket = { sending(): void };
+
 type Waiter = {
   background: boolean;
-  resolve: () => void;
+  resolve: (ticket: Ticket) => void;
   reject: (error: unknown) => void;
   signal: AbortSignal | undefined;
   onAbort: () => void;
@@ -172,10 +186,10 @@ export class UpstreamPacing {
     };
   }
 
-  private acquire(background: boolean, signal: AbortSignal | undefined): Promise<void> {
+  private acquire(background: boolean, signal: AbortSignal | undefined): Promise<Ticket> {
     const cancelled = () => errors.cancelled("The request was cancelled while waiting for its turn");
     if (signal?.aborted) return Promise.reject(cancelled());
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<Ticket>((resolve, reject) => {
       const waiter: Waiter = {
         background,
         resolve,
@@ -202,15 +216,32 @@ export class UpstreamPacing {
     waiter.signal?.removeEventListener("abort", waiter.onAbort);
   }
 
+  /** Slots whose call is going out: the next decision waits until they count from their real time. */
+  private readonly sendings = new Set<Promise<void>>();
+
+  private ticket(id: string): Ticket {
+    let sent = false;
+    return {
+      sending: () => {
+        if (sent) return;
+        sent = true;
+        const marked = markSending(this.db, id).catch(() => undefined);
+        this.sendings.add(marked);
+        void marked.then(() => this.sendings.delete(marked));
+      },
+    };
+  }
+
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
     try {
       while (this.waiters.length > 0) {
+        await Promise.all(this.sendings);
         const head = this.waiters[0];
         if (!head) break;
         const take = head.background ? backgroundLimits(this.limits) : this.limits;
-        let slot: { granted: boolean; waitMs: number };
+        let slot: Awaited<ReturnType<typeof takeSlot>>;
         try {
           slot = await takeSlot(this.db, this.upstream, this.limits, { take });
         } catch (error) {
@@ -224,7 +255,7 @@ export class UpstreamPacing {
           const first = this.waiters[0];
           if (first) {
             this.remove(first);
-            first.resolve();
+            first.resolve(this.ticket(slot.id));
           }
           continue;
         }

@@ -55,8 +55,9 @@ export async function callClaid(call: ClaidCall, options: ClaidClientOptions): P
   const url = `${config.CLAID_API_BASE_URL}${call.path}`;
 
   for (let attempt = 0; ; attempt++) {
-    await options.pacer?.acquire(signal);
+    const slot = await options.pacer?.acquire(signal);
     await options.beforeSend?.();
+    slot?.sending();
     const started = performance.now();
     let response: TransportResponse;
     try {

@@ -16,8 +16,8 @@ import { settleGenerationReservation } from "../../limits/reserve";
 import type { Logger } from "../../log";
 import type { ObjectStore } from "../../storage";
 import type { GenerationRow } from "../records/dto";
-import { PRIORITY } from "../records/records";
 import { releaseFiles } from "../records/files";
+import { PRIORITY } from "../records/records";
 import { claimingStore } from "./claiming-store";
 import { announceChange } from "./notify";
 

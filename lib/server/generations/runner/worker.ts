@@ -33,8 +33,11 @@ export type WorkerDeps = {
 export class GenerationWorker {
   readonly id = `worker-${randomUUID()}`;
   private readonly active = new Map<string, Promise<void>>();
-  /** The campaign items among `active`: they may take every slot but one, which stays for people. */
-  private readonly background = new Set<string>();
+  /**
+   * The Claid campaign items among `active`: they may take every slot but one, which stays for
+   * people (a Claid call holds its slot for seconds; a draft is done before anyone would notice).
+   */
+  private readonly backgroundClaid = new Set<string>();
   private claiming = 0;
   /**
    * Signals that a job may be waiting (this process queued one, or the poll came round) versus the
@@ -135,18 +138,18 @@ export class GenerationWorker {
     }
   }
 
-  /** Whether a campaign item may take a slot now: with more than one slot, one stays free for people. */
-  private roomForBackground(): boolean {
+  /** Whether a Claid campaign item may take a slot now: with more than one slot, one stays for people. */
+  private roomForBackgroundClaid(): boolean {
     const slots = this.deps.settings.GENERATION_CONCURRENCY;
-    return slots === 1 || this.background.size < slots - 1;
+    return slots === 1 || this.backgroundClaid.size < slots - 1;
   }
 
   private async claimOne(): Promise<boolean> {
     const signals = this.queuedSignals;
-    const interactiveOnly = !this.roomForBackground();
+    const limited = !this.roomForBackgroundClaid();
     let job;
     try {
-      job = await claimNext(this.deps.db, this.id, { interactiveOnly });
+      job = await claimNext(this.deps.db, this.id, limited ? { campaignEngines: ["local"] } : {});
     } catch (error) {
       this.deps.log.error("claiming a generation failed", {
         error: error instanceof Error ? error.message : String(error),
@@ -154,9 +157,9 @@ export class GenerationWorker {
       return false;
     }
     if (!job) {
-      // Campaign items may still be waiting when only interactive work was asked for: the next
-      // trigger (an item finishing, the poll) asks again.
-      if (!interactiveOnly) this.answeredSignals = Math.max(this.answeredSignals, signals);
+      // Claid campaign items may still be waiting when they were not asked for: the next trigger
+      // (an item finishing, the poll) asks again.
+      if (!limited) this.answeredSignals = Math.max(this.answeredSignals, signals);
       return false;
     }
     void this.run(job);
@@ -166,10 +169,10 @@ export class GenerationWorker {
   /** Runs a generation this worker holds; stopping waits for it. */
   private run(job: GenerationRow): Promise<Settlement> {
     announceChange(job.id);
-    if (job.priority !== PRIORITY.interactive) this.background.add(job.id);
+    if (job.priority !== PRIORITY.interactive && job.engine === "claid") this.backgroundClaid.add(job.id);
     const run = executeGeneration({ ...this.deps, workerId: this.id }, job).finally(() => {
       this.active.delete(job.id);
-      this.background.delete(job.id);
+      this.backgroundClaid.delete(job.id);
       this.pump();
     });
     this.active.set(
