@@ -9,6 +9,7 @@ import { failureMessage } from "@/lib/client/request";
 import { useCampaign, useCampaignActions } from "@/lib/client/use-campaign";
 import type { Campaign, CampaignItem, ReviewedOutput } from "@/lib/scene/campaign";
 
+import { productLabels, sceneLabels } from "../labels";
 import { ProductTabs } from "../product-tabs";
 import { CampaignStatus, countsText, duration, EngineLabel, ItemStatus, settledShare } from "../status";
 import { OutputReview } from "./output-review";
@@ -146,7 +147,8 @@ export function CampaignBoard({
     canReview && (me.admin || campaign.created_by === null || campaign.created_by.id === me.id);
   const product = Math.min(tab, campaign.names.products.length - 1);
   const ratios = campaign.plan.axes.aspect_ratios;
-  const rows = campaign.names.scenes.flatMap((scene, s) =>
+  const sceneNames = sceneLabels(campaign.plan.axes, campaign.names.scenes);
+  const rows = sceneNames.flatMap((scene, s) =>
     (campaign.names.placements.length ? campaign.names.placements : [undefined]).map((placement, p) => ({
       key: `${s}-${p}`,
       label: placement ? `${scene} · ${placement}` : scene,
@@ -228,7 +230,12 @@ export function CampaignBoard({
       </div>
 
       <section aria-label="Items" className="flex flex-col gap-2">
-        <ProductTabs names={campaign.names.products} current={product} onSelect={setTab} idPrefix="board" />
+        <ProductTabs
+          names={productLabels(campaign.plan.axes, campaign.names.products)}
+          current={product}
+          onSelect={setTab}
+          idPrefix="board"
+        />
         <div id="board-panel" role="tabpanel" className="overflow-auto">
           <table className="border-collapse text-xs" data-testid="campaign-grid">
             <thead>

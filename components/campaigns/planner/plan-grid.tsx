@@ -4,8 +4,8 @@ import { useState } from "react";
 
 import { axisNames, expandPlan, type CampaignPlan } from "@/lib/scene/campaign";
 
+import { productLabels, sceneLabels } from "../labels";
 import { ProductTabs } from "../product-tabs";
-import { sceneSummary } from "./scenes-picker";
 
 /**
  * The items the plan makes, before anything runs: a tab per product, rows of scenes, columns of
@@ -21,6 +21,7 @@ export function PlanGrid({
   const [tab, setTab] = useState(0);
   const items = expandPlan(plan);
   const names = axisNames(plan);
+  const labels = sceneLabels(plan.axes, names.scenes);
   const product = Math.min(tab, names.products.length - 1);
   const ratios = plan.axes.aspect_ratios ?? [];
   const scenes = plan.axes.scenes ?? [];
@@ -33,7 +34,12 @@ export function PlanGrid({
     );
   return (
     <div className="flex flex-col gap-2" data-testid="plan-grid">
-      <ProductTabs names={names.products} current={product} onSelect={setTab} idPrefix="plan" />
+      <ProductTabs
+        names={productLabels(plan.axes, names.products)}
+        current={product}
+        onSelect={setTab}
+        idPrefix="plan"
+      />
       <div id="plan-panel" role="tabpanel" className="overflow-auto">
         <table className="w-full border-collapse text-xs">
           <thead>
@@ -49,19 +55,15 @@ export function PlanGrid({
             </tr>
           </thead>
           <tbody>
-            {scenes.map((value, s) => {
-              const scene =
-                "scene" in value && typeof value.name === "string"
-                  ? (value.scene as Record<string, unknown>)
-                  : value;
+            {scenes.map((_, s) => {
               return (
                 <tr key={s}>
                   <th
                     scope="row"
                     className="max-w-48 truncate p-1 text-left font-normal"
-                    title={sceneSummary(scene)}
+                    title={`Files: ${names.scenes[s] ?? ""}`}
                   >
-                    {names.scenes[s]}
+                    {labels[s]}
                   </th>
                   {(ratios.length ? ratios : [undefined]).map((ratio) => {
                     const item = cell(s, ratio);

@@ -48,7 +48,8 @@ export function ProductsPicker({
       for (const file of Array.from(files)) {
         const uploaded = await uploadFile(file);
         const image_url = storedImageUrl(uploaded.key);
-        if (!has(image_url)) added.push({ image_url, name: nameOf(file.name), thumbUrl: uploaded.url });
+        if (!has(image_url))
+          added.push({ image_url, name: nameOf(file.name), thumbUrl: fileHref(uploaded.key) });
       }
     } catch (failure) {
       setError(failureMessage(failure, "The image could not be uploaded"));

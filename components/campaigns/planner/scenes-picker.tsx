@@ -7,22 +7,8 @@ import { controlClass } from "@/components/ui/field";
 import { failureMessage } from "@/lib/client/request";
 import { usePresets, useSavePreset } from "@/lib/client/use-presets";
 
+import { sceneSummary } from "../labels";
 import { promptScenes, type PlannedScene } from "./plan-state";
-
-/** What a scene says in a line: its prompt, its effect or its template. */
-export function sceneSummary(scene: Record<string, unknown>): string {
-  const prompt = scene.prompt;
-  if (typeof prompt === "string") return prompt;
-  if (prompt && typeof prompt === "object") {
-    const { text, generate } = prompt as { text?: string; generate?: boolean };
-    if (text) return text;
-    if (generate) return "Claid writes the prompt (autoprompt)";
-  }
-  if (scene.effect)
-    return `Plain colour with shadows${typeof scene.color === "string" ? ` (${scene.color})` : ""}`;
-  if (typeof scene.template_url === "string") return `Template ${scene.template_url.split("/").at(-1) ?? ""}`;
-  return "Scene";
-}
 
 /** The scenes axis: several prompts at once, the team's presets, or the composer's current scene. */
 export function ScenesPicker({
