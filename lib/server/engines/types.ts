@@ -3,22 +3,9 @@ import "server-only";
 import type { ImageInfo, SceneCreateRequest } from "@/lib/scene/contract";
 
 import type { Config, EngineName } from "../config";
+import type { UpstreamPacer } from "../limits/upstream-pace";
 import type { Logger } from "../log";
 import type { ObjectStore } from "../storage";
-
-/**
- * Paces the calls to an upstream that every instance sharing the database makes together, to the
- * upstream's limits (see `limits/upstream-pace.ts`).
- */
-export interface UpstreamPacer {
-  /**
-   * Waits until one more call may be made; rejects when `signal` aborts. Call `sending` on what it
-   * answers just before the request goes out: later decisions count the call from then.
-   */
-  acquire(signal?: AbortSignal): Promise<{ sending(): void }>;
-  /** What the upstream answered about its limits (`RateLimit-*`, a 429), to slow down further. */
-  observe(answer: { status: number; headers: Record<string, string | undefined> }): Promise<void>;
-}
 
 export type EngineContext = {
   config: Config;
@@ -61,6 +48,8 @@ export type EngineResult = {
   upstreamRequestId?: string;
   timings: Record<string, number>;
 };
+
+export type { UpstreamPacer };
 
 export interface SceneEngine {
   readonly name: EngineName;

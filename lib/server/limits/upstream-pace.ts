@@ -6,10 +6,23 @@ import { eq, sql } from "drizzle-orm";
 import type { Config } from "../config";
 import { rowsOf, type Db } from "../db/client";
 import { upstreamPace, upstreamSlots } from "../db/schema/pacing";
-import type { UpstreamPacer } from "../engines/types";
 import { errors } from "../errors";
 
 export type PaceLimits = { perSecond: number; perMinute: number };
+
+/**
+ * Paces the calls to an upstream that every instance sharing the database makes together, to the
+ * upstream's limits (see `limits/upstream-pace.ts`).
+ */
+export interface UpstreamPacer {
+  /**
+   * Waits until one more call may be made; rejects when `signal` aborts. Call `sending` on what it
+   * answers just before the request goes out: later decisions count the call from then.
+   */
+  acquire(signal?: AbortSignal): Promise<{ sending(): void }>;
+  /** What the upstream answered about its limits (`RateLimit-*`, a 429), to slow down further. */
+  observe(answer: { status: number; headers: Record<string, string | undefined> }): Promise<void>;
+}
 
 /**
  * A call reaches the upstream a little after its slot (a busy event loop, the network), and two calls
