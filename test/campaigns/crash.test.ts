@@ -74,6 +74,10 @@ describe.each(DRIVERS)("a campaign's server killed mid-run, on %s", (driver) => 
       GENERATION_LEASE_MS: String(LEASE_MS),
       GENERATION_POLL_MS: "100",
       GENERATION_CONCURRENCY: "8",
+      // Paced below what eight slots could send, so some claimed items wait for their turn when the
+      // process dies: those never reached the upstream and must run after the restart, once.
+      CLAID_CALLS_PER_SECOND: "8",
+      CLAID_CALLS_PER_MINUTE: "6000",
     };
   }, 240_000);
   afterAll(async () => {
@@ -98,6 +102,9 @@ describe.each(DRIVERS)("a campaign's server killed mid-run, on %s", (driver) => 
     const id = (await waitFor(first, /CAMPAIGN (\S+)/))[1] ?? "";
     const scenes = () => standin.callsTo("/v1/scene/create");
     await eventually(async () => (scenes().length >= 60 ? true : undefined), 240_000);
+    // Calls go out in paced bursts; half a second after one, its answers are in and the next items
+    // wait for their turn: the process dies with items both at the upstream and waiting.
+    await sleep(500);
     first.child.kill("SIGKILL");
     expect(await first.exited).toBe("SIGKILL");
     const beforeKill = scenes().length;
@@ -171,6 +178,7 @@ describe.each(DRIVERS)("a campaign's server killed mid-run, on %s", (driver) => 
         `${withStatus("succeeded").length} succeeded (${requeued} of them queued again unsent after the restart), ` +
         `${interrupted.length} interrupted with the upstream; ${calls.size} items called, each once\n`,
     );
+    expect(requeued).toBeGreaterThan(0);
     const report = await checkConsistency(deps, { leaseMs: LEASE_MS });
     expect(report.problemCount).toBe(0);
     await closeDatabases();
