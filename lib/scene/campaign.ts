@@ -30,8 +30,6 @@ import { engineName, generationOutput, type Engine } from "./generation";
 import { storableString } from "./storable";
 import { imagesRequested } from "./vocabulary";
 
-/** The most items a campaign can have unless the server is configured otherwise. */
-export const DEFAULT_MAX_CAMPAIGN_ITEMS = 500;
 /** No single axis is longer than this, whatever the item limit. */
 const MAX_AXIS_VALUES = 500;
 
@@ -475,8 +473,3 @@ export const preset = z.object({
 export type Preset = z.output<typeof preset>;
 export const presetAnswer = z.object({ preset });
 export const presetList = z.object({ presets: z.array(preset) });
-
-/** Whether a value of the scenes axis can be parsed as a scene at all (for the plan's own form). */
-export function isSceneValue(value: unknown): boolean {
-  return scene.safeParse(isRecord(value) && "scene" in value ? value.scene : value).success;
-}
