@@ -12,6 +12,9 @@ export const PAGES = {
   "/sign-in": "public",
   "/": "member",
   "/gallery": "viewer",
+  "/campaigns": "viewer",
+  "/campaigns/new": "member",
+  "/campaigns/:id": "viewer",
   "/settings": "admin",
   "/settings/tokens": "viewer",
 } as const satisfies Record<string, PageAccess>;
@@ -28,11 +31,12 @@ export function homeFor(role: Role): PagePath {
   return mayOpen(role, PAGES["/"]) ? "/" : "/gallery";
 }
 
-export type NavSection = "composer" | "gallery" | "settings" | "tokens";
+export type NavSection = "composer" | "gallery" | "campaigns" | "settings" | "tokens";
 
 const NAV: { section: NavSection; href: PagePath; label: string }[] = [
   { section: "composer", href: "/", label: "Composer" },
   { section: "gallery", href: "/gallery", label: "Gallery" },
+  { section: "campaigns", href: "/campaigns", label: "Campaigns" },
   { section: "settings", href: "/settings", label: "Settings" },
   { section: "tokens", href: "/settings/tokens", label: "Access tokens" },
 ];
@@ -42,9 +46,19 @@ export function navFor(role: Role) {
   return NAV.filter((link) => mayOpen(role, PAGES[link.href]));
 }
 
+/** Whether `pathname` is the page `pattern`, where a `:name` segment stands for any one segment. */
+function matches(pattern: string, pathname: string): boolean {
+  const want = pattern.split("/");
+  const have = pathname.split("/");
+  return (
+    want.length === have.length &&
+    want.every((part, i) => (part.startsWith(":") ? have[i] !== "" : part === have[i]))
+  );
+}
+
 function pageOf(path: string): PagePath | undefined {
   const pathname = new URL(path, "http://backdrop.invalid").pathname.replace(/(.)\/+$/, "$1");
-  return Object.hasOwn(PAGES, pathname) ? (pathname as PagePath) : undefined;
+  return (Object.keys(PAGES) as PagePath[]).find((page) => matches(page, pathname));
 }
 
 /**

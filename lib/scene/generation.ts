@@ -66,6 +66,8 @@ export const generation = z.object({
   error: httpErrorDetails.nullable(),
   /** How it ended, when its status alone does not say (completed after a server restart). */
   note: z.string().nullable(),
+  /** The generation whose images this one reuses (an identical request: nothing was generated again). */
+  reusedFrom: z.string().nullable(),
   outputs: z.array(generationOutput),
 });
 export type Generation = z.output<typeof generation>;

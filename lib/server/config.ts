@@ -181,6 +181,17 @@ export const envSchema = z
     RATE_LIMIT_LOCAL_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
     /** Claid images each user may generate per UTC day unless an admin sets their own budget. */
     DAILY_CLAID_IMAGE_BUDGET: z.coerce.number().int().min(0).max(1_000_000).default(50),
+    /**
+     * Calls to Claid per second and per minute from every instance sharing the database together
+     * (Claid's documented default limits), slowed further when Claid's `RateLimit-*` answers ask.
+     */
+    CLAID_CALLS_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(4),
+    CLAID_CALLS_PER_MINUTE: z.coerce.number().int().min(1).max(600_000).default(120),
+    /** Claid's pricing, for the cost a campaign shows before it runs: credits per image, and per autoprompt request. */
+    CLAID_CREDITS_PER_IMAGE: z.coerce.number().min(0).max(1000).default(2),
+    CLAID_AUTOPROMPT_CREDITS: z.coerce.number().min(0).max(1000).default(0.5),
+    /** The most items (generations) one campaign may have. */
+    CAMPAIGN_MAX_ITEMS: z.coerce.number().int().min(1).max(10_000).default(500),
     /** Optional single sign-on through an OpenID Connect provider; all three or none. */
     OIDC_ISSUER: httpUrl.optional(),
     OIDC_CLIENT_ID: z.string().trim().min(1).optional(),

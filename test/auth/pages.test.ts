@@ -7,9 +7,9 @@ import { homeFor, landingFor, navFor } from "@/lib/auth/pages";
 describe("pages by role", () => {
   it("the header links only what the role may open", () => {
     const labels = (role: "viewer" | "member" | "admin") => navFor(role).map((link) => link.label);
-    expect(labels("viewer")).toEqual(["Gallery", "Access tokens"]);
-    expect(labels("member")).toEqual(["Composer", "Gallery", "Access tokens"]);
-    expect(labels("admin")).toEqual(["Composer", "Gallery", "Settings", "Access tokens"]);
+    expect(labels("viewer")).toEqual(["Gallery", "Campaigns", "Access tokens"]);
+    expect(labels("member")).toEqual(["Composer", "Gallery", "Campaigns", "Access tokens"]);
+    expect(labels("admin")).toEqual(["Composer", "Gallery", "Campaigns", "Settings", "Access tokens"]);
   });
 
   it("viewers start in the gallery, members and admins in the composer", () => {
@@ -25,6 +25,11 @@ describe("pages by role", () => {
     expect(landingFor("member", "/settings")).toBe("/");
     expect(landingFor("member", "/?from=0000")).toBe("/?from=0000");
     expect(landingFor("admin", "/settings/")).toBe("/settings/");
+    // A campaign's own page is one page whatever its id; planning one is for members.
+    expect(landingFor("viewer", "/campaigns/3f0c")).toBe("/campaigns/3f0c");
+    expect(landingFor("viewer", "/campaigns/new")).toBe("/gallery");
+    expect(landingFor("member", "/campaigns/new")).toBe("/campaigns/new");
+    expect(landingFor("viewer", "/campaigns/3f0c/more")).toBe("/gallery");
     // Not a page, or the sign-in page itself: home.
     for (const next of [undefined, "/sign-in", "/sign-in?next=%2F", "/api/me", "/nowhere"]) {
       expect(landingFor("viewer", next), String(next)).toBe("/gallery");

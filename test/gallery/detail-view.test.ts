@@ -24,6 +24,7 @@ const generation: Generation = {
   upstreamRequestId: null,
   error: null,
   note: "The server stopped during the download; after the restart 1 of 1 images fetched from Claid's links.",
+  reusedFrom: null,
   outputs: [],
 };
 

@@ -16,6 +16,9 @@ export const STANDIN_CLAID: Env = {
   CLAID_API_KEY: TEST_CLAID_KEY,
   ALLOW_LOOPBACK_FETCH: "1",
   CLAID_RETRY_CAP_MS: "20",
+  // Pacing to Claid's limits has its own tests; elsewhere it would only slow the stand-in down.
+  CLAID_CALLS_PER_SECOND: "10000",
+  CLAID_CALLS_PER_MINUTE: "600000",
 };
 
 /** Rate limits and budgets out of the way, for tests that queue more than a person may (the limits have their own tests). */

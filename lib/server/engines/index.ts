@@ -40,6 +40,8 @@ export type RunSceneInput = {
   storage?: ObjectStore;
   /** See EngineContext: generation jobs record paid upstream results before downloading them. */
   keepUpstreamResults?: EngineContext["keepUpstreamResults"];
+  pacer?: EngineContext["pacer"];
+  beforeUpstreamCall?: EngineContext["beforeUpstreamCall"];
 };
 
 export type RunScene = (input: RunSceneInput) => Promise<EngineResult>;
@@ -54,5 +56,7 @@ export const runScene: RunScene = async (input) => {
     requestId: input.requestId,
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.keepUpstreamResults ? { keepUpstreamResults: input.keepUpstreamResults } : {}),
+    ...(input.pacer ? { pacer: input.pacer } : {}),
+    ...(input.beforeUpstreamCall ? { beforeUpstreamCall: input.beforeUpstreamCall } : {}),
   });
 };

@@ -62,6 +62,10 @@ const CODES = {
   unsupported_destination: [422, "storage"],
   unknown_storage: [422, "storage"],
   invalid_storage_path: [422, "storage"],
+  campaign_too_large: [422, "validation"],
+  campaign_item_invalid: [422, "validation"],
+  preset_name_taken: [409, "validation"],
+  campaign_changed: [409, "general"],
 } as const satisfies Record<string, readonly [number, ErrorType]>;
 
 export type ErrorCode = keyof typeof CODES;
@@ -342,6 +346,49 @@ export const errors = {
     ),
   imageUnreadable: (reason: string) => apiError("image_unreadable", `The image could not be read: ${reason}`),
   imageNotFound: (message: string, details: Details = {}) => apiError("image_not_found", message, details),
+
+  // Campaigns, reviews, presets
+  campaignTooLarge: (items: number, max: number) =>
+    apiError(
+      "campaign_too_large",
+      `A campaign can have at most ${max} items; this one would have ${items}. Take out some products, scenes or ratios`,
+      { items, max_items: max, ...field("axes", `${items} items; at most ${max}`) },
+    ),
+  /**
+   * Items that are not valid requests, each with its fields under `items.<position>.`: the first is
+   * named in the message, the others are counted.
+   */
+  campaignItemsInvalid: (
+    invalid: readonly { position: number; name: string; fields: Record<string, string[]> }[],
+    count: number,
+    total: number,
+  ) => {
+    const first = invalid[0];
+    const [path, messages] = Object.entries(first?.fields ?? {})[0] ?? ["body", ["Not valid"]];
+    const more = count > 1 ? ` (${count} of the ${total} items are not valid)` : "";
+    const fields: Record<string, string[]> = {};
+    for (const item of invalid)
+      for (const [name, list] of Object.entries(item.fields)) fields[`items.${item.position}.${name}`] = list;
+    return apiError(
+      "campaign_item_invalid",
+      `Item ${(first?.position ?? 0) + 1} (${first?.name ?? "?"}) is not a valid request: ${path}: ${messages[0] ?? "not valid"}${more}. Nothing was created`,
+      {
+        fields,
+        invalid_items: count,
+        items: invalid.map((i) => ({ position: i.position, name: i.name, fields: i.fields })),
+      },
+    );
+  },
+  campaignChanged: () =>
+    apiError("campaign_changed", "The campaign changed meanwhile (another retry?): look again and retry"),
+  nothingApproved: (verdict: string) =>
+    apiError("not_found", `No output of this campaign is ${verdict} yet`, { verdict }),
+  presetNameTaken: (name: string) =>
+    apiError(
+      "preset_name_taken",
+      `There is already a preset called "${name.slice(0, 80)}": choose another name, or delete that one first`,
+      field("name", "Already in use"),
+    ),
 
   // Storage destinations
   unsupportedDestination: (name: string) =>

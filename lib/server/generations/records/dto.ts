@@ -42,6 +42,7 @@ export function toGeneration(row: GenerationRow, outputs: readonly OutputRow[]):
     upstreamRequestId: row.upstreamRequestId,
     error: row.error ?? null,
     note: row.note,
+    reusedFrom: row.reusedFrom,
     outputs: [...outputs]
       .sort((a, b) => a.index - b.index)
       .map((output) => toGenerationOutput(output, row.request)),

@@ -16,11 +16,21 @@ import { isGenerationId } from "./records";
 
 export type ZipSelection = DownloadSelection;
 
+/**
+ * Names chosen by the caller instead of `backdrop-<id>/<n>.<ext>`: each output's path without its
+ * extension, and text files to put beside them (a campaign's requests).
+ */
+export type ZipNaming = {
+  outputs: ReadonlyMap<string, string>;
+  texts: readonly { name: string; text: string }[];
+};
+
 type Entry = { key: string; name: string };
 
 async function entriesFor(
   db: Db,
   selection: ZipSelection,
+  naming?: ZipNaming,
 ): Promise<{ entries: Entry[]; requests: Map<string, { folder: string; request: unknown }> }> {
   const byGeneration = selection.generation.filter(isGenerationId);
   const byOutput = selection.output.filter(isGenerationId);
@@ -33,7 +43,8 @@ async function entriesFor(
     .from(generationOutputs)
     .where(and(isNotNull(generationOutputs.fileKey), or(...wanted)))
     .orderBy(asc(generationOutputs.generationId), asc(generationOutputs.index))
-    .limit(MAX_DOWNLOAD_ITEMS);
+    // A caller that names every output has chosen them itself (a campaign's approved outputs).
+    .limit(naming ? Math.max(1, naming.outputs.size) : MAX_DOWNLOAD_ITEMS);
   // Every generation in the zip names its folder and files after its request.
   const ids = [...new Set([...byGeneration, ...rows.map((r) => r.generationId)])];
   const found = ids.length
@@ -55,6 +66,8 @@ async function entriesFor(
   const entries = rows.flatMap((r) => {
     if (!r.fileKey) return [];
     const ext = r.fileKey.slice(r.fileKey.lastIndexOf(".") + 1);
+    const named = naming?.outputs.get(r.id);
+    if (named) return [{ key: r.fileKey, name: `${named}.${ext}` }];
     const request = requestOf.get(r.generationId);
     const stem = request ? outputFileStem(request, r.index) : String(r.index + 1);
     return [{ key: r.fileKey, name: `${folderOf(r.generationId)}/${stem}.${ext}` }];
@@ -93,14 +106,16 @@ export async function zipStream(
   db: Db,
   store: ObjectStore,
   selection: ZipSelection,
+  naming?: ZipNaming,
 ): Promise<ReadableStream<Uint8Array>> {
-  const { entries, requests } = await entriesFor(db, selection);
+  const { entries, requests } = await entriesFor(db, selection, naming);
   if (entries.length === 0) throw errors.notFound("No stored output in the selection");
   const archive = archiver("zip", { store: true });
   archive.on("warning", (error) => log.warn("zip warning", { error: error.message }));
   archive.on("error", (error) => log.error("zip failed", { error: error.message }));
   void (async () => {
     try {
+      for (const { name, text } of naming?.texts ?? []) archive.append(text, { name });
       for (const { folder, request } of requests.values()) {
         archive.append(JSON.stringify(request, null, 2), { name: `${folder}/request.json` });
       }

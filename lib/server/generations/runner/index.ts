@@ -3,6 +3,7 @@ import "server-only";
 import { linkSignals, unlinkSignals } from "../../db/signals";
 import { runScene } from "../../engines";
 import { errors } from "../../errors";
+import { paceLimits, upstreamPacer } from "../../limits/upstream-pace";
 import { log } from "../../log";
 import { generationDeps, type GenerationDeps } from "../records/deps";
 import { fetchPendingOutputs, interruptStale, releaseOrphanClaims } from "./recovery";
@@ -29,7 +30,14 @@ export async function startJobs(deps: GenerationDeps): Promise<GenerationWorker>
   if (interrupted.length)
     logger.warn("generations left running by a stopped server are interrupted", { ids: interrupted });
   await releaseOrphanClaims(deps.db, deps.store);
-  const worker = new GenerationWorker({ ...deps, log: logger, runScene, settings }).start();
+  // Claid's limits hold for the key, so every instance paces through the one shared table; campaign
+  // items leave room in it for what people wait for.
+  const limits = paceLimits(deps.config);
+  const pacers = {
+    interactive: upstreamPacer(deps.db, "claid", limits),
+    campaign: upstreamPacer(deps.db, "claid", limits, { background: true }),
+  };
+  const worker = new GenerationWorker({ ...deps, log: logger, runScene, settings, pacers }).start();
   // Fetching may take a while per file; serving must not wait for it, but stopping must.
   void worker.track(
     fetchPendingOutputs({ ...deps, log: logger }).then(

@@ -26,13 +26,23 @@ const QUEUED = "generation-queued";
 // Once per process, however often Next loads this module: other instances' signals become events here.
 if (!shared.bridged) {
   shared.bridged = true;
-  onSignal(CHANGED, (id) => emitter.emit(`changed:${id}`));
+  onSignal(CHANGED, (id) => {
+    emitter.emit(`changed:${id}`);
+    emitter.emit("changed", id);
+  });
   onSignal(QUEUED, () => emitter.emit("queued"));
 }
 
 export function announceChange(generationId: string): void {
   emitter.emit(`changed:${generationId}`);
+  emitter.emit("changed", generationId);
   sendSignal(CHANGED, generationId);
+}
+
+/** Every change of any generation: for a view of many at once (a campaign's items). */
+export function onAnyChange(listener: (generationId: string) => void): () => void {
+  emitter.on("changed", listener);
+  return () => emitter.off("changed", listener);
 }
 
 export function onChange(generationId: string, listener: () => void): () => void {

@@ -11,9 +11,10 @@ import type { EngineContext } from "../../engines/types";
 import { commitImagesStatement } from "../../limits/budget";
 import type { Logger } from "../../log";
 import type { ObjectStore, StoredObject } from "../../storage";
+import { PRIORITY } from "../records/records";
 import { claimingStore } from "./claiming-store";
 import { releaseClaims } from "./execute";
-import { announceChange } from "./notify";
+import { announceChange, announceQueued } from "./notify";
 
 export const INTERRUPTED_ERROR: HttpErrorDetails = {
   error_code: "generation_interrupted",
@@ -28,8 +29,9 @@ export const INTERRUPTED_DURING_DOWNLOAD =
 
 /**
  * Marks `running` generations whose worker stopped reporting as `interrupted`, keeping what was known
- * (start time, worker, attempts), and removes files they wrote but never recorded. `everyone` is for
- * a start-up with an embedded database: only this process can have been running them.
+ * (start time, worker, attempts), and removes files they wrote but never recorded; campaign items
+ * whose request was never sent are queued again instead. `everyone` is for a start-up with an
+ * embedded database: only this process can have been running them.
  */
 export async function interruptStale(
   db: Db,
@@ -42,6 +44,18 @@ export async function interruptStale(
         eq(generations.status, "running"),
         lt(generations.heartbeatAt, sql`now() - make_interval(secs => ${options.leaseMs / 1000})`),
       );
+  // Campaign items that never reached the upstream go back to the queue: nothing was paid, nobody
+  // waits on a connection for them, and the campaign carries on where it stopped.
+  const requeued = await db
+    .update(generations)
+    .set({ status: "queued", startedAt: null, heartbeatAt: null, workerId: null })
+    .where(and(stale, eq(generations.priority, PRIORITY.campaign), isNull(generations.upstreamSentAt)))
+    .returning({ id: generations.id });
+  for (const { id } of requeued) {
+    await releaseClaims(db, store, id);
+    announceChange(id);
+  }
+  if (requeued.length) announceQueued();
   const rows = await db
     .update(generations)
     .set({
