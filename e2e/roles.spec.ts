@@ -14,7 +14,7 @@ async function navLinks(page: Page): Promise<string[]> {
 test.describe("viewer", () => {
   test.use({ storageState: AUTH_STATE.viewer });
 
-  test("sees Gallery and their tokens, never Composer, Settings or Open in composer", async ({
+  test("sees Gallery, Campaigns and their tokens, never Composer, Settings or Open in composer", async ({
     page,
     browser,
     baseURL,
@@ -25,7 +25,7 @@ test.describe("viewer", () => {
     await member.close();
 
     await page.goto("/gallery");
-    expect(await navLinks(page)).toEqual(["Gallery", "Access tokens"]);
+    expect(await navLinks(page)).toEqual(["Gallery", "Campaigns", "Access tokens"]);
     await expect(page.getByTestId("signed-in-as")).toContainText("Viewer");
     await page
       .getByTestId("generation-card")
@@ -44,14 +44,14 @@ test.describe("viewer", () => {
     const refusal = page.getByTestId("not-available");
     await expect(refusal.getByRole("heading", { name: "This page is not available to you" })).toBeVisible();
     await expect(refusal).toContainText(E2E_USERS.viewer.email);
-    expect(await navLinks(page)).toEqual(["Gallery", "Access tokens"]);
+    expect(await navLinks(page)).toEqual(["Gallery", "Campaigns", "Access tokens"]);
     await page.screenshot({ path: testInfo.outputPath("viewer-composer-refused.png") });
     await refusal.getByRole("link", { name: "Go to the gallery" }).click();
     await expect(page).toHaveURL(/\/gallery$/);
 
     await page.goto("/settings");
     await expect(refusal).toContainText("Settings (people, roles, budgets");
-    expect(await navLinks(page)).toEqual(["Gallery", "Access tokens"]);
+    expect(await navLinks(page)).toEqual(["Gallery", "Campaigns", "Access tokens"]);
     await page.screenshot({ path: testInfo.outputPath("viewer-settings-refused.png") });
 
     await page.goto("/settings/tokens");
@@ -99,13 +99,15 @@ test.describe("signing in", () => {
 test.describe("member", () => {
   test.use({ storageState: AUTH_STATE.member });
 
-  test("sees Composer, Gallery and their tokens, and no admin Settings", async ({ page }, testInfo) => {
+  test("sees Composer, Gallery, Campaigns and their tokens, and no admin Settings", async ({
+    page,
+  }, testInfo) => {
     await page.goto("/gallery");
-    expect(await navLinks(page)).toEqual(["Composer", "Gallery", "Access tokens"]);
+    expect(await navLinks(page)).toEqual(["Composer", "Gallery", "Campaigns", "Access tokens"]);
     await page.goto("/settings");
     const refusal = page.getByTestId("not-available");
     await expect(refusal).toContainText("Settings (people, roles, budgets");
-    expect(await navLinks(page)).toEqual(["Composer", "Gallery", "Access tokens"]);
+    expect(await navLinks(page)).toEqual(["Composer", "Gallery", "Campaigns", "Access tokens"]);
     await page.screenshot({ path: testInfo.outputPath("member-settings-refused.png") });
     await refusal.getByRole("link", { name: "Go to the composer" }).click();
     await expect(page.getByRole("heading", { name: "Composer" })).toBeAttached();
@@ -139,7 +141,7 @@ test.describe("admin", () => {
   }, testInfo) => {
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseURL! });
     await page.goto("/settings");
-    expect(await navLinks(page)).toEqual(["Composer", "Gallery", "Settings", "Access tokens"]);
+    expect(await navLinks(page)).toEqual(["Composer", "Gallery", "Campaigns", "Settings", "Access tokens"]);
     await page.getByLabel("Name", { exact: true }).fill("Copy Person");
     await page.getByLabel("Email", { exact: true }).fill(`copy-${Date.now()}@example.com`);
     await page.getByRole("button", { name: "Add", exact: true }).click();
