@@ -89,9 +89,13 @@ async function settledRecord(deps: GenerationDeps, id: string, signal: AbortSign
     off = onSettled(id, (settlement) => resolve(settlement as Settlement));
   });
   try {
+    const embedded = deps.kind === "pglite";
     const recorded = waitUntilSettledRow(deps.db, id, {
       signal: signal ? AbortSignal.any([signal, done.signal]) : done.signal,
-      pollMs: deps.kind === "pglite" ? 30_000 : 1000,
+      pollMs: embedded ? 30_000 : 1000,
+      // Embedded, the answer comes from this process's worker: reading the record at each of its
+      // changes (claimed, settled) would only cost statements on the thread that serves everyone.
+      readOnChange: !embedded,
       // Once this process's worker has answered, the record is not read back: this side never settles.
     }).then((row) => (done.signal.aborted ? new Promise<never>(() => {}) : settlementOf(deps, row)));
     return await Promise.race([here, recorded]);

@@ -13,8 +13,11 @@ export function nextChange(id: string, ms: number, signal?: AbortSignal): Promis
   return watchNextChange(id, ms, signal).changed;
 }
 
-/** `nextChange`, listening from now on, with a way to stop listening early. */
-function watchNextChange(id: string, ms: number, signal?: AbortSignal) {
+/**
+ * `nextChange`, listening from now on, with a way to stop listening early. Without `changes` only the
+ * timer and the abort end the wait.
+ */
+function watchNextChange(id: string, ms: number, signal?: AbortSignal, changes = true) {
   let done = () => {};
   const changed = new Promise<void>((resolve) => {
     done = () => {
@@ -24,7 +27,7 @@ function watchNextChange(id: string, ms: number, signal?: AbortSignal) {
       resolve();
     };
     const timer = setTimeout(done, ms);
-    const off = onChange(id, done);
+    const off = changes ? onChange(id, done) : () => {};
     signal?.addEventListener("abort", done, { once: true });
   });
   return { changed, stop: done };
@@ -37,10 +40,15 @@ function watchNextChange(id: string, ms: number, signal?: AbortSignal) {
 export async function waitUntilSettledRow(
   db: Db,
   id: string,
-  options: { pollMs?: number; signal?: AbortSignal } = {},
+  options: {
+    pollMs?: number;
+    signal?: AbortSignal;
+    /** Read again on each change signal (default), or only every `pollMs`. */
+    readOnChange?: boolean;
+  } = {},
 ): Promise<GenerationRow> {
   for (;;) {
-    const watch = watchNextChange(id, options.pollMs ?? 1000, options.signal);
+    const watch = watchNextChange(id, options.pollMs ?? 1000, options.signal, options.readOnChange ?? true);
     const row = await findGenerationRow(db, id);
     if (!row || isSettled(row.status) || options.signal?.aborted) {
       watch.stop();
