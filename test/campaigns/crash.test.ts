@@ -39,9 +39,25 @@ function startServer(env: Record<string, string>): Server {
   return { child, output: () => text, exited };
 }
 
+/**
+ * The server's last output, each line marked as quoted: a stack trace printed by the server must not
+ * read as this process's own (the test runner would try to map its frames).
+ */
+function tail(server: Server): string {
+  return server.output().slice(-4000).replace(/^/gm, "| ");
+}
+
 async function waitFor(server: Server, pattern: RegExp, ms = 240_000): Promise<RegExpMatchArray> {
-  return eventually(async () => pattern.exec(server.output()) ?? undefined, ms).catch(() => {
-    throw new Error(`server did not print ${pattern}:\n${server.output().slice(-4000)}`);
+  let exited = false;
+  void server.exited.then(() => (exited = true));
+  return eventually(async () => {
+    const found = pattern.exec(server.output());
+    if (found) return found;
+    // A server that has stopped will not print it any more: fail now, with what it said.
+    if (exited) throw new Error("exited");
+    return undefined;
+  }, ms).catch(() => {
+    throw new Error(`server did not print ${pattern}:\n${tail(server)}`);
   });
 }
 
@@ -68,14 +84,17 @@ describe.each(DRIVERS)("a campaign's server killed mid-run, on %s", (driver) => 
       NODE_ENV: "test",
       DATA_DIR: dataDir,
       DATABASE_URL: databaseUrl,
+      // Sessions on a shared PostgreSQL are signed with a secret every instance knows.
+      AUTH_SECRET: "campaign-crash-test-secret-0123456789abcdef",
       CLAID_API_KEY: TEST_CLAID_KEY,
       CLAID_API_BASE_URL: standin.url,
       DEFAULT_ENGINE: "claid",
       GENERATION_LEASE_MS: String(LEASE_MS),
       GENERATION_POLL_MS: "100",
-      GENERATION_CONCURRENCY: "8",
-      // Paced below what eight slots could send, so some claimed items wait for their turn when the
-      // process dies: those never reached the upstream and must run after the restart, once.
+      GENERATION_CONCURRENCY: "16",
+      // Paced at half of what sixteen slots could send, so at any moment about eight claimed items
+      // wait for their turn, whenever the process dies: those never reached the upstream and must run
+      // after the restart, once.
       CLAID_CALLS_PER_SECOND: "8",
       CLAID_CALLS_PER_MINUTE: "6000",
     };
@@ -115,7 +134,7 @@ describe.each(DRIVERS)("a campaign's server killed mid-run, on %s", (driver) => 
     servers.push(second);
     await waitFor(second, new RegExp(`DONE ${id}`));
     second.child.kill("SIGTERM");
-    expect(await second.exited, second.output().slice(-4000)).toBe(0);
+    expect(await second.exited, tail(second)).toBe(0);
     // The restarted server carried on where the first stopped.
     expect(scenes().length).toBeGreaterThan(beforeKill);
 
