@@ -13,7 +13,7 @@ import { failureMessage } from "@/lib/client/request";
 import { useGeneration } from "@/lib/client/use-generation";
 import { useGenerationList, useRemoveGeneration, useToggleFavorite } from "@/lib/client/use-generation-list";
 import { useFollow, useLiveGenerations } from "@/lib/client/use-live-generations";
-import { isSettled, type Generation } from "@/lib/scene/generation";
+import { isFinal, type Generation } from "@/lib/scene/generation";
 
 import { CompareView, type ComparedOutput } from "./compare-view";
 import { promptOf } from "./describe";
@@ -51,7 +51,7 @@ export function Gallery({ canEdit }: { canEdit: boolean }) {
   const pollMs = updates.live ? false : FALLBACK_POLL_MS;
   const list = useGenerationList(filters, { pollMs });
   const items = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
-  const unsettled = useMemo(() => items.filter((g) => !isSettled(g.status)).map((g) => g.id), [items]);
+  const unsettled = useMemo(() => items.filter((g) => !isFinal(g)).map((g) => g.id), [items]);
   useFollow(updates, unsettled);
 
   const [openId, setOpenId] = useState<string | undefined>();

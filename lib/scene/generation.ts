@@ -14,6 +14,7 @@
 import { z } from "zod";
 
 import { httpErrorDetails, sceneCreateRequest } from "./contract";
+import { outputIntegrity } from "./integrity";
 import { storableString } from "./storable";
 import { ENGINES, type EngineName } from "./vocabulary";
 
@@ -27,6 +28,14 @@ export type GenerationStatus = z.output<typeof generationStatus>;
 
 export function isSettled(status: GenerationStatus): boolean {
   return status === "succeeded" || status === "failed" || status === "interrupted";
+}
+
+/**
+ * Nothing more happens to it on its own: it has settled and no output is still being checked for
+ * integrity (that runs right after a success is recorded). Event streams follow a generation until then.
+ */
+export function isFinal(generation: { status: GenerationStatus; integrityPending: boolean }): boolean {
+  return isSettled(generation.status) && !generation.integrityPending;
 }
 
 export const createGenerationBody = z.strictObject({
@@ -47,6 +56,8 @@ export const generationOutput = z.object({
   height: z.number().int(),
   size: z.number().int().nullable(),
   destination: z.string().nullable(),
+  /** Whether the output shows the product unchanged where the request put it; null until checked. */
+  integrity: outputIntegrity.nullable(),
 });
 export type GenerationOutput = z.output<typeof generationOutput>;
 
@@ -66,6 +77,8 @@ export const generation = z.object({
   /** How it ended, when its status alone does not say (completed after a server restart). */
   note: z.string().nullable(),
   outputs: z.array(generationOutput),
+  /** Its outputs are being checked for integrity (for a short while after it succeeded). */
+  integrityPending: z.boolean(),
 });
 export type Generation = z.output<typeof generation>;
 
@@ -97,6 +110,11 @@ export const generationFilters = z.object({
   from: filterDate.optional(),
   to: filterDate.optional(),
   mine: z
+    .enum(["1", "true"])
+    .transform(() => true)
+    .optional(),
+  /** Only generations with an output whose product was altered or moved. */
+  flagged: z
     .enum(["1", "true"])
     .transform(() => true)
     .optional(),

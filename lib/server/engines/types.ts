@@ -1,6 +1,7 @@
 import "server-only";
 
 import type { ImageInfo, SceneCreateRequest } from "@/lib/scene/contract";
+import type { OutputIntegrity } from "@/lib/scene/integrity";
 
 import type { Config, EngineName } from "../config";
 import type { Logger } from "../log";
@@ -32,6 +33,8 @@ export type EngineOutput = {
   upstreamExpiresAt?: Date;
   /** Written to a `storage://` destination instead of our storage (tmp_url is then empty). */
   destination?: string;
+  /** The product-integrity verdict, added by the generation wing once the output is stored and checked. */
+  integrity?: OutputIntegrity;
 };
 
 export type EngineResult = {

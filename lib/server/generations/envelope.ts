@@ -2,12 +2,14 @@ import "server-only";
 
 import type { OutputImage, SceneCreateResponse } from "@/lib/scene/contract";
 import { fileHref } from "@/lib/scene/image-ref";
+import { integritySummary } from "@/lib/scene/integrity";
 
 import type { EngineOutput, EngineResult } from "../engines/types";
 
 /**
  * Claid's answer envelope with our own stable URLs in `tmp_url` (absolute, under `origin`). An output
- * written to a destination has an empty `tmp_url`, as Claid does. Extra fields Claid clients ignore.
+ * written to a destination has an empty `tmp_url`, as Claid does. Extra fields Claid clients ignore:
+ * the generation id, and each output's product-integrity verdict.
  */
 export function toSceneCreateResponse(
   result: EngineResult,
@@ -34,5 +36,6 @@ function outputImage(output: EngineOutput, origin: string, generationId: string 
     tmp_url: tmpUrl,
     ...(output.destination ? { object_uri: output.destination } : {}),
     ...(generationId ? { generation_id: generationId } : {}),
+    ...(output.integrity ? { integrity: integritySummary(output.integrity) } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { fileResponse } from "../storage/serve";
 import { checkConsistency } from "./consistency";
 import { toSceneCreateResponse } from "./envelope";
 import { generationEvents } from "./events";
+import { backfillIntegrity } from "./integrity-backfill";
 import { generationDeps } from "./records/deps";
 import { listGenerations } from "./records/list";
 import { deleteGeneration, getGeneration, setFavorite } from "./records/records";
@@ -39,6 +40,14 @@ export const generations = {
   },
 
   /** Records a generation and queues it; any worker sharing the database runs it. */
+  /**
+   * Integrity verdicts for stored outputs that have none (`npm run check -- --integrity`), or for every
+   * stored output with `again`.
+   */
+  async checkIntegrity(options: { again?: boolean } = {}) {
+    return backfillIntegrity(await generationDeps(), options);
+  },
+
   async queue(input: GenerationInput) {
     const generation = await queueGeneration(await generationDeps(), input);
     await ensureWorker();
@@ -99,4 +108,5 @@ export const generations = {
 };
 
 export { formatReport, type ConsistencyReport } from "./consistency";
+export { formatIntegrityReport, type IntegrityReport } from "./integrity-backfill";
 export { EVENT_STREAM_HEADERS } from "./watch";

@@ -10,7 +10,7 @@ import type { GenerationDeps } from "./records/deps";
 import type { GenerationRow } from "./records/dto";
 import { findGenerationRow, outputsOf } from "./records/records";
 import type { Settlement } from "./runner/execute";
-import { waitUntilSettledRow } from "./runner/settle";
+import { waitUntilChecked, waitUntilSettledRow } from "./runner/settle";
 import type { GenerationWorker } from "./runner/worker";
 import { queueGeneration, startGeneration } from "./service";
 
@@ -33,6 +33,7 @@ export async function recordedResult(
       ...(o.upstreamUrl ? { upstreamUrl: o.upstreamUrl } : {}),
       ...(o.upstreamExpiresAt ? { upstreamExpiresAt: o.upstreamExpiresAt } : {}),
       ...(o.destination ? { destination: o.destination } : {}),
+      ...(o.integrity ? { integrity: o.integrity } : {}),
     })),
   };
 }
@@ -72,7 +73,12 @@ export async function generateAndWait(
     id = (await queueGeneration(deps, input)).id;
   }
   if (!settlement || settlement.status === "unrecorded") {
-    const row = await waitUntilSettledRow(deps.db, id, input.signal ? { signal: input.signal } : {});
+    const options = input.signal ? { signal: input.signal } : {};
+    let row = await waitUntilSettledRow(deps.db, id, options);
+    if (row.status === "succeeded") {
+      await waitUntilChecked(deps.db, id, options);
+      row = (await findGenerationRow(deps.db, id)) ?? row;
+    }
     settlement = await settlementOf(deps, row);
   }
   return answer(id, settlement);
