@@ -59,6 +59,7 @@ const CODES = {
   unsupported_destination: [422, "storage"],
   unknown_storage: [422, "storage"],
   invalid_storage_path: [422, "storage"],
+  export_too_large: [422, "validation"],
 } as const satisfies Record<string, readonly [number, ErrorType]>;
 
 export type ErrorCode = keyof typeof CODES;
@@ -255,6 +256,16 @@ export const errors = {
       "internal_error",
       "Something went wrong on our side",
       requestId ? { request_id: requestId } : {},
+    ),
+
+  // Exports
+  nothingToExport: () =>
+    apiError("not_found", "None of the chosen images is stored here: there is nothing to export"),
+  exportTooLarge: (files: number, max: number) =>
+    apiError(
+      "export_too_large",
+      `This export would make ${files} files; make at most ${max} at once (fewer images or presets)`,
+      { files, max_files: max, ...field("presets", `At most ${max} files in one export`) },
     ),
 
   // The upstream

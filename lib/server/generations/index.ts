@@ -15,6 +15,7 @@ import { thumbnailFor } from "./records/thumbnails";
 import { zipStream, type ZipSelection } from "./records/zip";
 import { ensureWorker, stopWorker } from "./runner";
 import { queueGeneration, type GenerationInput } from "./service";
+import { storedOutputs } from "./stored-outputs";
 import { generateAndWait } from "./synchronous";
 import { watchGenerations } from "./watch";
 
@@ -93,6 +94,14 @@ export const generations = {
     return watchGenerations((await generationDeps()).db, ids, signal);
   },
 
+  /**
+   * Stored outputs by id with their requests and integrity verdicts (checked now where missing), oldest
+   * first: what exports post-process.
+   */
+  async storedOutputs(ids: readonly string[]) {
+    return storedOutputs(await generationDeps(), ids);
+  },
+
   /** A zip of whole generations and single outputs, streamed from storage. */
   async zip(selection: ZipSelection) {
     const deps = await generationDeps();
@@ -109,4 +118,5 @@ export const generations = {
 
 export { formatReport, type ConsistencyReport } from "./consistency";
 export { formatIntegrityReport, type IntegrityReport } from "./integrity-backfill";
+export type { StoredOutput } from "./stored-outputs";
 export { EVENT_STREAM_HEADERS } from "./watch";

@@ -1,0 +1,12 @@
+import { exportBody } from "@/lib/scene/export";
+import { channelExports } from "@/lib/server/exports";
+import { json } from "@/lib/server/http/respond";
+import { route } from "@/lib/server/http/route";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+// POST /api/exports/check – each file an export would make, with its compliance checks (no zip)
+export const POST = route({ access: "viewer", body: exportBody }, async ({ body }) =>
+  json(await channelExports.check(body)),
+);
