@@ -5,11 +5,12 @@ import { useId, useRef, useState } from "react";
 import { Button, buttonClass } from "@/components/ui/button";
 import { controlClass } from "@/components/ui/field";
 import { formatBytes, lacksTransparency } from "@/lib/composer/images";
+import { UPLOAD_TYPES } from "@/lib/composer/intake";
 
 import { useComposer } from "./composer-context";
 import type { ImageIntake, Slot } from "./use-image-intake";
 
-const ACCEPT = "image/png,image/jpeg,image/webp,image/avif,image/tiff";
+const ACCEPT = UPLOAD_TYPES.join(",");
 
 function SlotCard({ slot, title, intake }: { slot: Slot; title: string; intake: ImageIntake }) {
   const { state, doc, dispatch, errors } = useComposer();
@@ -95,7 +96,7 @@ function SlotCard({ slot, title, intake }: { slot: Slot; title: string; intake: 
         </p>
       ) : null}
       {status.error ? (
-        <p className="text-xs text-danger" role="alert">
+        <p className="text-xs text-danger" role="alert" data-testid={`${slot}-error`}>
           {status.error}
         </p>
       ) : null}
@@ -138,7 +139,11 @@ function SlotCard({ slot, title, intake }: { slot: Slot; title: string; intake: 
           className="flex gap-2"
           onSubmit={(event) => {
             event.preventDefault();
-            if (url.trim()) void intake.addUrl(slot, url.trim()).then(() => setUrl(""));
+            // A failed import keeps the address, to be corrected rather than typed again.
+            if (url.trim())
+              void intake.addUrl(slot, url.trim()).then((added) => {
+                if (added) setUrl("");
+              });
           }}
         >
           <label htmlFor={`${id}-url`} className="sr-only">

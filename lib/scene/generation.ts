@@ -13,7 +13,7 @@
  */
 import { z } from "zod";
 
-import { httpErrorDetails, sceneCreateRequest } from "./contract";
+import { httpErrorDetails, renderableRequest, sceneCreateRequest } from "./contract";
 import { outputIntegrity } from "./integrity";
 import { storableString } from "./storable";
 import { ENGINES, type EngineName } from "./vocabulary";
@@ -38,8 +38,9 @@ export function isFinal(generation: { status: GenerationStatus; integrityPending
   return isSettled(generation.status) && !generation.integrityPending;
 }
 
+/** A new generation is judged like the composer judges it: refused at the door, not after a failed run. */
 export const createGenerationBody = z.strictObject({
-  request: sceneCreateRequest,
+  request: renderableRequest,
   engine: engineName.optional(),
 });
 export type CreateGenerationBody = z.input<typeof createGenerationBody>;
@@ -76,6 +77,8 @@ export const generation = z.object({
   error: httpErrorDetails.nullable(),
   /** How it ended, when its status alone does not say (completed after a server restart). */
   note: z.string().nullable(),
+  /** The generation whose images this one reuses (an identical request: nothing was generated again). */
+  reusedFrom: z.string().nullable(),
   outputs: z.array(generationOutput),
   /** Its outputs are being checked for integrity (for a short while after it succeeded). */
   integrityPending: z.boolean(),

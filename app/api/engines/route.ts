@@ -1,4 +1,5 @@
 import { engineAvailability, getConfig } from "@/lib/server/config";
+import { otherMethods } from "@/lib/server/http/methods";
 import { json } from "@/lib/server/http/respond";
 import { route } from "@/lib/server/http/route";
 
@@ -9,3 +10,5 @@ export const GET = route({ access: "viewer" }, async () => {
   const config = getConfig();
   return json({ default: config.DEFAULT_ENGINE, available: engineAvailability(config) });
 });
+
+export const { HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = otherMethods({ GET });

@@ -1,5 +1,6 @@
 import { exportBody } from "@/lib/scene/export";
 import { channelExports } from "@/lib/server/exports";
+import { otherMethods } from "@/lib/server/http/methods";
 import { route } from "@/lib/server/http/route";
 
 export const runtime = "nodejs";
@@ -18,3 +19,5 @@ export const POST = route({ access: "viewer", body: exportBody }, async ({ body 
     },
   });
 });
+
+export const { GET, HEAD, OPTIONS, PUT, PATCH, DELETE } = otherMethods({ POST });

@@ -1,36 +1,39 @@
 import "server-only";
 
 import type { OutputImage, SceneCreateResponse } from "@/lib/scene/contract";
-import { fileHref } from "@/lib/scene/image-ref";
 import { integritySummary } from "@/lib/scene/integrity";
 
 import type { EngineOutput, EngineResult } from "../engines/types";
 
+/** A stored file's absolute link for a Claid client (signed: it opens without our credentials). */
+export type FileLink = (key: string) => string;
+
 /**
- * Claid's answer envelope with our own stable URLs in `tmp_url` (absolute, under `origin`). An output
- * written to a destination has an empty `tmp_url`, as Claid does. Extra fields Claid clients ignore:
- * the generation id, and each output's product-integrity verdict.
+ * Claid's answer envelope with links to our stored copies in `tmp_url`, which open without a session
+ * like Claid's own, so a client can hand them on. An output written to a destination has an empty
+ * `tmp_url`, as Claid does. Extra fields Claid clients ignore: the generation id, and each output's
+ * product-integrity verdict.
  */
 export function toSceneCreateResponse(
   result: EngineResult,
-  origin: string,
+  fileLink: FileLink,
   extra: { generationId?: string } = {},
 ): SceneCreateResponse {
   return {
     data: {
       input: result.input,
-      output: result.outputs.map((output) => outputImage(output, origin, extra.generationId)),
+      output: result.outputs.map((output) => outputImage(output, fileLink, extra.generationId)),
       ...(extra.generationId ? { generation_id: extra.generationId } : {}),
     },
   };
 }
 
-function outputImage(output: EngineOutput, origin: string, generationId: string | undefined): OutputImage {
-  const tmpUrl = output.destination
-    ? ""
-    : output.key
-      ? `${origin}${fileHref(output.key)}`
-      : (output.upstreamUrl ?? "");
+function outputImage(
+  output: EngineOutput,
+  fileLink: FileLink,
+  generationId: string | undefined,
+): OutputImage {
+  const tmpUrl = output.destination ? "" : output.key ? fileLink(output.key) : (output.upstreamUrl ?? "");
   return {
     ...output.info,
     tmp_url: tmpUrl,

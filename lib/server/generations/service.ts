@@ -8,6 +8,7 @@ import { imagesRequested } from "@/lib/scene/vocabulary";
 
 import type { Principal } from "../auth/authorize";
 import { engineAvailability } from "../config";
+import { engineFor } from "../engines";
 import { errors } from "../errors";
 import { reserveGeneration } from "../limits/reserve";
 import type { GenerationDeps } from "./records/deps";
@@ -29,7 +30,8 @@ export type GenerationInput = {
 };
 
 /**
- * Takes the person's rate limit and budget (429/402 before anything is recorded), then records the
+ * Refuses what the engine can tell is wrong from the request alone, then takes the person's rate
+ * limit and budget (429/402 before anything is recorded), then records the
  * generation with `insert`; a record that cannot be written gives the budget back.
  */
 async function recordGeneration(
@@ -39,6 +41,7 @@ async function recordGeneration(
 ): Promise<GenerationRow> {
   const engine = input.engine ?? deps.config.DEFAULT_ENGINE;
   assertEngineAvailable(deps, engine);
+  (await engineFor(engine, deps.config)).checkRequest?.(input.request, deps.config);
   const id = randomUUID();
   const reservation = input.principal
     ? await reserveGeneration(input.principal, engine, imagesRequested(input.request), deps.config, id)

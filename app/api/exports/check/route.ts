@@ -1,5 +1,6 @@
 import { exportBody } from "@/lib/scene/export";
 import { channelExports } from "@/lib/server/exports";
+import { otherMethods } from "@/lib/server/http/methods";
 import { json } from "@/lib/server/http/respond";
 import { route } from "@/lib/server/http/route";
 
@@ -10,3 +11,5 @@ export const dynamic = "force-dynamic";
 export const POST = route({ access: "viewer", body: exportBody }, async ({ body }) =>
   json(await channelExports.check(body)),
 );
+
+export const { GET, HEAD, OPTIONS, PUT, PATCH, DELETE } = otherMethods({ POST });

@@ -62,7 +62,13 @@ async function createScene(request: SceneCreateRequest, ctx: EngineContext): Pro
       timeoutMs: ctx.config.CLAID_TIMEOUT_MS,
       what: "scene/create",
     },
-    { config: ctx.config, log: ctx.log, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+    {
+      config: ctx.config,
+      log: ctx.log,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      ...(ctx.pacer ? { pacer: ctx.pacer } : {}),
+      ...(ctx.beforeUpstreamCall ? { beforeSend: ctx.beforeUpstreamCall } : {}),
+    },
   ).catch((error: unknown) => {
     throw isApiError(error) && error.details.sent === true ? errors.possiblyCharged(error) : error;
   });
