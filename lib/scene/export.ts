@@ -2,9 +2,10 @@
  * Channel exports: stored outputs post-processed to a channel's size, format and framing, with that
  * channel's compliance checks. Shared by the route, the export dialog and the report.
  *
- *   POST /api/exports/check  { outputs, presets, allow_upscale? } → { files: ExportFile[] }
- *   POST /api/exports        { outputs, presets, allow_upscale? } → application/zip (streamed):
+ *   POST /api/exports/check  { outputs | campaign, presets, allow_upscale? } → { files: ExportFile[] }
+ *   POST /api/exports        { outputs | campaign, presets, allow_upscale? } → application/zip (streamed):
  *                            a folder per preset, `<product>-<scene>-<ratio>-<n>.<ext>`, report.csv
+ * `campaign` exports the campaign's approved outputs, named after its products, scenes and ratios.
  */
 import { z } from "zod";
 
@@ -105,15 +106,24 @@ export const PRESETS: Record<PresetName, PresetSpec> = {
 /** Enough for a campaign's approved set, small enough that one request stays minutes, not hours. */
 export const MAX_EXPORT_OUTPUTS = 200;
 export const MAX_EXPORT_FILES = 600;
-const MAX_SIDE = 6000;
+export const MIN_SIDE = 16;
+export const MAX_SIDE = 6000;
 
 export const HEX_COLOUR = /^#[0-9a-f]{6}$/i;
 
 export const customPreset = z
   .strictObject({
     preset: z.literal("custom"),
-    width: z.number().int().min(16).max(MAX_SIDE),
-    height: z.number().int().min(16).max(MAX_SIDE),
+    width: z
+      .number()
+      .int("Use a whole number of pixels")
+      .min(MIN_SIDE, `At least ${MIN_SIDE} px`)
+      .max(MAX_SIDE, `At most ${MAX_SIDE} px`),
+    height: z
+      .number()
+      .int("Use a whole number of pixels")
+      .min(MIN_SIDE, `At least ${MIN_SIDE} px`)
+      .max(MAX_SIDE, `At most ${MAX_SIDE} px`),
     format: z.enum(EXPORT_FORMATS),
     background: z
       .string()
@@ -121,7 +131,11 @@ export const customPreset = z
       .default("#ffffff"),
     fit: z.enum(EXPORT_FITS),
     /** The product's share of the frame: aimed at by `fit: "product"`, checked by every fit. */
-    min_fill: z.number().min(0.05).max(1).optional(),
+    min_fill: z
+      .number()
+      .min(0.05, "At least 0.05 (5 % of the frame)")
+      .max(1, "At most 1 (the whole frame)")
+      .optional(),
   })
   .refine((p) => p.background !== "transparent" || p.format !== "jpeg", {
     message: "A transparent background needs png or webp",
@@ -129,21 +143,47 @@ export const customPreset = z
   });
 export type CustomPreset = z.output<typeof customPreset>;
 
-export const presetChoice = z.union([z.enum(PRESET_NAMES), customPreset]);
+const UNKNOWN_PRESET = `Unknown preset: use ${PRESET_NAMES.join(", ")}, or { "preset": "custom", "width", "height", "format", "fit" }`;
+
+/** A preset's name, or a custom size; a name that is neither says which there are. */
+export const presetChoice = z.union([z.enum(PRESET_NAMES), customPreset], { error: () => UNKNOWN_PRESET });
 export type PresetChoice = z.output<typeof presetChoice>;
 
 const outputId = z.string().regex(/^[0-9a-f-]{36}$/, "is not an output id");
 
-export const exportBody = z.strictObject({
-  outputs: z
-    .array(outputId)
-    .min(1, "Choose at least one image")
-    .max(MAX_EXPORT_OUTPUTS, `Export at most ${MAX_EXPORT_OUTPUTS} images at once`)
-    .transform((ids) => [...new Set(ids)]),
-  presets: z.array(presetChoice).min(1, "Choose at least one preset").max(8, "Choose at most 8 presets"),
-  /** Enlarge an image smaller than a preset's size (flagged in the checks) instead of keeping its size. */
-  allow_upscale: z.boolean().default(false),
-});
+export const exportBody = z
+  .strictObject({
+    /** Output ids (gallery images), exported in the order they were made. */
+    outputs: z
+      .array(outputId)
+      .min(1, "Choose at least one image")
+      .max(MAX_EXPORT_OUTPUTS, `Export at most ${MAX_EXPORT_OUTPUTS} images at once`)
+      .transform((ids) => [...new Set(ids)])
+      .optional(),
+    /** A campaign's id: its approved outputs. */
+    campaign: z
+      .string()
+      .regex(/^[0-9a-f-]{36}$/, "is not a campaign id")
+      .optional(),
+    presets: z.array(presetChoice).min(1, "Choose at least one preset").max(8, "Choose at most 8 presets"),
+    /** Enlarge an image smaller than a preset's size (flagged in the checks) instead of keeping its size. */
+    allow_upscale: z.boolean().default(false),
+  })
+  .superRefine((body, ctx) => {
+    if (body.outputs === undefined && body.campaign === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["outputs"],
+        message: "Choose images (outputs: their ids) or a campaign (campaign: its id)",
+      });
+    } else if (body.outputs !== undefined && body.campaign !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["campaign"],
+        message: "Export either images (outputs) or a campaign, not both at once",
+      });
+    }
+  });
 export type ExportBody = z.input<typeof exportBody>;
 export type ExportRequest = z.output<typeof exportBody>;
 

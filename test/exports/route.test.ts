@@ -4,9 +4,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import * as checkRoute from "@/app/api/exports/check/route";
 import * as exportRoute from "@/app/api/exports/route";
+import { campaignPlan } from "@/lib/scene/campaign";
 import { sceneCreateRequest } from "@/lib/scene/contract";
-import { exportCheckAnswer, type ExportFile } from "@/lib/scene/export";
+import { CHECK_IDS, exportCheckAnswer, type ExportFile } from "@/lib/scene/export";
 import { createToken } from "@/lib/server/auth/tokens";
+import { campaigns, reviews } from "@/lib/server/campaigns";
 import { user } from "@/lib/server/db/schema/auth";
 import { generationOutputs } from "@/lib/server/db/schema/generations";
 import { isApiError } from "@/lib/server/errors";
@@ -16,7 +18,7 @@ import { waitUntilSettled } from "@/lib/server/generations/runner/settle";
 import { objectStoreFor } from "@/lib/server/storage";
 
 import { DRIVERS, openGenerationDeps, truncateGenerations, type TestDeps } from "../generations/support";
-import { readZip } from "../support/zip";
+import { zipEntries } from "../support/zip-entries";
 import { storedProduct } from "./drafts";
 
 const ORIGIN = "http://localhost:3000";
@@ -108,7 +110,7 @@ describe.each(DRIVERS)("POST /api/exports on %s", (driver) => {
     expect(response.headers.get("content-disposition")).toMatch(
       /^attachment; filename="backdrop-export-.*\.zip"$/,
     );
-    const entries = readZip(Buffer.from(await response.arrayBuffer()));
+    const entries = zipEntries(Buffer.from(await response.arrayBuffer()));
     expect(entries.map((e) => e.name)).toEqual([...checked.files.map((f) => f.name), "report.csv"]);
     for (const [i, file] of checked.files.entries()) {
       const meta = await sharp(entries[i]!.bytes).metadata();
@@ -134,16 +136,20 @@ describe.each(DRIVERS)("POST /api/exports on %s", (driver) => {
     expect(rows[0]?.integrity?.verdict).toBe("intact");
   });
 
-  it("answers 404 for a selection with no stored image, 422 with field paths for a bad body", async () => {
-    const missing = await post(exportRoute.POST, "/api/exports", {
-      outputs: ["00000000-0000-0000-0000-000000000000"],
-      presets: ["amazon-main"],
-    });
-    expect(missing.status).toBe(404);
-    expect(await missing.json()).toMatchObject({
-      error_code: "not_found",
-      error_message: "None of the chosen images is stored here: there is nothing to export",
-    });
+  it("answers 404 naming chosen images that are not stored, 422 with field paths for a bad body", async () => {
+    const gone = "00000000-0000-0000-0000-000000000000";
+    for (const chosen of [[gone], [outputs[0]!, gone]]) {
+      const missing = await post(exportRoute.POST, "/api/exports", {
+        outputs: chosen,
+        presets: ["amazon-main"],
+      });
+      expect(missing.status).toBe(404);
+      expect(await missing.json()).toMatchObject({
+        error_code: "not_found",
+        error_message: `The image ${gone} is not stored here (deleted, or never stored): choose another`,
+        error_details: { output_ids: [gone], fields: { outputs: ["Not an image stored here"] } },
+      });
+    }
 
     const bad = await post(exportRoute.POST, "/api/exports", {
       outputs,
@@ -157,17 +163,109 @@ describe.each(DRIVERS)("POST /api/exports on %s", (driver) => {
           background: "transparent",
           fit: "cover",
         },
+        { preset: "custom", width: 8, height: 9000, format: "png", fit: "contain" },
       ],
     });
     expect(bad.status).toBe(422);
     const fields = ((await bad.json()) as { error_details: { fields: Record<string, string[]> } })
       .error_details.fields;
-    expect(Object.keys(fields).sort()).toEqual(["presets.0", "presets.1.background"]);
-    expect(fields["presets.1.background"]).toEqual(["A transparent background needs png or webp"]);
+    expect(fields).toEqual({
+      "presets.0": [expect.stringMatching(/^Unknown preset: use amazon-main, shopify-square, /)],
+      "presets.1.background": ["A transparent background needs png or webp"],
+      "presets.2.width": ["At least 16 px"],
+      "presets.2.height": ["At most 6000 px"],
+    });
 
     const empty = await post(checkRoute.POST, "/api/exports/check", { outputs: [], presets: [] });
     expect(empty.status).toBe(422);
+    const neither = await post(exportRoute.POST, "/api/exports", { presets: ["amazon-main"] });
+    expect(neither.status).toBe(422);
+    expect(await neither.json()).toMatchObject({
+      error_details: {
+        fields: { outputs: ["Choose images (outputs: their ids) or a campaign (campaign: its id)"] },
+      },
+    });
+    const both = await post(exportRoute.POST, "/api/exports", {
+      outputs,
+      campaign: gone,
+      presets: ["amazon-main"],
+    });
+    expect(both.status).toBe(422);
   });
+
+  it("exports a campaign's approved outputs under its product, scene and ratio names", async () => {
+    const product = await storedProduct(deps.config, "bottle", 5);
+    const campaign = await campaigns.create(
+      campaignPlan.parse({
+        name: "Spring bottle",
+        engine: "local",
+        base: {
+          object: { image_url: product.url, scale: 0.7 },
+          scene: { effect: "shadows", color: "#ffffff" },
+          output: { number_of_images: 1, format: "png" },
+        },
+        axes: {
+          products: [{ image_url: product.url, name: "Bottle" }],
+          scenes: [
+            { name: "White studio", scene: { effect: "shadows", color: "#ffffff" } },
+            { name: "Oak shelf", scene: { prompt: "on an oak shelf" } },
+          ],
+          aspect_ratios: ["1:1", "4:5"],
+        },
+      }),
+      member,
+    );
+    const exportCampaign = () =>
+      post(exportRoute.POST, "/api/exports", {
+        campaign: campaign.id,
+        presets: ["amazon-main", "instagram-portrait"],
+        allow_upscale: true,
+      });
+    for (const item of campaign.items) await waitUntilSettled(deps.db, item.generation_id!, { pollMs: 50 });
+
+    const none = await exportCampaign();
+    expect(none.status).toBe(404);
+    expect(await none.json()).toMatchObject({
+      error_message:
+        "No image of this campaign is approved yet: approve some on the campaign's page, then export",
+    });
+
+    const board = await campaigns.get(campaign.id);
+    const byName = new Map(board.items.map((i) => [`${i.names.scene}-${i.names.ratio}`, i]));
+    const approve = ["white-studio-1x1", "oak-shelf-4x5"].map((n) => byName.get(n)!.outputs[0]!.id);
+    for (const id of approve) await reviews.add(id, { verdict: "approved" }, member);
+    await reviews.add(byName.get("white-studio-4x5")!.outputs[0]!.id, { verdict: "rejected" }, member);
+
+    const response = await exportCampaign();
+    expect(response.status).toBe(200);
+    const entries = zipEntries(Buffer.from(await response.arrayBuffer()));
+    expect(entries.map((e) => e.name)).toEqual([
+      "amazon-main/bottle-white-studio-1x1-1.jpg",
+      "amazon-main/bottle-oak-shelf-4x5-1.jpg",
+      "instagram-portrait/bottle-white-studio-1x1-1.jpg",
+      "instagram-portrait/bottle-oak-shelf-4x5-1.jpg",
+      "report.csv",
+    ]);
+    const rows = entries
+      .at(-1)!
+      .bytes.toString("utf8")
+      .trim()
+      .split("\r\n")
+      .slice(1)
+      .map((line) => line.split(","));
+    expect(rows.map((r) => r[2])).toEqual([...approve, ...approve]);
+    // amazon-main: the studio shot is a main image, the oak shelf (an AI scene) is not.
+    const mainImage = 10 + CHECK_IDS.indexOf("main_image");
+    expect(rows.map((r) => r[mainImage])).toEqual(["pass", "fail", "", ""]);
+    expect(rows.map((r) => r[9])).toEqual(["true", "false", "true", "true"]);
+
+    const unknown = await post(exportRoute.POST, "/api/exports", {
+      campaign: "00000000-0000-0000-0000-000000000000",
+      presets: ["amazon-main"],
+    });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error_message: "The campaign was not found" });
+  }, 120_000);
 
   it("refuses an export of more files than one request makes, before making any", async () => {
     const [one] = await deps.db.select().from(generationOutputs).limit(1);
@@ -185,9 +283,14 @@ describe.each(DRIVERS)("POST /api/exports on %s", (driver) => {
       integrity: null,
     }));
     const error = await checkExport(
-      { config: deps.config, store: objectStoreFor(deps.config.DATA_DIR), storedOutputs: async () => many },
       {
-        outputs: ["x"],
+        config: deps.config,
+        store: objectStoreFor(deps.config.DATA_DIR),
+        storedOutputs: async () => many,
+        approvedOutputs: async () => new Map(),
+      },
+      {
+        outputs: many.map((m) => m.outputId),
         presets: ["amazon-main", "shopify-square", "instagram-square", "instagram-story"],
         allow_upscale: false,
       },

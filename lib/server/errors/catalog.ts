@@ -298,8 +298,23 @@ export const errors = {
     ),
 
   // Exports
-  nothingToExport: () =>
-    apiError("not_found", "None of the chosen images is stored here: there is nothing to export"),
+  unknownOutputs: (ids: readonly string[]) =>
+    apiError(
+      "not_found",
+      ids.length === 1
+        ? `The image ${ids[0]} is not stored here (deleted, or never stored): choose another`
+        : `${ids.length} of the chosen images are not stored here (deleted, or never stored): choose others`,
+      {
+        output_ids: ids.slice(0, 20),
+        ...field("outputs", "Not an image stored here"),
+      },
+    ),
+  nothingApprovedToExport: () =>
+    apiError(
+      "not_found",
+      "No image of this campaign is approved yet: approve some on the campaign's page, then export",
+      field("campaign", "Nothing approved yet"),
+    ),
   exportTooLarge: (files: number, max: number) =>
     apiError(
       "export_too_large",

@@ -28,7 +28,15 @@ export type ExportDeps = {
   config: Config;
   store: ObjectStore;
   storedOutputs: (ids: readonly string[]) => Promise<StoredOutput[]>;
+  /**
+   * A campaign's approved outputs, in the campaign's order, each with its item's name
+   * (`<product>-<scene>-<ratio>`); 404 for a campaign that does not exist.
+   */
+  approvedOutputs: (campaignId: string) => Promise<Map<string, string>>;
 };
+
+/** What an export is made of: the outputs, and the names their files take when they are not derived. */
+type Selection = { sources: StoredOutput[]; stems?: ReadonlyMap<string, string> };
 
 /** One file of the export: which output, through which preset, under which name. */
 type PlannedFile = { source: StoredOutput; folder: string; spec: PresetSpec; name: string };
@@ -53,8 +61,12 @@ function distinctPresets(presets: readonly PresetChoice[]): { folder: string; sp
 }
 
 /** Folder by folder, every output in order, named `<product>-<scene>-<ratio>-<n>.<ext>`. */
-export function planFiles(sources: readonly StoredOutput[], presets: readonly PresetChoice[]): PlannedFile[] {
-  const stems = stemsOf(sources);
+export function planFiles(
+  sources: readonly StoredOutput[],
+  presets: readonly PresetChoice[],
+  named?: ReadonlyMap<string, string>,
+): PlannedFile[] {
+  const stems = named ?? stemsOf(sources);
   const files: PlannedFile[] = [];
   for (const { folder, spec } of distinctPresets(presets)) {
     const name = numbered();
@@ -66,12 +78,32 @@ export function planFiles(sources: readonly StoredOutput[], presets: readonly Pr
   return files;
 }
 
+/**
+ * The outputs an export asks for. Chosen ids must all be stored images (404 naming those that are
+ * not, rather than a zip quietly missing them); a campaign must have approved images still stored.
+ */
+async function selectionOf(deps: ExportDeps, request: ExportRequest): Promise<Selection> {
+  if (request.campaign !== undefined) {
+    const approved = await deps.approvedOutputs(request.campaign);
+    const stored = await deps.storedOutputs([...approved.keys()]);
+    if (stored.length === 0) throw errors.nothingApprovedToExport();
+    const order = [...approved.keys()];
+    const sources = stored.sort((a, b) => order.indexOf(a.outputId) - order.indexOf(b.outputId));
+    return { sources, stems: approved };
+  }
+  const ids = request.outputs ?? [];
+  const sources = await deps.storedOutputs(ids);
+  const found = new Set(sources.map((s) => s.outputId));
+  const missing = ids.filter((id) => !found.has(id));
+  if (missing.length > 0) throw errors.unknownOutputs(missing);
+  return { sources };
+}
+
 async function plan(deps: ExportDeps, request: ExportRequest): Promise<PlannedFile[]> {
-  const sources = await deps.storedOutputs(request.outputs);
-  if (sources.length === 0) throw errors.nothingToExport();
+  const { sources, stems } = await selectionOf(deps, request);
   const files = sources.length * distinctPresets(request.presets).length;
   if (files > MAX_EXPORT_FILES) throw errors.exportTooLarge(files, MAX_EXPORT_FILES);
-  return planFiles(sources, request.presets);
+  return planFiles(sources, request.presets, stems);
 }
 
 function describe(planned: PlannedFile, made: Awaited<ReturnType<typeof renderExport>>): ExportFile {

@@ -1,7 +1,9 @@
 import "server-only";
 
+import { itemStem } from "@/lib/scene/campaign";
 import type { ExportRequest } from "@/lib/scene/export";
 
+import { campaigns } from "../campaigns";
 import { getConfig } from "../config";
 import { generations } from "../generations";
 import { objectStoreFor } from "../storage";
@@ -13,7 +15,19 @@ function deps(): ExportDeps {
     config,
     store: objectStoreFor(config.DATA_DIR),
     storedOutputs: (ids) => generations.storedOutputs(ids),
+    approvedOutputs: async (id) => approvedOf(await campaigns.get(id)),
   };
+}
+
+/** A campaign's approved, stored outputs by id, each with its item's file name stem, in board order. */
+export function approvedOf(campaign: Awaited<ReturnType<typeof campaigns.get>>): Map<string, string> {
+  const approved = new Map<string, string>();
+  for (const item of campaign.items) {
+    for (const output of item.outputs) {
+      if (output.review?.verdict === "approved" && output.url) approved.set(output.id, itemStem(item.names));
+    }
+  }
+  return approved;
 }
 
 /**
