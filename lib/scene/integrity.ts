@@ -62,3 +62,36 @@ export function integrityLabel(verdict: IntegrityVerdict | null): string {
       return "Not checked";
   }
 }
+
+/** Worst first: what a card showing several outputs reports for them together. */
+const SEVERITY: Record<IntegrityVerdict, number> = { altered: 3, moved: 2, unknown: 1, intact: 0 };
+
+/**
+ * The verdict a group of outputs shows as one badge: the worst among those checked; null when none
+ * is checked (yet).
+ */
+export function worstVerdict(
+  outputs: readonly { integrity: Pick<OutputIntegrity, "verdict"> | null }[],
+): IntegrityVerdict | null {
+  let worst: IntegrityVerdict | null = null;
+  for (const output of outputs) {
+    const verdict = output.integrity?.verdict;
+    if (verdict && (worst === null || SEVERITY[verdict] > SEVERITY[worst])) worst = verdict;
+  }
+  return worst;
+}
+
+/** What the badge's tooltip says: the figures behind a verdict, in words. */
+export function integrityDetail(integrity: OutputIntegrity | null): string {
+  if (!integrity) return "The product has not been compared with its cutout yet";
+  switch (integrity.verdict) {
+    case "intact":
+      return `The product matches its cutout (similarity ${integrity.similarity?.toFixed(2)}), where it was placed`;
+    case "altered":
+      return `The product differs from its cutout (similarity ${integrity.similarity?.toFixed(2)}): check its label, colours and shape`;
+    case "moved":
+      return `The product is ${Math.round(integrity.offset_px ?? 0)} px from where it was placed, at ${integrity.scale_ratio}× its size`;
+    default:
+      return `Not judged: ${integrity.reason ?? "this output cannot be compared"}`;
+  }
+}
