@@ -3,6 +3,8 @@
 import Link from "next/link";
 import { useState } from "react";
 
+import { ExportDialog } from "@/components/exports/export-dialog";
+import { IntegrityBadge } from "@/components/integrity/integrity-badge";
 import { Button, buttonClass } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { zipHref } from "@/lib/client/generations";
@@ -38,6 +40,7 @@ export function DetailView({
 }) {
   const [tab, setTab] = useState<"json" | "curl">("json");
   const [comparing, setComparing] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const origin = typeof window === "undefined" ? "" : window.location.origin;
   const json = JSON.stringify(generation.request, null, 2);
   const curl = curlCommand(origin, generation.request, generation.engine);
@@ -101,6 +104,11 @@ export function DetailView({
             Download all (zip)
           </a>
         ) : null}
+        {stored.length > 0 ? (
+          <Button size="sm" onClick={() => setExporting(true)}>
+            Export for channels…
+          </Button>
+        ) : null}
         {comparable.length >= 2 && comparable.length <= 4 ? (
           <Button size="sm" aria-pressed={comparing} onClick={() => setComparing((c) => !c)}>
             {comparing ? "Show outputs" : "Compare outputs"}
@@ -148,6 +156,12 @@ export function DetailView({
                     </div>
                   )}
                   <div className="flex items-center gap-2 text-xs text-ink-muted">
+                    {output.url ? (
+                      <IntegrityBadge
+                        verdict={output.integrity?.verdict ?? null}
+                        integrity={output.integrity}
+                      />
+                    ) : null}
                     <span>
                       {output.width} × {output.height} · {output.format} · {formatBytes(output.size)}
                     </span>
@@ -252,6 +266,12 @@ export function DetailView({
           </div>
         </section>
       </div>
+      <ExportDialog
+        open={exporting}
+        onClose={() => setExporting(false)}
+        target={{ outputs: stored.map((o) => o.id) }}
+        description={stored.length === 1 ? "This image" : `These ${stored.length} images`}
+      />
     </div>
   );
 }

@@ -152,6 +152,15 @@ export function FiltersBar({
           />
           Mine
         </label>
+        <label className="flex items-center gap-1.5" title="Outputs whose product was altered or moved">
+          <input
+            type="checkbox"
+            checked={value.flagged}
+            onChange={(e) => set({ flagged: e.target.checked })}
+            className="size-4 accent-accent"
+          />
+          Flagged
+        </label>
       </div>
       {active ? (
         <Button variant="ghost" onClick={() => onChange(NO_FILTERS)}>

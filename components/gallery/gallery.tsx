@@ -5,6 +5,7 @@ import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
 
+import { ExportDialog } from "@/components/exports/export-dialog";
 import { Button, buttonClass } from "@/components/ui/button";
 import {
   filtersFromParams,
@@ -23,7 +24,7 @@ import {
   useToggleFavorite,
 } from "@/lib/client/use-generation-list";
 import { useFollow, useLiveGenerations } from "@/lib/client/use-live-generations";
-import { isSettled, type Generation } from "@/lib/scene/generation";
+import { isFinal, isSettled, type Generation } from "@/lib/scene/generation";
 
 import { compareLabels } from "./compare-labels";
 import { CompareView, type ComparedOutput } from "./compare-view";
@@ -61,7 +62,7 @@ export function Gallery({ canEdit }: { canEdit: boolean }) {
   const pollMs = updates.live ? false : FALLBACK_POLL_MS;
   const list = useGenerationList(filters, { pollMs });
   const items = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
-  const unsettled = useMemo(() => items.filter((g) => !isSettled(g.status)).map((g) => g.id), [items]);
+  const unsettled = useMemo(() => items.filter((g) => !isFinal(g)).map((g) => g.id), [items]);
   useFollow(updates, unsettled);
 
   const [openId, setOpenId] = useState<string | undefined>();
@@ -70,6 +71,7 @@ export function Gallery({ canEdit }: { canEdit: boolean }) {
   const [confirmDelete, setConfirmDelete] = useState<Generation | undefined>();
   const [confirmBulk, setConfirmBulk] = useState<Generation[] | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
+  const [exporting, setExporting] = useState(false);
 
   const openFromList = items.find((g) => g.id === openId);
   const detail = useGeneration(openId, { pollMs, ...(openFromList ? { initialData: openFromList } : {}) });
@@ -130,6 +132,7 @@ export function Gallery({ canEdit }: { canEdit: boolean }) {
     return first ? [{ ...first, ...labels[i]! }] : [];
   });
   const deletable = selectedItems.filter((g) => isSettled(g.status));
+  const exportable = selectedItems.flatMap((g) => g.outputs.filter((o) => o.url).map((o) => o.id));
   const failedItems = items.filter((g) => g.status === "failed");
   const filtered = JSON.stringify(filters) !== JSON.stringify(NO_FILTERS);
   const canCompare = compareCandidates.length >= 2 && compareCandidates.length <= 4;
@@ -152,6 +155,14 @@ export function Gallery({ canEdit }: { canEdit: boolean }) {
             >
               Download selection (zip)
             </a>
+            <Button
+              size="sm"
+              disabled={exportable.length === 0}
+              title={exportable.length === 0 ? "The selection has no stored images" : undefined}
+              onClick={() => setExporting(true)}
+            >
+              Export for channels…
+            </Button>
             <Button
               size="sm"
               disabled={!canCompare}
@@ -240,6 +251,13 @@ export function Gallery({ canEdit }: { canEdit: boolean }) {
           onToggleFavorite={favorite}
         />
       )}
+
+      <ExportDialog
+        open={exporting}
+        onClose={() => setExporting(false)}
+        target={{ outputs: exportable }}
+        description={`${exportable.length} image${exportable.length === 1 ? "" : "s"} of the selection`}
+      />
 
       <Modal open={Boolean(openId && shown)} onClose={() => setOpenId(undefined)} labelledBy="detail-title">
         {shown ? (

@@ -1,6 +1,8 @@
 "use client";
 
+import { IntegrityBadge } from "@/components/integrity/integrity-badge";
 import type { Generation } from "@/lib/scene/generation";
+import { isFlagged, worstVerdict } from "@/lib/scene/integrity";
 
 import { keyOptions, promptOf } from "./describe";
 import { EngineBadge, StatusBadge } from "./status-badge";
@@ -23,6 +25,8 @@ export function GenerationCard({
 }) {
   const cover = generation.outputs.find((o) => o.thumbUrl);
   const prompt = promptOf(generation.request);
+  const stored = generation.outputs.filter((o) => o.url);
+  const flagged = stored.filter((o) => isFlagged(o.integrity?.verdict)).length;
   return (
     <article
       data-testid="generation-card"
@@ -80,6 +84,13 @@ export function GenerationCard({
           <div className="flex flex-wrap items-center gap-1 text-[11px] text-ink-soft">
             <EngineBadge engine={generation.engine} />
             <StatusBadge status={generation.status} />
+            {stored.length > 0 ? (
+              <IntegrityBadge
+                verdict={worstVerdict(stored)}
+                {...(stored.length === 1 ? { integrity: stored[0]!.integrity } : {})}
+                flaggedCount={flagged}
+              />
+            ) : null}
             <span>{keyOptions(generation.request).join(" · ")}</span>
           </div>
         </div>

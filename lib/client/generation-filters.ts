@@ -8,6 +8,8 @@ export type GenerationFilters = {
   from: string;
   to: string;
   mine: boolean;
+  /** Only generations with an output whose product was altered or moved. */
+  flagged: boolean;
 };
 
 export const NO_FILTERS: GenerationFilters = {
@@ -19,6 +21,7 @@ export const NO_FILTERS: GenerationFilters = {
   from: "",
   to: "",
   mine: false,
+  flagged: false,
 };
 
 export function filtersToParams(filters: GenerationFilters): URLSearchParams {
@@ -29,6 +32,7 @@ export function filtersToParams(filters: GenerationFilters): URLSearchParams {
   }
   if (filters.favorite) params.set("favorite", "1");
   if (filters.mine) params.set("mine", "1");
+  if (filters.flagged) params.set("flagged", "1");
   return params;
 }
 
@@ -42,5 +46,6 @@ export function filtersFromParams(params: URLSearchParams): GenerationFilters {
     from: params.get("from") ?? "",
     to: params.get("to") ?? "",
     mine: params.get("mine") === "1",
+    flagged: params.get("flagged") === "1",
   };
 }

@@ -4,7 +4,7 @@
  * page is told it is no longer live (it polls meanwhile) and the stream is tried again after a pause.
  * No React, no EventSource of its own: `open` makes the stream, so tests can drive it.
  */
-import { isSettled, type Generation } from "@/lib/scene/generation";
+import { isFinal, type Generation } from "@/lib/scene/generation";
 
 /** What the follower needs of an `EventSource`. */
 export type StreamSource = {
@@ -87,7 +87,7 @@ export class GenerationFollower {
       } catch {
         return;
       }
-      if (isSettled(generation.status)) covered.delete(generation.id);
+      if (isFinal(generation)) covered.delete(generation.id);
       this.options.onGeneration(generation);
     });
     source.addEventListener("gone", (event) => {

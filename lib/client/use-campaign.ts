@@ -26,6 +26,18 @@ function withItem(campaign: Campaign, item: CampaignItem): Campaign {
   return { ...campaign, items: campaign.items.map((i) => (i.position === item.position ? item : i)) };
 }
 
+/** The integrity verdicts land just after each success: looked for this often, this long after the end. */
+const CHECKS_POLL_MS = 1500;
+const CHECKS_GRACE_MS = 60_000;
+
+/** A finished campaign whose last images are still being compared with their products. */
+function checksPending(campaign: Campaign, now: number): boolean {
+  if (campaign.status === "running") return false;
+  const finished = campaign.progress.finished_at;
+  if (!finished || now - Date.parse(finished) > CHECKS_GRACE_MS) return false;
+  return campaign.items.some((item) => item.outputs.some((o) => o.url !== null && o.integrity === null));
+}
+
 /**
  * One campaign, followed while it runs by its event stream (`GET /api/campaigns/:id/events`): the
  * whole campaign first, then each item that changes and the counts, straight into the query cache.
@@ -39,7 +51,11 @@ export function useCampaign(id: string, options: { initialData?: Campaign } = {}
     queryKey: queryKeys.campaigns.detail(id),
     queryFn: ({ signal }) => fetchCampaign(id, signal),
     ...(options.initialData ? { initialData: options.initialData } : {}),
-    refetchInterval: (q) => (!live && q.state.data?.status === "running" ? POLL_MS : false),
+    refetchInterval: (q) => {
+      const data = q.state.data;
+      if (!live && data?.status === "running") return POLL_MS;
+      return data && checksPending(data, Date.now()) ? CHECKS_POLL_MS : false;
+    },
   });
   const running = query.data?.status === "running";
 

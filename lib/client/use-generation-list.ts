@@ -2,7 +2,7 @@
 
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 
-import { isSettled, type Generation } from "@/lib/scene/generation";
+import { isFinal, type Generation } from "@/lib/scene/generation";
 
 import { storeGeneration } from "./generation-cache";
 import type { GenerationFilters } from "./generation-filters";
@@ -22,9 +22,7 @@ export function useGenerationList(filters: GenerationFilters, options: { pollMs?
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     refetchInterval: (query) =>
-      pollMs && query.state.data?.pages.some((p) => p.items.some((g) => !isSettled(g.status)))
-        ? pollMs
-        : false,
+      pollMs && query.state.data?.pages.some((p) => p.items.some((g) => !isFinal(g))) ? pollMs : false,
   });
 }
 

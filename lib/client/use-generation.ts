@@ -2,14 +2,14 @@
 
 import { useQuery } from "@tanstack/react-query";
 
-import { isSettled, type Generation } from "@/lib/scene/generation";
+import { isFinal, type Generation } from "@/lib/scene/generation";
 
 import { fetchGeneration } from "./generations";
 import { FRESH_MS } from "./query-client";
 import { queryKeys } from "./query-keys";
 
 /**
- * One generation. A settled one never changes by itself, so it is not asked for again; one in
+ * One generation. A final one (settled, its outputs checked) never changes by itself, so it is not asked for again; one in
  * progress is polled every `pollMs` only when given (the page's event stream is down).
  */
 export function useGeneration(
@@ -22,12 +22,12 @@ export function useGeneration(
     queryFn: ({ signal }) => fetchGeneration(id ?? "", signal),
     enabled: Boolean(id),
     ...(initialData ? { initialData } : {}),
-    staleTime: (query) => (query.state.data && isSettled(query.state.data.status) ? Infinity : FRESH_MS),
+    staleTime: (query) => (query.state.data && isFinal(query.state.data) ? Infinity : FRESH_MS),
     refetchInterval: (query) => {
       if (!pollMs) return false;
       const data = query.state.data;
       if (!data) return query.state.error ? false : pollMs;
-      return isSettled(data.status) ? false : pollMs;
+      return isFinal(data) ? false : pollMs;
     },
   });
 }

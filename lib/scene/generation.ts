@@ -14,6 +14,7 @@
 import { z } from "zod";
 
 import { httpErrorDetails, renderableRequest, sceneCreateRequest } from "./contract";
+import { outputIntegrity } from "./integrity";
 import { storableString } from "./storable";
 import { ENGINES, type EngineName } from "./vocabulary";
 
@@ -27,6 +28,14 @@ export type GenerationStatus = z.output<typeof generationStatus>;
 
 export function isSettled(status: GenerationStatus): boolean {
   return status === "succeeded" || status === "failed" || status === "interrupted";
+}
+
+/**
+ * Nothing more happens to it on its own: it has settled and no output is still being checked for
+ * integrity (that runs right after a success is recorded). Event streams follow a generation until then.
+ */
+export function isFinal(generation: { status: GenerationStatus; integrityPending: boolean }): boolean {
+  return isSettled(generation.status) && !generation.integrityPending;
 }
 
 /** A new generation is judged like the composer judges it: refused at the door, not after a failed run. */
@@ -48,6 +57,8 @@ export const generationOutput = z.object({
   height: z.number().int(),
   size: z.number().int().nullable(),
   destination: z.string().nullable(),
+  /** Whether the output shows the product unchanged where the request put it; null until checked. */
+  integrity: outputIntegrity.nullable(),
 });
 export type GenerationOutput = z.output<typeof generationOutput>;
 
@@ -69,6 +80,8 @@ export const generation = z.object({
   /** The generation whose images this one reuses (an identical request: nothing was generated again). */
   reusedFrom: z.string().nullable(),
   outputs: z.array(generationOutput),
+  /** Its outputs are being checked for integrity (for a short while after it succeeded). */
+  integrityPending: z.boolean(),
 });
 export type Generation = z.output<typeof generation>;
 
@@ -100,6 +113,11 @@ export const generationFilters = z.object({
   from: filterDate.optional(),
   to: filterDate.optional(),
   mine: z
+    .enum(["1", "true"])
+    .transform(() => true)
+    .optional(),
+  /** Only generations with an output whose product was altered or moved. */
+  flagged: z
     .enum(["1", "true"])
     .transform(() => true)
     .optional(),

@@ -26,6 +26,7 @@ const generation: Generation = {
   note: "The server stopped during the download; after the restart 1 of 1 images fetched from Claid's links.",
   reusedFrom: null,
   outputs: [],
+  integrityPending: false,
 };
 
 function render(g: Generation, canEdit: boolean): string {

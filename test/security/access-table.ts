@@ -22,6 +22,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   "GET /api/files/:key": "viewer",
   "GET /api/files/:key/thumb": "viewer",
   "GET /api/downloads": "viewer",
+  "POST /api/exports": "viewer",
+  "POST /api/exports/check": "viewer",
   "GET /api/tokens": "viewer",
   "POST /api/tokens": "viewer",
   "DELETE /api/tokens/:id": "viewer",

@@ -2,12 +2,15 @@
 
 import { useEffect, useState } from "react";
 
+import { ExportDialog } from "@/components/exports/export-dialog";
+import { IntegrityBadge } from "@/components/integrity/integrity-badge";
 import { Button, buttonClass } from "@/components/ui/button";
 import { Segmented } from "@/components/ui/segmented";
 import { campaignDownloadHref } from "@/lib/client/campaigns";
 import { failureMessage } from "@/lib/client/request";
 import { useCampaign, useCampaignActions } from "@/lib/client/use-campaign";
 import type { Campaign, CampaignItem, ReviewedOutput } from "@/lib/scene/campaign";
+import { isFlagged, worstVerdict } from "@/lib/scene/integrity";
 
 import { productLabels, sceneLabels } from "../labels";
 import { ProductTabs } from "../product-tabs";
@@ -85,6 +88,8 @@ function Cell({
   if (!item) return <td className="p-1" />;
   const outputs = item.outputs.filter((o) => shown(o, filter));
   const label = [item.names.product, item.names.scene, item.names.ratio].join(" · ");
+  const stored = item.outputs.filter((o) => o.url);
+  const flagged = stored.filter((o) => isFlagged(o.integrity?.verdict)).length;
   return (
     <td className="p-1 align-top">
       <div
@@ -96,6 +101,9 @@ function Cell({
         <div className="flex items-center gap-1">
           <ItemStatus status={item.status} />
           {item.attempts > 1 ? <span className="text-[11px] text-ink-muted">try {item.attempts}</span> : null}
+          {stored.length > 0 ? (
+            <IntegrityBadge verdict={worstVerdict(stored)} flaggedCount={flagged} />
+          ) : null}
         </div>
         {item.error ? (
           <p className="max-w-64 text-[11px] text-danger" data-testid="item-error">
@@ -135,6 +143,7 @@ export function CampaignBoard({
   const actions = useCampaignActions(id);
   const [tab, setTab] = useState(0);
   const [filter, setFilter] = useState<Filter>("all");
+  const [exporting, setExporting] = useState(false);
   if (isPending) return <p className="m-6 text-sm text-ink-muted">Loading…</p>;
   if (!campaign) {
     return (
@@ -165,6 +174,10 @@ export function CampaignBoard({
         i.axes.aspect_ratio === ratio,
     );
   const approved = campaign.items.some((i) => i.outputs.some((o) => o.review?.verdict === "approved"));
+  const approvedCount = campaign.items.reduce(
+    (n, i) => n + i.outputs.filter((o) => o.review?.verdict === "approved" && o.url).length,
+    0,
+  );
   const actionError = actions.cancel.error ?? actions.retry.error;
 
   return (
@@ -189,6 +202,15 @@ export function CampaignBoard({
                 Retry {campaign.counts.failed} failed
               </Button>
             ) : null}
+            <Button
+              disabled={approvedCount === 0}
+              title={
+                approvedCount === 0 ? "Approve images first: the export takes the approved ones" : undefined
+              }
+              onClick={() => setExporting(true)}
+            >
+              Export approved for channels…
+            </Button>
             {approved ? (
               <a href={campaignDownloadHref(campaign.id)} className={buttonClass("primary")} download>
                 Download approved
@@ -271,6 +293,12 @@ export function CampaignBoard({
           </table>
         </div>
       </section>
+      <ExportDialog
+        open={exporting}
+        onClose={() => setExporting(false)}
+        target={{ campaign: campaign.id }}
+        description={`The ${approvedCount} approved image${approvedCount === 1 ? "" : "s"} of ${campaign.name}`}
+      />
     </div>
   );
 }

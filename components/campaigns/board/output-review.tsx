@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 
+import { IntegrityBadge } from "@/components/integrity/integrity-badge";
 import { Button } from "@/components/ui/button";
 import { failureMessage } from "@/lib/client/request";
 import { useReviewOutput } from "@/lib/client/use-campaign";
@@ -78,6 +79,11 @@ export function OutputReview({
       </a>
       <figcaption className="flex flex-col gap-1">
         <VerdictBadge output={output} />
+        {output.url ? (
+          <span className="self-start">
+            <IntegrityBadge verdict={output.integrity?.verdict ?? null} integrity={output.integrity} />
+          </span>
+        ) : null}
         {canReview ? (
           <>
             <input

@@ -1,6 +1,7 @@
 import "server-only";
 
 import type { ImageInfo, SceneCreateRequest } from "@/lib/scene/contract";
+import type { OutputIntegrity } from "@/lib/scene/integrity";
 
 import type { Config, EngineName } from "../config";
 import type { UpstreamPacer } from "../limits/upstream-pace";
@@ -40,6 +41,8 @@ export type EngineOutput = {
   upstreamExpiresAt?: Date;
   /** Written to a `storage://` destination instead of our storage (tmp_url is then empty). */
   destination?: string;
+  /** The product-integrity verdict, added by the generation wing once the output is stored and checked. */
+  integrity?: OutputIntegrity;
 };
 
 export type EngineResult = {

@@ -62,6 +62,7 @@ const CODES = {
   unsupported_destination: [422, "storage"],
   unknown_storage: [422, "storage"],
   invalid_storage_path: [422, "storage"],
+  export_too_large: [422, "validation"],
   campaign_too_large: [422, "validation"],
   campaign_item_invalid: [422, "validation"],
   preset_name_taken: [409, "validation"],
@@ -294,6 +295,31 @@ export const errors = {
       "internal_error",
       "Something went wrong on our side",
       requestId ? { request_id: requestId } : {},
+    ),
+
+  // Exports
+  unknownOutputs: (ids: readonly string[]) =>
+    apiError(
+      "not_found",
+      ids.length === 1
+        ? `The image ${ids[0]} is not stored here (deleted, or never stored): choose another`
+        : `${ids.length} of the chosen images are not stored here (deleted, or never stored): choose others`,
+      {
+        output_ids: ids.slice(0, 20),
+        ...field("outputs", "Not an image stored here"),
+      },
+    ),
+  nothingApprovedToExport: () =>
+    apiError(
+      "not_found",
+      "No image of this campaign is approved yet: approve some on the campaign's page, then export",
+      field("campaign", "Nothing approved yet"),
+    ),
+  exportTooLarge: (files: number, max: number) =>
+    apiError(
+      "export_too_large",
+      `This export would make ${files} files; make at most ${max} at once (fewer images or presets)`,
+      { files, max_files: max, ...field("presets", `At most ${max} files in one export`) },
     ),
 
   // The upstream

@@ -1,6 +1,7 @@
 import "server-only";
 
 import type { OutputImage, SceneCreateResponse } from "@/lib/scene/contract";
+import { integritySummary } from "@/lib/scene/integrity";
 
 import type { EngineOutput, EngineResult } from "../engines/types";
 
@@ -10,7 +11,8 @@ export type FileLink = (key: string) => string;
 /**
  * Claid's answer envelope with links to our stored copies in `tmp_url`, which open without a session
  * like Claid's own, so a client can hand them on. An output written to a destination has an empty
- * `tmp_url`, as Claid does. Extra fields Claid clients ignore.
+ * `tmp_url`, as Claid does. Extra fields Claid clients ignore: the generation id, and each output's
+ * product-integrity verdict.
  */
 export function toSceneCreateResponse(
   result: EngineResult,
@@ -37,5 +39,6 @@ function outputImage(
     tmp_url: tmpUrl,
     ...(output.destination ? { object_uri: output.destination } : {}),
     ...(generationId ? { generation_id: generationId } : {}),
+    ...(output.integrity ? { integrity: integritySummary(output.integrity) } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import "server-only";
 
-import { isSettled, type Generation } from "@/lib/scene/generation";
+import { isFinal, type Generation } from "@/lib/scene/generation";
 
 import type { Db } from "../db/client";
 import { findGeneration } from "./records/records";
@@ -15,7 +15,7 @@ function frame(event: string, data: unknown): string {
 
 /**
  * Server-sent events for one generation: a `generation` event now and on every change, until it
- * settles. Closing the stream only stops the watching; the job goes on.
+ * settles and its outputs have been checked for integrity. Closing the stream only stops the watching; the job goes on.
  */
 export function generationEvents(db: Db, first: Generation, signal: AbortSignal): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
@@ -28,7 +28,7 @@ export function generationEvents(db: Db, first: Generation, signal: AbortSignal)
       send("retry: 2000\n\n");
       send(frame("generation", first));
       try {
-        while (!isSettled(current.status) && !signal.aborted) {
+        while (!isFinal(current) && !signal.aborted) {
           await nextChange(current.id, POLL_MS, signal);
           if (signal.aborted) break;
           const next = await findGeneration(db, current.id);

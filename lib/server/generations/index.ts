@@ -12,6 +12,7 @@ import { recordBatch, reusableFor } from "./batch";
 import { checkConsistency } from "./consistency";
 import { toSceneCreateResponse } from "./envelope";
 import { generationEvents } from "./events";
+import { backfillIntegrity } from "./integrity-backfill";
 import { generationDeps } from "./records/deps";
 import { listGenerations } from "./records/list";
 import {
@@ -26,6 +27,7 @@ import { zipStream, type ZipNaming, type ZipSelection } from "./records/zip";
 import { ensureWorker, stopWorker } from "./runner";
 import { announceChange, onAnyChange } from "./runner/notify";
 import { queueGeneration, type GenerationInput } from "./service";
+import { storedOutputs } from "./stored-outputs";
 import { generateAndWait } from "./synchronous";
 import { watchGenerations } from "./watch";
 
@@ -51,6 +53,14 @@ export const generations = {
   },
 
   /** Records a generation and queues it; any worker sharing the database runs it. */
+  /**
+   * Integrity verdicts for stored outputs that have none (`npm run check -- --integrity`), or for every
+   * stored output with `again`.
+   */
+  async checkIntegrity(options: { again?: boolean } = {}) {
+    return backfillIntegrity(await generationDeps(), options);
+  },
+
   async queue(input: GenerationInput) {
     const generation = await queueGeneration(await generationDeps(), input);
     await ensureWorker();
@@ -134,6 +144,14 @@ export const generations = {
     return watchGenerations((await generationDeps()).db, ids, signal);
   },
 
+  /**
+   * Stored outputs by id with their requests and integrity verdicts (checked now where missing), oldest
+   * first: what exports post-process.
+   */
+  async storedOutputs(ids: readonly string[]) {
+    return storedOutputs(await generationDeps(), ids);
+  },
+
   /** A zip of whole generations and single outputs, streamed from storage. */
   async zip(selection: ZipSelection, naming?: ZipNaming) {
     const deps = await generationDeps();
@@ -149,6 +167,8 @@ export const generations = {
 };
 
 export { formatReport, type ConsistencyReport } from "./consistency";
+export { formatIntegrityReport, type IntegrityReport } from "./integrity-backfill";
+export type { StoredOutput } from "./stored-outputs";
 export type { BatchRequest } from "./batch";
 export type { Reusable } from "./records/reuse";
 export type { GenerationRow } from "./records/dto";

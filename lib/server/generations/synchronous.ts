@@ -11,7 +11,7 @@ import type { GenerationRow } from "./records/dto";
 import { findGenerationRow, outputsOf } from "./records/records";
 import type { Settlement } from "./runner/execute";
 import { onSettled } from "./runner/notify";
-import { waitUntilSettledRow } from "./runner/settle";
+import { waitUntilChecked, waitUntilSettledRow } from "./runner/settle";
 import type { GenerationWorker } from "./runner/worker";
 import { queueGeneration, startGeneration } from "./service";
 
@@ -34,6 +34,7 @@ export async function recordedResult(
       ...(o.upstreamUrl ? { upstreamUrl: o.upstreamUrl } : {}),
       ...(o.upstreamExpiresAt ? { upstreamExpiresAt: o.upstreamExpiresAt } : {}),
       ...(o.destination ? { destination: o.destination } : {}),
+      ...(o.integrity ? { integrity: o.integrity } : {}),
     })),
   };
 }
@@ -90,14 +91,22 @@ async function settledRecord(deps: GenerationDeps, id: string, signal: AbortSign
   });
   try {
     const embedded = deps.kind === "pglite";
-    const recorded = waitUntilSettledRow(deps.db, id, {
+    const options = {
       signal: signal ? AbortSignal.any([signal, done.signal]) : done.signal,
       pollMs: embedded ? 30_000 : 1000,
       // Embedded, the answer comes from this process's worker: reading the record at each of its
       // changes (claimed, settled) would only cost statements on the thread that serves everyone.
       readOnChange: !embedded,
+    };
+    const recorded = waitUntilSettledRow(deps.db, id, options)
+      .then(async (row) => {
+        if (row.status !== "succeeded" || done.signal.aborted) return row;
+        // Another instance ran it: its answer carries the verdicts it records right after the success.
+        await waitUntilChecked(deps.db, id, options);
+        return (await findGenerationRow(deps.db, id)) ?? row;
+      })
       // Once this process's worker has answered, the record is not read back: this side never settles.
-    }).then((row) => (done.signal.aborted ? new Promise<never>(() => {}) : settlementOf(deps, row)));
+      .then((row) => (done.signal.aborted ? new Promise<never>(() => {}) : settlementOf(deps, row)));
     return await Promise.race([here, recorded]);
   } finally {
     off();

@@ -3,7 +3,7 @@ import "server-only";
 import { setMaxListeners } from "node:events";
 import { inArray } from "drizzle-orm";
 
-import { isSettled, MAX_WATCHED, type Generation } from "@/lib/scene/generation";
+import { isFinal, MAX_WATCHED, type Generation } from "@/lib/scene/generation";
 
 import type { Db } from "../db/client";
 import { generations } from "../db/schema/generations";
@@ -56,7 +56,8 @@ function frame(event: string, data: string): string {
 
 /**
  * Server-sent events for several generations at once: a `generation` event for each now and on every
- * change, a `gone` event for one that does not exist (or no longer does), until all have settled.
+ * change, a `gone` event for one that does not exist (or no longer does), until all have settled and
+ * their outputs have been checked for integrity.
  * Closing the stream only stops the watching; the jobs go on.
  */
 export function watchGenerations(
@@ -96,7 +97,7 @@ export function watchGenerations(
               sent.set(id, text);
               changed = true;
             }
-            if (!isSettled(generation.status)) unsettled.push(id);
+            if (!isFinal(generation)) unsettled.push(id);
           }
           pending = unsettled;
           if (changed) quietSince = Date.now();

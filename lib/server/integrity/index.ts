@@ -18,9 +18,12 @@ import { renderTemplate } from "./template";
 import type { IntegrityResult, ProductCutout, RawImage } from "./types";
 import { unknownResult } from "./types";
 
+export { expectedPlacement } from "./expected";
+export { locatedProductBox } from "./located";
 export { prepareProduct } from "./product";
 export type { PreparedProduct } from "./product";
 export type * from "./types";
+export { unknownResult } from "./types";
 
 /**
  * The product-integrity check. The request says where the product must be in every output and the

@@ -14,6 +14,7 @@ import {
 } from "drizzle-orm/pg-core";
 
 import type { HttpErrorDetails, ImageInfo, SceneCreateRequest } from "@/lib/scene/contract";
+import type { OutputIntegrity } from "@/lib/scene/integrity";
 
 // Relative, not "@/…": drizzle-kit loads schema files without the app's path aliases.
 import { ENGINES } from "../../../scene/vocabulary";
@@ -117,10 +118,16 @@ export const generationOutputs = pgTable(
     upstreamExpiresAt: at("upstream_expires_at"),
     /** A `storage://` destination the output was written to instead of our storage. */
     destination: text("destination"),
+    /** The product-integrity verdict, recorded once the file is stored and checked; null until then. */
+    integrity: jsonb("integrity").$type<OutputIntegrity>(),
   },
   (t) => [
     uniqueIndex("generation_outputs_generation_index_idx").on(t.generationId, t.index),
     index("generation_outputs_file_key_idx").on(t.fileKey),
+    // The gallery's "flagged" filter: few outputs are, so the index holds only those.
+    index("generation_outputs_flagged_idx")
+      .on(t.generationId)
+      .where(sql`${t.integrity}->>'verdict' in ('altered', 'moved')`),
   ],
 );
 

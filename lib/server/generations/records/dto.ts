@@ -24,10 +24,28 @@ export function toGenerationOutput(row: OutputRow, request: SceneCreateRequest):
     height: row.height,
     size: row.size,
     destination: row.destination,
+    integrity: row.integrity ?? null,
   };
 }
 
-export function toGeneration(row: GenerationRow, outputs: readonly OutputRow[]): Generation {
+/**
+ * How long after a success its integrity check is still expected. The worker checks the outputs right
+ * after recording the success; one not checked by then is not coming (its process stopped), and
+ * `npm run check -- --integrity` fills it in.
+ */
+export const INTEGRITY_GRACE_MS = 60_000;
+
+function integrityPending(row: GenerationRow, outputs: readonly OutputRow[], now: number): boolean {
+  if (row.status !== "succeeded" || !row.finishedAt) return false;
+  if (now - row.finishedAt.getTime() > INTEGRITY_GRACE_MS) return false;
+  return outputs.some((o) => o.fileKey !== null && o.integrity === null);
+}
+
+export function toGeneration(
+  row: GenerationRow,
+  outputs: readonly OutputRow[],
+  now: number = Date.now(),
+): Generation {
   return {
     id: row.id,
     status: row.status,
@@ -46,5 +64,6 @@ export function toGeneration(row: GenerationRow, outputs: readonly OutputRow[]):
     outputs: [...outputs]
       .sort((a, b) => a.index - b.index)
       .map((output) => toGenerationOutput(output, row.request)),
+    integrityPending: integrityPending(row, outputs, now),
   };
 }

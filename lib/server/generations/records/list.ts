@@ -6,7 +6,7 @@ import type { GenerationFilters, GenerationPage } from "@/lib/scene/generation";
 
 import type { Principal } from "../../auth/authorize";
 import type { Db } from "../../db/client";
-import { generations } from "../../db/schema/generations";
+import { generationOutputs, generations } from "../../db/schema/generations";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { toGeneration } from "./dto";
 import { outputsOf } from "./records";
@@ -31,6 +31,12 @@ export function filterConditions(filters: GenerationFilters, principal: Principa
   if (filters.aspect) where.push(eq(generations.aspectRatio, filters.aspect));
   if (filters.favorite) where.push(eq(generations.favorite, true));
   if (filters.mine && principal) where.push(eq(generations.createdBy, principal.userId));
+  if (filters.flagged) {
+    // Spelled as the partial index `generation_outputs_flagged_idx` is, so the planner uses it.
+    where.push(sql`exists (select 1 from ${generationOutputs}
+      where ${generationOutputs.generationId} = ${generations.id}
+      and ${generationOutputs.integrity}->>'verdict' in ('altered', 'moved'))`);
+  }
   if (filters.from) where.push(gte(generations.createdAt, bound(filters.from, false)));
   if (filters.to) {
     const end = bound(filters.to, true);

@@ -19,6 +19,7 @@ import type { GenerationRow } from "../records/dto";
 import { releaseFiles } from "../records/files";
 import { PRIORITY } from "../records/records";
 import { claimingStore } from "./claiming-store";
+import { checkOutputs } from "./integrity";
 import { announceChange } from "./notify";
 
 export type JobDeps = {
@@ -251,6 +252,42 @@ async function settleBudget(deps: JobDeps, job: GenerationRow, outcome: "succeed
   }
 }
 
+/**
+ * Checks the recorded outputs' product integrity and records the verdicts, after the success: the
+ * check costs about as much as a draft's rendering, so nobody waits for it to see their images. The
+ * result answers with the verdicts (the Claid-compatible answer carries them). A failure of the check
+ * leaves the outputs unchecked; `npm run check -- --integrity` can check them later.
+ */
+async function withIntegrity(
+  deps: JobDeps,
+  job: GenerationRow,
+  result: EngineResult,
+  log: Logger,
+): Promise<EngineResult> {
+  try {
+    const rows = await deps.db
+      .select({
+        id: generationOutputs.id,
+        index: generationOutputs.index,
+        fileKey: generationOutputs.fileKey,
+      })
+      .from(generationOutputs)
+      .where(eq(generationOutputs.generationId, job.id));
+    const verdicts = await checkOutputs(deps, job, rows);
+    const byIndex = new Map(rows.map((r) => [r.index, verdicts.get(r.id)]));
+    return {
+      ...result,
+      outputs: result.outputs.map((output, index) => {
+        const integrity = byIndex.get(index);
+        return integrity ? { ...output, integrity } : output;
+      }),
+    };
+  } catch (error) {
+    log.warn("integrity check failed", { error: error instanceof Error ? error.message : String(error) });
+    return result;
+  }
+}
+
 /** Runs a claimed generation to the end and records how it ended. Never throws. */
 export async function executeGeneration(deps: JobDeps, job: GenerationRow): Promise<Settlement> {
   const log = deps.log.child({ generationId: job.id, engine: job.engine });
@@ -288,7 +325,11 @@ export async function executeGeneration(deps: JobDeps, job: GenerationRow): Prom
     // record's own transaction or, when that does not commit, on their own.
     try {
       const recorded = await persistSuccess(deps, job, result, timings, storage.claimed());
-      if (recorded) return { status: "succeeded", result: recorded };
+      if (recorded) {
+        // Followers see the success now; the verdicts follow it (the `finally` announces them).
+        announceChange(job.id);
+        return { status: "succeeded", result: await withIntegrity(deps, job, recorded, log) };
+      }
       await settleBudget(deps, job, "succeeded");
       log.warn("generation finished after it was deleted or taken over; its files are released");
       await releaseClaims(deps.db, deps.store, job.id);

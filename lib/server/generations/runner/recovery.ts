@@ -14,6 +14,7 @@ import type { ObjectStore, StoredObject } from "../../storage";
 import { PRIORITY } from "../records/records";
 import { claimingStore } from "./claiming-store";
 import { releaseClaims } from "./execute";
+import { checkGeneration } from "./integrity";
 import { announceChange, announceQueued } from "./notify";
 
 export const INTERRUPTED_ERROR: HttpErrorDetails = {
@@ -173,6 +174,12 @@ export async function fetchPendingOutputs(
   }
   for (const [generationId, missing] of problems) {
     await settleRecovered(deps.db, generationId, missing);
+    await checkGeneration(deps, generationId).catch((error: unknown) => {
+      deps.log.warn("integrity check of recovered images failed", {
+        generationId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    });
     announceChange(generationId);
   }
   return { fetched, failed };

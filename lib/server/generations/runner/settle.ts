@@ -1,6 +1,6 @@
 import "server-only";
 
-import { isSettled, type Generation } from "@/lib/scene/generation";
+import { isFinal, isSettled, type Generation } from "@/lib/scene/generation";
 
 import type { Db } from "../../db/client";
 import { errors } from "../../errors";
@@ -74,4 +74,24 @@ export async function waitUntilSettled(
   const generation = await findGeneration(db, row.id);
   if (!generation) throw errors.notFound("The generation");
   return generation;
+}
+
+/**
+ * Waits until a settled generation's outputs have their integrity verdicts (or no check is expected
+ * any more): what the Claid-compatible answer of a generation another instance ran waits for.
+ */
+export async function waitUntilChecked(
+  db: Db,
+  id: string,
+  options: { pollMs?: number; signal?: AbortSignal } = {},
+): Promise<void> {
+  for (;;) {
+    const watch = watchNextChange(id, options.pollMs ?? 1000, options.signal);
+    const generation = await findGeneration(db, id);
+    if (!generation || isFinal(generation) || options.signal?.aborted) {
+      watch.stop();
+      return;
+    }
+    await watch.changed;
+  }
 }

@@ -1,0 +1,2 @@
+ALTER TABLE "generation_outputs" ADD COLUMN "integrity" jsonb;--> statement-breakpoint
+CREATE INDEX "generation_outputs_flagged_idx" ON "generation_outputs" USING btree ("generation_id") WHERE "generation_outputs"."integrity"->>'verdict' in ('altered', 'moved');
