@@ -43,8 +43,8 @@ test("a campaign's approved set exported for amazon-main and instagram-portrait"
         products: [{ image_url: `backdrop://files/${key}`, name: "Amber bottle" }],
         scenes: [
           { name: "White studio", scene: { effect: "shadows", color: "#ffffff" } },
-          { name: "Oak shelf", scene: { prompt: "on an oak shelf, morning light" } },
-          { name: "Marble", scene: { prompt: "on a marble counter" } },
+          { name: "Oak shelf", scene: { prompt: "on an oak shelf, exportset morning light" } },
+          { name: "Marble", scene: { prompt: "on a marble counter, exportset glow" } },
         ],
         aspect_ratios: ["1:1"],
       },
@@ -134,10 +134,11 @@ test("a campaign's approved set exported for amazon-main and instagram-portrait"
   expect(column("integrity")).toEqual(Array(4).fill("intact"));
   await dialog.getByRole("button", { name: "Close" }).last().click();
 
-  // The gallery: each card says the product is intact; the Flagged filter leaves these out.
-  await page.goto("/gallery");
+  // The gallery (this test's prompt scenes only: other tests share it): each card says the product is
+  // intact; the Flagged filter leaves them out.
+  await page.goto("/gallery?q=exportset");
   const cards = page.getByTestId("generation-card");
-  await expect(cards.first()).toBeVisible();
+  await expect(cards).toHaveCount(2);
   await expect(cards.first().getByTestId("integrity-badge")).toHaveAttribute("data-verdict", "intact");
   await page.getByRole("checkbox", { name: "Flagged" }).check();
   await expect(page).toHaveURL(/flagged=1/);
