@@ -1,6 +1,7 @@
 /**
  * Product-integrity check benchmark: time per output (p50/p95, wall and CPU) and the detection and
- * false-alarm rates on the measured test set, plus the local engine's own drafts.
+ * false-alarm rates on the measured test set, plus the local engine's own drafts (the scenes of
+ * `engine-cases.ts`, and every aspect ratio of the contract with every placement checked).
  *
  *   node --import tsx bench/integrity/run.ts [--products 30] [--rounds 3]
  *
@@ -17,6 +18,7 @@ import { loadConfig, setConfigForTests } from "@/lib/server/config";
 import type { IntegrityResult } from "@/lib/server/integrity";
 import { checkIntegrity, prepareProduct } from "@/lib/server/integrity";
 
+import { aspectDraftCases } from "../../test/integrity/aspect-drafts";
 import type { IntegrityCase } from "../../test/integrity/cases";
 import { casesForProduct, PRODUCTS } from "../../test/integrity/cases";
 import { engineCases } from "../../test/integrity/engine-cases";
@@ -105,7 +107,7 @@ async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "backdrop-bench-integrity-"));
   const config = loadConfig({ DATA_DIR: dataDir, NODE_ENV: "production" });
   setConfigForTests(config);
-  const drafts = await engineCases(config);
+  const drafts = [...(await engineCases(config)), ...(await aspectDraftCases(config))];
   const draftResults = [];
   for (const d of drafts) draftResults.push({ name: d.name, result: await checkIntegrity(d) });
   fs.rmSync(dataDir, { recursive: true, force: true });

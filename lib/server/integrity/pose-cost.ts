@@ -32,7 +32,6 @@ function solidWeight(alpha: number): number {
 /** Colour distance (Y, U, V) below which a pixel outside the mask still passes for the rim. */
 const RIM_LIKE = 40;
 const RING_WEIGHT = 0.5;
-
 type Pixels = {
   count: number;
   col: Int32Array;
@@ -152,9 +151,19 @@ export function draw(level: AlignLevel, scene: Scene, pose: Pose): Drawn {
   return { x0: t.x0, y0: t.y0, width, height, solid, ring, sums };
 }
 
-type Fit = { gain: number; offset: number; residual: number };
+export type Fit = { gain: number; offset: number; residual: number };
 
-function channelFit(
+/**
+ * The relighting `output ≈ gain · template + offset` of one channel that leaves the least mean squared
+ * residual, with gain and offset each within its bounds, from the weighted sums over the mask (n,
+ * Σo, Σo², Σt, Σt², Σo·t). A convex quadratic on a box: its minimum is the unconstrained one when
+ * that is inside, else on an edge, where it is the edge's own minimum clamped to the edge.
+ *
+ * Solving the whole box matters for a channel of one flat colour: its variance is only rounding noise,
+ * so the unconstrained gain is noise too; clamped on its own it lands on a bound, the offset that would
+ * make up for it is out of bounds, and the product's true pose looks like the worst one.
+ */
+export function channelFit(
   n: number,
   so: number,
   soo: number,
@@ -169,10 +178,25 @@ function channelFit(
   const vo = Math.max(0, soo / n - mo * mo);
   const vt = Math.max(0, stt / n - mt * mt);
   const cov = sot / n - mo * mt;
-  const g = Math.min(gain.max, Math.max(gain.min, vt > 1e-6 ? cov / vt : 1));
-  const o = Math.min(maxOffset, Math.max(-maxOffset, mo - g * mt));
-  const bias = mo - g * mt - o;
-  return { gain: g, offset: o, residual: Math.max(0, vo - 2 * g * cov + g * g * vt) + bias * bias };
+  const clampGain = (g: number) => Math.min(gain.max, Math.max(gain.min, g));
+  const clampOffset = (o: number) => Math.min(maxOffset, Math.max(-maxOffset, o));
+  const residual = (g: number, o: number) => {
+    const bias = mo - g * mt - o;
+    return Math.max(0, vo - 2 * g * cov + g * g * vt) + bias * bias;
+  };
+  const candidates: Array<[number, number]> = [];
+  if (vt > 0) candidates.push([clampGain(cov / vt), clampOffset(mo - (cov / vt) * mt)]);
+  for (const g of [gain.min, gain.max]) candidates.push([g, clampOffset(mo - g * mt)]);
+  const spread = vt + mt * mt;
+  for (const o of [-maxOffset, maxOffset]) {
+    candidates.push([spread > 0 ? clampGain((cov + mt * (mo - o)) / spread) : 1, o]);
+  }
+  let best: Fit = { gain: 1, offset: clampOffset(mo - mt), residual: Infinity };
+  for (const [g, o] of candidates) {
+    const r = residual(g, o);
+    if (r < best.residual) best = { gain: g, offset: o, residual: r };
+  }
+  return best;
 }
 
 /**
