@@ -90,7 +90,10 @@ function GenerationCard({
             <Button
               size="sm"
               variant="ghost"
-              onClick={() => dispatch({ type: "loadRequest", request: generation.request })}
+              onClick={() => {
+                if (generation.kind === "scene")
+                  dispatch({ type: "loadRequest", request: generation.request });
+              }}
             >
               Send to composer
             </Button>
@@ -170,7 +173,9 @@ function Viewer({ viewing, onClose }: { viewing: Viewing | null; onClose: () => 
               <Button
                 size="sm"
                 onClick={() => {
-                  dispatch({ type: "loadRequest", request: viewing.generation.request });
+                  const { generation } = viewing;
+                  if (generation.kind === "scene")
+                    dispatch({ type: "loadRequest", request: generation.request });
                   onClose();
                 }}
               >

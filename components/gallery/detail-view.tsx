@@ -100,9 +100,11 @@ export function DetailView({
             {generation.favorite ? "★ Favourite" : "☆ Add to favourites"}
           </Button>
         ) : null}
-        <Link href={`/?from=${generation.id}`} className={buttonClass("secondary", "sm")}>
-          Open in composer
-        </Link>
+        {generation.kind === "scene" ? (
+          <Link href={`/?from=${generation.id}`} className={buttonClass("secondary", "sm")}>
+            Open in composer
+          </Link>
+        ) : null}
         {stored.length > 0 ? (
           <a
             href={zipHref({ generations: [generation.id] })}

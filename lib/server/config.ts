@@ -90,6 +90,12 @@ export const envSchema = z
      * a few hundred megabytes while it is decoded). 0 lifts the limit.
      */
     IMAGE_DECODE_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(2),
+    /**
+     * Threads that remove backgrounds on the local engine (each cutout is 100–250 ms of computation
+     * that would otherwise hold up every other request of the process). 0 runs them on the request's
+     * own thread.
+     */
+    CUTOUT_THREADS: z.coerce.number().int().min(0).max(16).default(1),
     /** Uploads and imports waiting for a decode beyond those running; past this they are answered 503. */
     IMAGE_DECODE_QUEUE: z.coerce.number().int().min(0).max(1000).default(8),
     /** Uploads and imports per person per minute. */
@@ -139,6 +145,8 @@ export const envSchema = z
     RATE_LIMIT_LOCAL_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
     /** Claid images each user may generate per UTC day unless an admin sets their own budget. */
     DAILY_CLAID_IMAGE_BUDGET: z.coerce.number().int().min(0).max(1_000_000).default(50),
+    /** Of that budget, what one image edit on Claid takes (Claid bills background removal per call). */
+    CLAID_IMAGE_EDIT_UNITS: z.coerce.number().int().min(0).max(100).default(1),
     /** Optional single sign-on through an OpenID Connect provider; all three or none. */
     OIDC_ISSUER: httpUrl.optional(),
     OIDC_CLIENT_ID: z.string().trim().min(1).optional(),

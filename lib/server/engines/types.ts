@@ -1,6 +1,7 @@
 import "server-only";
 
 import type { ImageInfo, SceneCreateRequest } from "@/lib/scene/contract";
+import type { ImageEditRequest } from "@/lib/scene/image-edit";
 
 import type { Config, EngineName } from "../config";
 import type { Logger } from "../log";
@@ -41,7 +42,19 @@ export type EngineResult = {
   timings: Record<string, number>;
 };
 
+/**
+ * What an engine is asked to do: a scene, or an image edit. An edit carries its body as the client
+ * sent it (`requestText`, JSON with the fields in their order), for an engine that forwards it.
+ */
+export type EngineJob =
+  | { kind: "scene"; request: SceneCreateRequest }
+  | { kind: "image_edit"; request: ImageEditRequest; requestText?: string };
+
+export type ImageEditJob = Extract<EngineJob, { kind: "image_edit" }>;
+
 export interface SceneEngine {
   readonly name: EngineName;
   createScene(request: SceneCreateRequest, ctx: EngineContext): Promise<EngineResult>;
+  /** `POST /v1/image/edit`: one output image. */
+  editImage(job: ImageEditJob, ctx: EngineContext): Promise<EngineResult>;
 }

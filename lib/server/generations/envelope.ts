@@ -1,6 +1,7 @@
 import "server-only";
 
 import type { OutputImage, SceneCreateResponse } from "@/lib/scene/contract";
+import type { ImageEditResponse } from "@/lib/scene/image-edit";
 import { fileHref } from "@/lib/scene/image-ref";
 
 import type { EngineOutput, EngineResult } from "../engines/types";
@@ -18,6 +19,23 @@ export function toSceneCreateResponse(
     data: {
       input: result.input,
       output: result.outputs.map((output) => outputImage(output, origin, extra.generationId)),
+      ...(extra.generationId ? { generation_id: extra.generationId } : {}),
+    },
+  };
+}
+
+/** Claid's image/edit answer: the same, with its one output as an object rather than a list. */
+export function toImageEditResponse(
+  result: EngineResult,
+  origin: string,
+  extra: { generationId?: string } = {},
+): ImageEditResponse {
+  const [first] = result.outputs;
+  if (!first) throw new Error("an image edit settled without its output");
+  return {
+    data: {
+      input: result.input,
+      output: outputImage(first, origin, extra.generationId),
       ...(extra.generationId ? { generation_id: extra.generationId } : {}),
     },
   };

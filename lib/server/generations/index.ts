@@ -5,7 +5,7 @@ import type { Engine, GenerationFilters } from "@/lib/scene/generation";
 import type { Principal } from "../auth/authorize";
 import { fileResponse } from "../storage/serve";
 import { checkConsistency } from "./consistency";
-import { toSceneCreateResponse } from "./envelope";
+import { toImageEditResponse, toSceneCreateResponse } from "./envelope";
 import { generationEvents } from "./events";
 import { generationDeps } from "./records/deps";
 import { listGenerations } from "./records/list";
@@ -16,6 +16,9 @@ import { ensureWorker, stopWorker } from "./runner";
 import { queueGeneration, type GenerationInput } from "./service";
 import { generateAndWait } from "./synchronous";
 import { watchGenerations } from "./watch";
+
+type SceneInput = Extract<GenerationInput, { kind?: "scene" }>;
+type EditInput = Omit<Extract<GenerationInput, { kind: "image_edit" }>, "kind">;
 
 /**
  * The generation wing's one door. Routes and the start-up hook call these; each resolves the wing's
@@ -49,10 +52,24 @@ export const generations = {
    * Claid's `scene/create`: records the generation, runs it (at once when this process has a free
    * slot) and answers Claid's envelope with our URLs under `origin` once it has settled.
    */
-  async createScene(input: GenerationInput & { engine: Engine; signal?: AbortSignal; origin: string }) {
+  async createScene(input: SceneInput & { engine: Engine; signal?: AbortSignal; origin: string }) {
     const deps = await generationDeps();
     const { generationId, result } = await generateAndWait(deps, input, await ensureWorker());
     return toSceneCreateResponse(result, input.origin, { generationId });
+  },
+
+  /**
+   * Claid's `image/edit`: recorded and run like a scene (rate limit, budget, the gallery), answered
+   * with Claid's envelope and its one output under `origin` once it has settled.
+   */
+  async editImage(input: EditInput & { engine: Engine; signal?: AbortSignal; origin: string }) {
+    const deps = await generationDeps();
+    const { generationId, result } = await generateAndWait(
+      deps,
+      { ...input, kind: "image_edit" },
+      await ensureWorker(),
+    );
+    return { response: toImageEditResponse(result, input.origin, { generationId }), result, generationId };
   },
 
   async list(filters: GenerationFilters, principal: Principal) {

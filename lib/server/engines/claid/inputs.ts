@@ -78,6 +78,20 @@ async function uploadStored(
   }
 }
 
+/**
+ * An image URL as Claid can reach it: an image held here (`backdrop://files/<key>`) through Claid's
+ * upload API (once per content), any other URL as it is.
+ */
+export async function claidReachableUrl(
+  url: string,
+  field: string,
+  ctx: EngineContext,
+  cache: UploadCache = defaultCache,
+): Promise<{ url: string; uploaded: boolean }> {
+  const key = storedImageKey(url);
+  return key ? uploadStored(key, field, ctx, cache) : { url, uploaded: false };
+}
+
 export type ResolvedInputs = { body: SceneCreateRequest; uploads: number };
 
 /**

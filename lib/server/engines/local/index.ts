@@ -6,6 +6,7 @@ import { destinationOf, imagesRequested } from "@/lib/scene/vocabulary";
 import { errors } from "../../errors";
 import { imageLimitsFrom } from "../../images/intake";
 import type { EngineContext, EngineOutput, EngineResult, SceneEngine } from "../types";
+import { editImageLocally } from "./edit";
 import { encodingOf, FORMAT_INFO, megapixels } from "./encode";
 import { inputError, readInput } from "./inputs";
 import { checkTemplate, loadProduct, templateFrame } from "./product";
@@ -128,6 +129,7 @@ export const localEngine: SceneEngine = {
       timings,
     };
   },
+  editImage: editImageLocally,
 };
 
 export default localEngine;

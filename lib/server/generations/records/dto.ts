@@ -1,9 +1,12 @@
 import "server-only";
 
+import type { SceneCreateRequest } from "@/lib/scene/contract";
 import type { Generation, GenerationOutput } from "@/lib/scene/generation";
+import type { ImageEditRequest } from "@/lib/scene/image-edit";
 import { fileHref } from "@/lib/scene/image-ref";
 
 import type { generationOutputs, generations } from "../../db/schema/generations";
+import type { EngineJob } from "../../engines/types";
 import { downloadHref, thumbHref } from "./urls";
 
 export type GenerationRow = typeof generations.$inferSelect;
@@ -25,12 +28,24 @@ export function toGenerationOutput(row: OutputRow): GenerationOutput {
   };
 }
 
+/**
+ * What the row asks an engine to do. The kind column says which contract `request` was validated
+ * against when it was recorded.
+ */
+export function jobOf(row: GenerationRow): EngineJob {
+  if (row.kind === "image_edit") {
+    const request = row.request as ImageEditRequest;
+    return { kind: "image_edit", request, requestText: row.requestText ?? JSON.stringify(request) };
+  }
+  return { kind: "scene", request: row.request as SceneCreateRequest };
+}
+
 export function toGeneration(row: GenerationRow, outputs: readonly OutputRow[]): Generation {
   return {
     id: row.id,
+    ...kindAndRequest(row),
     status: row.status,
     engine: row.engine,
-    request: row.request,
     createdAt: row.createdAt.toISOString(),
     startedAt: row.startedAt?.toISOString() ?? null,
     finishedAt: row.finishedAt?.toISOString() ?? null,
@@ -42,4 +57,13 @@ export function toGeneration(row: GenerationRow, outputs: readonly OutputRow[]):
     note: row.note,
     outputs: [...outputs].sort((a, b) => a.index - b.index).map(toGenerationOutput),
   };
+}
+
+function kindAndRequest(
+  row: GenerationRow,
+): { kind: "scene"; request: SceneCreateRequest } | { kind: "image_edit"; request: ImageEditRequest } {
+  const job = jobOf(row);
+  return job.kind === "image_edit"
+    ? { kind: "image_edit", request: job.request }
+    : { kind: "scene", request: job.request };
 }

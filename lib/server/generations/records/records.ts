@@ -6,6 +6,7 @@ import type { PgInsertValue } from "drizzle-orm/pg-core";
 
 import type { SceneCreateRequest } from "@/lib/scene/contract";
 import type { Engine, Generation } from "@/lib/scene/generation";
+import type { ImageEditRequest } from "@/lib/scene/image-edit";
 
 import type { Principal } from "../../auth/authorize";
 import type { Db } from "../../db/client";
@@ -17,8 +18,12 @@ import { toGeneration, type GenerationRow, type OutputRow } from "./dto";
 import { releaseFiles } from "./files";
 import { requestAspectRatio, searchableText } from "./searchable";
 
-export type NewGeneration = {
-  request: SceneCreateRequest;
+/** A scene (the kind when none is named), or an image edit with its body as the client sent it. */
+export type GenerationRequest =
+  | { kind?: "scene"; request: SceneCreateRequest }
+  | { kind: "image_edit"; request: ImageEditRequest; requestText: string };
+
+export type NewGeneration = GenerationRequest & {
   engine: Engine;
   principal: Pick<Principal, "userId" | "name"> | undefined;
   /** Known in advance when a budget reservation already names it. */
@@ -35,7 +40,9 @@ export function generationValues(input: NewGeneration): PgInsertValue<typeof gen
     createdBy: input.principal?.userId ?? null,
     createdByName: input.principal?.name ?? null,
     engine: input.engine,
+    kind: input.kind ?? "scene",
     request: input.request,
+    requestText: input.kind === "image_edit" ? input.requestText : null,
     ...(input.claim
       ? {
           status: "running" as const,
@@ -48,7 +55,7 @@ export function generationValues(input: NewGeneration): PgInsertValue<typeof gen
     // The database's clock, like started_at and finished_at, so the three always compare in order.
     ...(input.createdAt ? { createdAt: input.createdAt } : {}),
     promptText: searchableText(input.request),
-    aspectRatio: requestAspectRatio(input.request),
+    aspectRatio: input.kind === "image_edit" ? null : requestAspectRatio(input.request),
   };
 }
 
@@ -58,7 +65,9 @@ const perGeneration = {
   createdBy: p("createdBy"),
   createdByName: p("createdByName"),
   engine: p("engine"),
+  kind: p("kind"),
   request: p("request"),
+  requestText: p("requestText"),
   promptText: p("promptText"),
   aspectRatio: p("aspectRatio"),
 };

@@ -15,7 +15,7 @@ import { commitImagesStatement } from "../../limits/budget";
 import { settleGenerationReservation } from "../../limits/reserve";
 import type { Logger } from "../../log";
 import type { ObjectStore } from "../../storage";
-import type { GenerationRow } from "../records/dto";
+import { jobOf, type GenerationRow } from "../records/dto";
 import { releaseFiles } from "../records/files";
 import { claimingStore } from "./claiming-store";
 import { announceChange } from "./notify";
@@ -243,7 +243,7 @@ export async function executeGeneration(deps: JobDeps, job: GenerationRow): Prom
     let result: EngineResult;
     try {
       result = await deps.runScene({
-        request: job.request,
+        ...jobOf(job),
         engine: job.engine,
         config: deps.config,
         log,
