@@ -27,7 +27,11 @@ function asGiven<S extends z.ZodType>(schema: S) {
     const parsed = schema.safeParse(value);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        ctx.addIssue({ code: "custom", message: issue.message, path: issue.path, input: value });
+        // Each unknown field under its own path, so a client sees which one to drop.
+        const paths =
+          issue.code === "unrecognized_keys" ? issue.keys.map((key) => [...issue.path, key]) : [issue.path];
+        const message = issue.code === "unrecognized_keys" ? "Unknown field" : issue.message;
+        for (const path of paths) ctx.addIssue({ code: "custom", message, path, input: value });
       }
       return z.NEVER;
     }
