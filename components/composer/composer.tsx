@@ -41,12 +41,12 @@ const GenerateControl = dynamic(() => import("./generate-control"), {
 /** The composer: images and scene on the left, the canvas and results in the middle, the rest right. */
 export function Composer({ from }: { from?: string }) {
   const { state, dispatch, loadError } = useComposerState(from);
-  const value = useComposerValue(state, dispatch);
+  const imageChecks = useImageMeasurements(state.history.present, state.images, dispatch);
+  const value = useComposerValue(state, dispatch, imageChecks);
   const intake = useImageIntake(dispatch);
   const dropTarget = useFileDrop(intake);
   const [live] = useState(createLivePlacement);
   const { doc, frame, view } = value;
-  useImageMeasurements(doc, state.images, dispatch);
   useComposerShortcuts(dispatch);
 
   const onStarted = useCallback((id: string) => dispatch({ type: "generationStarted", id }), [dispatch]);

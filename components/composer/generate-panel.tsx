@@ -8,6 +8,7 @@ import type { Engine } from "@/lib/scene/generation";
 import { imagesRequested } from "@/lib/scene/vocabulary";
 
 import { useComposer } from "./composer-context";
+import { ImageCheckList } from "./image-check-list";
 
 /** The engine that will run: Claid only when chosen and this server has it. */
 export function engineToUse(chosen: Engine, engines: EnginesInfo | undefined): Engine {
@@ -26,7 +27,8 @@ export type GenerateData = {
 /** Engine choice and the Generate button; it draws what it is given (see generate-control.tsx). */
 export function GeneratePanel({ engines, starting = false, error, onGenerate }: GenerateData) {
   // Invalid with no messages only while the validator is still loading.
-  const { state, doc, dispatch, request, valid, errors } = useComposer();
+  const { state, doc, dispatch, request, valid, errors, imageChecks } = useComposer();
+  const imagesLoading = imageChecks.pending.length > 0;
   const claid = engines?.available.claid ?? false;
   const engine = engineToUse(state.engine, engines);
   const count = imagesRequested(request);
@@ -52,12 +54,13 @@ export function GeneratePanel({ engines, starting = false, error, onGenerate }: 
       <Button
         variant="primary"
         onClick={onGenerate}
-        disabled={!valid || starting || !onGenerate}
+        disabled={!valid || imagesLoading || starting || !onGenerate}
         data-testid="generate"
         aria-describedby={!valid ? "generate-blocked" : undefined}
       >
         {starting ? "Starting…" : engine === "local" ? "Generate draft" : `Generate ${count} with Claid`}
       </Button>
+      <ImageCheckList checks={imageChecks} />
       {!valid ? (
         <p id="generate-blocked" className="text-xs text-ink-muted">
           {doc.imageUrl === ""

@@ -1,5 +1,6 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import { useId, useRef, useState } from "react";
 
 import { Button, buttonClass } from "@/components/ui/button";
@@ -10,6 +11,9 @@ import { useComposer } from "./composer-context";
 import type { ImageIntake, Slot } from "./use-image-intake";
 
 const ACCEPT = "image/png,image/jpeg,image/webp,image/avif,image/tiff";
+
+// Only a product without transparency (or a cutout) needs it: not part of the first paint.
+const BackgroundRemoval = dynamic(() => import("./background-removal"), { ssr: false, loading: () => null });
 
 function SlotCard({ slot, title, intake }: { slot: Slot; title: string; intake: ImageIntake }) {
   const { state, doc, dispatch, errors } = useComposer();
@@ -91,8 +95,11 @@ function SlotCard({ slot, title, intake }: { slot: Slot; title: string; intake: 
           data-testid="no-alpha-warning"
         >
           This image has no transparent background, so the whole rectangle is placed as the product. Use a
-          cutout (PNG or WebP with transparency) for a natural result.
+          cutout (PNG or WebP with transparency), or remove the background below, for a natural result.
         </p>
+      ) : null}
+      {slot === "product" && meta && (lacksTransparency(meta) || meta.cutOutFrom) ? (
+        <BackgroundRemoval />
       ) : null}
       {status.error ? (
         <p className="text-xs text-danger" role="alert">
@@ -138,7 +145,8 @@ function SlotCard({ slot, title, intake }: { slot: Slot; title: string; intake: 
           className="flex gap-2"
           onSubmit={(event) => {
             event.preventDefault();
-            if (url.trim()) void intake.addUrl(slot, url.trim()).then(() => setUrl(""));
+            // A failed import keeps what was typed, to correct it.
+            if (url.trim()) void intake.addUrl(slot, url.trim()).then((added) => added && setUrl(""));
           }}
         >
           <label htmlFor={`${id}-url`} className="sr-only">

@@ -20,8 +20,9 @@ export function useImageIntake(dispatch: (action: ComposerAction) => void) {
     template: { busy: false },
   });
 
+  /** Resolves to whether the image was added. */
   const run = useCallback(
-    async (slot: Slot, load: () => Promise<UploadedImage>) => {
+    async (slot: Slot, load: () => Promise<UploadedImage>): Promise<boolean> => {
       setStatus((s) => ({ ...s, [slot]: { busy: true } }));
       try {
         const image = await load();
@@ -32,12 +33,14 @@ export function useImageIntake(dispatch: (action: ComposerAction) => void) {
             : { type: "setTemplate", url: image.url, meta },
         );
         setStatus((s) => ({ ...s, [slot]: { busy: false } }));
+        return true;
       } catch (error) {
         const message =
           error instanceof ApiFailure
             ? `${error.details.error_message} (${error.details.error_code})`
             : "The image could not be added";
         setStatus((s) => ({ ...s, [slot]: { busy: false, error: message } }));
+        return false;
       }
     },
     [dispatch],
