@@ -81,7 +81,7 @@ function Removal() {
       data-testid="background-removal"
     >
       <h4 className="text-xs font-medium text-ink-soft">Remove background</h4>
-      <div className="flex flex-wrap gap-2">
+      <div className="grid gap-1.5">
         <Button
           size="sm"
           variant="secondary"
@@ -99,8 +99,7 @@ function Removal() {
           data-testid="remove-background-claid"
           title={claid ? undefined : "Claid is not configured on this server"}
         >
-          With Claid ·{" "}
-          {units === 0 ? "no budget" : `${units} Claid image${units === 1 ? "" : "s"} of your budget`}
+          Claid · {units === 0 ? "outside your budget" : `${units} of your daily Claid images`}
         </Button>
       </div>
       {removal.state.kind === "working" ? (

@@ -33,7 +33,8 @@ function startThread(): Worker {
   if (!FROM_SOURCES) return new Worker(new URL("./thread-entry.ts", import.meta.url));
   // From sources the entry is TypeScript: tsx loads it (a worker's `--import` does not reach its own
   // entry on every Node version), and the server-only guard must see the server's condition.
-  const entry = new URL("./thread-entry.ts", import.meta.url).href;
+  // Not `new URL("./thread-entry.ts", …)`: the bundler would copy the source file as an asset.
+  const entry = import.meta.url.replace(/off-thread\.ts$/, "thread-entry.ts");
   const load = `import("tsx/esm/api").then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
   return new Worker(load, { eval: true, execArgv: ["--conditions=react-server"] });
 }
