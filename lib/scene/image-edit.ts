@@ -13,8 +13,38 @@
 import { z } from "zod";
 
 import { imageInfo, outputFormat, outputImage, uriString } from "./contract";
-import { storable, storableString } from "./storable";
+import { isStorableText, storable, storableString, UNSTORABLE_MESSAGE } from "./storable";
 import { isEditShaped, isRecord, TRANSPARENT } from "./vocabulary";
+
+/** Deeper than any edit Claid documents; bounds what a passed-on field may hold. */
+const MAX_DEPTH = 16;
+
+/**
+ * Where a value passed on unread cannot be stored: every key and string is checked like the
+ * schemas' own (no NUL, no lone surrogate), and nesting is bounded. Walked without recursion.
+ */
+function unstorable(value: unknown): { path: PropertyKey[]; message: string }[] {
+  const problems: { path: PropertyKey[]; message: string }[] = [];
+  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value, path: [] }];
+  while (stack.length > 0 && problems.length < 20) {
+    const next = stack.pop()!;
+    if (typeof next.value === "string") {
+      if (!isStorableText(next.value)) problems.push({ path: next.path, message: UNSTORABLE_MESSAGE });
+      continue;
+    }
+    if (typeof next.value !== "object" || next.value === null) continue;
+    if (next.path.length >= MAX_DEPTH) {
+      problems.push({ path: next.path, message: `Nested more than ${MAX_DEPTH} levels deep` });
+      continue;
+    }
+    for (const [key, child] of Object.entries(next.value)) {
+      const path = [...next.path, Array.isArray(next.value) ? Number(key) : key];
+      if (!isStorableText(key)) problems.push({ path, message: UNSTORABLE_MESSAGE });
+      else stack.push({ value: child, path });
+    }
+  }
+  return problems;
+}
 
 /**
  * The request exactly as given once `schema` accepts it: same fields, same order, fields the schema
@@ -24,6 +54,11 @@ import { isEditShaped, isRecord, TRANSPARENT } from "./vocabulary";
  */
 function asGiven<S extends z.ZodType>(schema: S) {
   return z.unknown().transform((value, ctx): z.output<S> => {
+    const problems = unstorable(value);
+    if (problems.length > 0) {
+      for (const { path, message } of problems) ctx.addIssue({ code: "custom", message, path, input: value });
+      return z.NEVER;
+    }
     const parsed = schema.safeParse(value);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
