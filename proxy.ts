@@ -31,5 +31,5 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   // Pages only: API routes answer JSON and files with their own headers, static assets need none.
-  matcher: ["/((?!api/|v1/|_next/static|_next/image|favicon.ico).*)"],
+  matcher: ["/((?!api/|v1/|v1-ea/|_next/static|_next/image|favicon.ico).*)"],
 };

@@ -34,6 +34,10 @@ setup(
     await page.getByLabel("Email").fill(E2E_USERS.admin.email);
     await page.getByLabel("Password").fill(E2E_USERS.admin.password);
     await page.getByRole("button", { name: "Create the first admin" }).click();
+    // A new admin lands on the composer; Settings is in the header.
+    await expect(page).toHaveURL(new RegExp(`^${origin}/$`));
+    await expect(page.getByRole("heading", { name: "Composer" })).toBeAttached();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
     await expect(page).toHaveURL(/\/settings$/);
     await expect(page.getByRole("heading", { name: "Members" })).toBeVisible();
     await page.context().storageState({ path: AUTH_STATE.admin });

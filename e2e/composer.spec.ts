@@ -220,19 +220,24 @@ test.afterAll(async () => {
   await context?.close();
 });
 
-test("a first visit: one image in, one click, a draft out", async ({}, testInfo) => {
-  // What a newcomer sees: an empty frame saying what to do, a prompt already filled in.
+test("a first visit: one image in, a few words, one click, a draft out", async ({}, testInfo) => {
+  // What a newcomer sees: an empty frame saying what to do, an empty prompt with an example in it.
   const started = Date.now();
   await expect(
     page.getByText("Drop a product image anywhere, paste one, or use “Choose file”."),
   ).toBeVisible();
-  await expect(page.getByLabel("Prompt", { exact: true })).not.toHaveValue("");
+  const prompt = page.getByLabel("Describe the scene", { exact: true });
+  await expect(prompt).toHaveValue("");
+  await expect(prompt).toHaveAttribute("placeholder", /^e\.g\. /);
   await screenshot(testInfo, "first-visit-1-empty");
   await page
     .getByTestId("product-file")
     .setInputFiles({ name: "product.png", mimeType: "image/png", buffer: files.product! });
   await waitForProduct(PRODUCT.width, PRODUCT.height);
   await screenshot(testInfo, "first-visit-2-product");
+  await expect(page.getByTestId("generate")).toBeDisabled();
+  await expect(page.getByTestId("generate-blocked")).toHaveText("Describe the scene to generate.");
+  await prompt.fill("on a light oak table by a window");
   await expect(page.getByTestId("generate")).toHaveText("Generate draft");
   await generateAndWait();
   await expect(page.getByTestId("generation").first().getByTestId("result-image")).toHaveCount(1);
@@ -255,12 +260,15 @@ test("images come in by file picker, drop and paste; an opaque product is flagge
   await waitForProduct(PRODUCT.width, PRODUCT.height);
   await expect(page.getByTestId("no-alpha-warning")).toHaveCount(0);
 
-  // A URL the server cannot fetch is explained in the slot; the product stays.
+  // A URL the server cannot fetch is explained in the slot, in words (no machine code); the address
+  // stays in the box to be corrected, and the product stays.
   const productSlot = page.locator("[data-slot=product]");
   await productSlot.getByRole("button", { name: "Import URL" }).click();
   await productSlot.getByLabel("Product image URL").fill("http://127.0.0.1:9/missing.png");
   await productSlot.getByRole("button", { name: "Import", exact: true }).click();
-  await expect(productSlot.getByRole("alert")).toContainText(/\(\w+\)$/);
+  await expect(productSlot.getByRole("alert")).not.toBeEmpty();
+  await expect(productSlot.getByRole("alert")).not.toContainText(/\(\w+\)|_/);
+  await expect(productSlot.getByLabel("Product image URL")).toHaveValue("http://127.0.0.1:9/missing.png");
   await expect(page.getByTestId("product-size")).toHaveText(`${PRODUCT.width} × ${PRODUCT.height}`);
 
   // At the defaults the server's object box (the red box) just fits the 1:1 frame, centred.
@@ -380,11 +388,13 @@ test("drag, scale with a corner handle, rotate with snaps and Shift, nudge, undo
   expectBox(await productBounds(), { x: 0, y: 256, width: 1024, height: 512 });
 });
 
-test("wheel zooms around the pointer; buttons and keys zoom; Fit brings the frame back", async () => {
+test("Ctrl + wheel zooms around the pointer; buttons and keys zoom; Fit brings the frame back", async () => {
   const rectBefore = await page.evaluate(() => window.__backdropCanvas!.frameRect());
   const pointer = await framePoint({ x: 256, y: 256 });
   await page.mouse.move(pointer.x, pointer.y);
+  await page.keyboard.down("Control");
   await page.mouse.wheel(0, -300);
+  await page.keyboard.up("Control");
   await expect
     .poll(() => page.evaluate(() => window.__backdropCanvas!.zoom()))
     .toBeGreaterThan(rectBefore.width / 1024);
@@ -408,9 +418,9 @@ test("wheel zooms around the pointer; buttons and keys zoom; Fit brings the fram
   await expect.poll(() => page.evaluate(() => window.__backdropCanvas!.frameRect())).toEqual(rectBefore);
 });
 
-test("placement types: padding shows its inset and fits the product; original locks it", async ({}, testInfo) => {
-  await page.getByRole("radio", { name: "Padding" }).click();
-  await page.getByLabel("Padding", { exact: true }).fill("10% 20%");
+test("placement types: a margin shows its inset and fits the product; as in the image locks it", async ({}, testInfo) => {
+  await page.getByRole("radio", { name: "With margin" }).click();
+  await page.getByLabel("Margin", { exact: true }).fill("10% 20%");
   expect((await body()).object).toEqual({
     image_url: expect.any(String),
     placement_type: "padding",
@@ -423,13 +433,13 @@ test("placement types: padding shows its inset and fits the product; original lo
   expect(await page.evaluate(() => Boolean(window.__backdropStage!.findOne(".padding-inset")))).toBe(true);
   await screenshot(testInfo, "placement-padding");
 
-  await page.getByLabel("Padding", { exact: true }).fill("70%");
+  await page.getByLabel("Margin", { exact: true }).fill("70%");
   await expect(page.locator("[data-field-error=object-padding]")).toHaveText(
     "Padding can not be bigger than half of the frame",
   );
   await expect(page.getByTestId("generate")).toBeDisabled();
 
-  await page.getByRole("radio", { name: "Original" }).click();
+  await page.getByRole("radio", { name: "As in image" }).click();
   expect((await body()).object).toEqual({ image_url: expect.any(String), placement_type: "original" });
   // The frame is the product image itself, and the product cannot be dragged.
   expect(await page.evaluate(() => window.__backdropCanvas!.frame)).toEqual(frameSizeForImage(PRODUCT));
@@ -440,14 +450,15 @@ test("placement types: padding shows its inset and fits the product; original lo
 });
 
 test("every scene kind sends exactly its fields; the canvas frame follows", async ({}, testInfo) => {
-  // Prompt (the default), with its options.
-  await page.getByLabel("Prompt", { exact: true }).fill("on a slate slab, overcast light");
-  await page.getByLabel("Negative prompt").fill("people, text");
-  await page.getByLabel("Steps").fill("20");
-  await page.getByLabel("Preference").selectOption("best");
-  await page.getByLabel("Aspect ratio").selectOption("4:5");
-  await page.getByLabel("Model").selectOption("v2");
-  await page.getByLabel("Colour", { exact: true }).fill("#aece8c");
+  // Prompt (the default), with its options; model, steps and preference are under Advanced.
+  await page.getByLabel("Describe the scene", { exact: true }).fill("on a slate slab, overcast light");
+  await page.getByLabel("Keep out of the scene").fill("people, text");
+  await page.getByTestId("scene-advanced").locator("summary").click();
+  await page.getByLabel("Detail steps").fill("20");
+  await page.getByLabel("Speed or quality").selectOption("best");
+  await page.getByLabel("Frame shape").selectOption("4:5");
+  await page.getByLabel("AI model").selectOption("v2");
+  await page.getByLabel("Background colour", { exact: true }).fill("#aece8c");
   expect((await body()).scene).toEqual({
     model: "v2",
     prompt: "on a slate slab, overcast light",
@@ -462,21 +473,20 @@ test("every scene kind sends exactly its fields; the canvas frame follows", asyn
 
   // Auto-generated prompt with guidelines.
   await page.getByRole("radio", { name: "Auto-generate" }).click();
-  await page.getByLabel("Guidelines (optional)").fill("real life setting");
+  await page.getByLabel("Hints for the prompt (optional)").fill("real life setting");
   expect((await body()).scene.prompt).toEqual({ generate: true, guidelines: "real life setting" });
   await page.getByRole("radio", { name: "Write it" }).click();
   expect((await body()).scene.prompt).toBe("on a slate slab, overcast light");
 
   // A field out of range shows the schema's message next to it and blocks generating.
-  await page.getByLabel("Steps").fill("60");
-  await expect(page.locator("[data-field-error=scene-steps]")).toHaveText(
-    "Too big: expected number to be <50",
-  );
+  await page.getByLabel("Detail steps").fill("60");
+  await expect(page.locator("[data-field-error=scene-steps]")).toHaveText("Must be less than 50");
   await expect(page.getByTestId("generate")).toBeDisabled();
-  await page.getByLabel("Steps").fill("20");
+  await page.getByLabel("Detail steps").fill("20");
   await expect(page.locator("[data-field-error=scene-steps]")).toHaveCount(0);
 
-  // Template: the frame takes the template's shape; aspect ratio and preference are not sent.
+  // Template: the frame takes the template's shape; aspect ratio and preference are not sent, nor is
+  // the prompt scene's prompt unless it is asked for.
   await page.getByRole("radio", { name: "Template" }).click();
   await expect(page.getByText("Add a template image for a template scene")).toBeVisible();
   await page.locator("[data-slot=template] input[type=file]").setInputFiles({
@@ -485,8 +495,10 @@ test("every scene kind sends exactly its fields; the canvas frame follows", asyn
     buffer: files.template!,
   });
   await expect(page.locator("[data-slot=template]").getByText("1200 × 800")).toBeVisible();
-  await page.getByLabel("Template mode").selectOption("lock");
-  await page.getByLabel("View", { exact: true }).selectOption("top");
+  await page.getByLabel("How closely to keep it").selectOption("lock");
+  await page.getByLabel("Camera angle", { exact: true }).selectOption("top");
+  expect((await body()).scene).not.toHaveProperty("prompt");
+  await page.getByLabel("Also describe the scene with a prompt").check();
   const template = (await body()).scene;
   expect(template).toEqual({
     model: "v2",
@@ -507,7 +519,7 @@ test("every scene kind sends exactly its fields; the canvas frame follows", asyn
   // Shadows only: a plain colour or transparent.
   await page.getByRole("radio", { name: "Shadows" }).click();
   await page.getByLabel("Transparent background").check();
-  await page.getByLabel("View", { exact: true }).selectOption("auto");
+  await page.getByLabel("Camera angle", { exact: true }).selectOption("auto");
   expect((await body()).scene).toEqual({
     model: "v2",
     effect: "shadows",
@@ -518,17 +530,23 @@ test("every scene kind sends exactly its fields; the canvas frame follows", asyn
   await screenshot(testInfo, "kind-effect");
 
   // Output options.
-  await page.getByLabel("Number of images").selectOption("2");
-  await page.getByLabel("Format").selectOption("jpeg");
+  await page.getByLabel("Images per run").selectOption("2");
+  // Transparent has no place in a JPEG: both fields say so before anyone generates.
+  await page.getByLabel("File format").selectOption("jpeg");
+  await expect(page.locator("[data-field-error=scene-color]")).toContainText("needs PNG, WebP or AVIF");
+  await expect(page.locator("[data-field-error=output-format]")).toContainText("JPEG has no transparency");
+  await expect(page.getByTestId("generate")).toBeDisabled();
+  await page.getByLabel("Transparent background").uncheck();
+  await page.getByLabel("Background colour", { exact: true }).fill("#aece8c");
   await page.getByLabel("Quality").fill("80");
   expect((await body()).output).toEqual({ number_of_images: 2, format: { type: "jpeg", quality: 80 } });
-  await page.getByLabel("Format").selectOption("webp");
+  await page.getByLabel("File format").selectOption("webp");
   await page.getByLabel("Compression").selectOption("lossless");
   expect((await body()).output).toEqual({
     number_of_images: 2,
     format: { type: "webp", compression: "lossless" },
   });
-  await page.getByLabel("Format").selectOption("png");
+  await page.getByLabel("File format").selectOption("png");
   expect((await body()).output).toEqual({ number_of_images: 2, format: "png" });
 });
 

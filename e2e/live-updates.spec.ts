@@ -35,6 +35,8 @@ async function generateDraft(page: Page): Promise<string> {
   await page
     .getByTestId("product-file")
     .setInputFiles({ name: "product.png", mimeType: "image/png", buffer: await productPng() });
+  // A prompt scene needs its words before it can generate.
+  await page.getByLabel("Describe the scene", { exact: true }).fill("on a light oak table");
   await expect(page.getByTestId("generate")).toBeEnabled();
   const created = page.waitForResponse(
     (r) => r.url().endsWith("/api/generations") && r.request().method() === "POST",

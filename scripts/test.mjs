@@ -1,6 +1,6 @@
 // `npm test`: builds the app, runs Vitest then Playwright, and prints one line `N passed, N failed`
 // summed from both JSON reports. Exits non-zero when anything failed or a runner produced no report.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 
@@ -35,6 +35,25 @@ if (!process.env.TEST_DATABASE_URL && fs.existsSync("scripts/postgres-test-serve
   else console.error("PostgreSQL test server did not start: the PostgreSQL tests will fail.");
 }
 
+// A real S3-compatible server (s3rver) for the bucket half of the storage suite and the multi-instance
+// test. It runs while this script does: when the script ends, its stdin closes and it stops.
+let s3;
+if (!process.env.TEST_S3_ENDPOINT) {
+  s3 = spawn(process.execPath, ["--openssl-legacy-provider", "scripts/s3-test-server.mjs"], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const endpoint = await new Promise((resolve) => {
+    let text = "";
+    s3.stdout.on("data", (chunk) => {
+      text += chunk;
+      if (text.includes("\n")) resolve(text.split("\n")[0].trim());
+    });
+    s3.once("exit", () => resolve(undefined));
+  });
+  if (endpoint?.startsWith("http")) env.TEST_S3_ENDPOINT = endpoint;
+  else console.error("S3 test server did not start: each test file that needs one starts its own.");
+}
+
 // The build gets a canary key: a test greps the client bundle for it, so the key can never ship.
 env.BACKDROP_KEY_CANARY = `canary-${randomBytes(12).toString("hex")}`;
 const buildStatus = run("npx", ["next", "build"], { ...env, CLAID_API_KEY: env.BACKDROP_KEY_CANARY });
@@ -60,6 +79,8 @@ if (playwright?.stats) {
   passed += (playwright.stats.expected ?? 0) + (playwright.stats.flaky ?? 0);
   failed += playwright.stats.unexpected ?? 0;
 } else failed += 1;
+
+s3?.kill("SIGTERM");
 
 const runnerFailed = buildStatus !== 0 || vitestStatus !== 0 || playwrightStatus !== 0;
 if (runnerFailed && failed === 0) failed = 1;

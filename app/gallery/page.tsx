@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 
-import { SignOutButton } from "@/components/auth/sign-out-button";
 import { Gallery } from "@/components/gallery/gallery";
 import { AppHeader } from "@/components/ui/app-header";
 import { QueryProvider } from "@/lib/client/query-provider";
@@ -12,13 +11,10 @@ export const dynamic = "force-dynamic";
 
 // /gallery – every generation, newest first: filter, inspect, compare, favourite, delete, download
 export default async function GalleryPage() {
-  const me = await requirePageAccess("viewer", "/gallery");
+  const { me } = await requirePageAccess("viewer", "/gallery");
   return (
     <div className="flex h-dvh flex-col">
-      <AppHeader current="gallery">
-        <span className="text-xs text-ink-soft">{me.email}</span>
-        <SignOutButton />
-      </AppHeader>
+      <AppHeader current="gallery" person={me} />
       <main className="flex min-h-0 flex-1 flex-col">
         <h1 className="sr-only">Gallery</h1>
         <Suspense fallback={<p className="m-6 text-ink-muted">Loading…</p>}>

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 
-import { SignOutButton } from "@/components/auth/sign-out-button";
 import { MembersPanel } from "@/components/settings/members-panel";
 import { AppHeader } from "@/components/ui/app-header";
+import { NotAvailable } from "@/components/ui/not-available";
 import { QueryProvider } from "@/lib/client/query-provider";
 import { listMembers } from "@/lib/server/auth/members";
 import { requirePageAccess } from "@/lib/server/auth/page-access";
@@ -15,17 +15,15 @@ export const dynamic = "force-dynamic";
 
 // /settings – admins: members, roles, budgets, whether the Claid key is configured
 export default async function SettingsPage() {
-  const me = await requirePageAccess("admin", "/settings");
+  const { me, allowed } = await requirePageAccess("admin", "/settings");
+  if (!allowed) return <NotAvailable person={me} needs="admin" />;
   const config = getConfig();
   const keyConfigured = engineAvailability(config).claid;
   const { db } = await getDatabase(config);
   const members = await listMembers(db);
   return (
     <div className="flex min-h-full flex-col">
-      <AppHeader current="settings">
-        <span className="text-xs text-ink-soft">{me.email}</span>
-        <SignOutButton />
-      </AppHeader>
+      <AppHeader current="settings" person={me} />
       <main className="mx-auto flex w-full max-w-4xl flex-col gap-8 p-6">
         <h1 className="text-xl font-semibold">Settings</h1>
         <section aria-labelledby="key-title" className="flex flex-col gap-1">

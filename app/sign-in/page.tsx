@@ -1,13 +1,12 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { redirect } from "next/navigation";
 
 import { FirstAdminForm } from "@/components/auth/first-admin-form";
 import { SignInForm } from "@/components/auth/sign-in-form";
-import { SignOutButton } from "@/components/auth/sign-out-button";
+import { landingFor } from "@/lib/auth/pages";
 import { PLACEHOLDER_ORIGIN, sameOriginPath } from "@/lib/auth/return-path";
 import { hasAnyUser } from "@/lib/server/auth/members";
-import { currentPrincipal, homeFor } from "@/lib/server/auth/page-access";
+import { currentPrincipal } from "@/lib/server/auth/page-access";
 import { listensBeyondLoopback } from "@/lib/server/auth/setup-code";
 import { getConfig, type Config } from "@/lib/server/config";
 import { getDatabase } from "@/lib/server/db/client";
@@ -15,20 +14,13 @@ import { getDatabase } from "@/lib/server/db/client";
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
 
-const DENIED: Record<string, string> = {
-  viewer: "Sign in to see this page.",
-  member: "Composing and generating need the member role.",
-  admin: "Settings are for admins.",
-};
-
 /**
- * Where to go after signing in: the page that sent them here when it is a path on this app, or (when
- * none) back to this page, which sends signed-in people to their role's home. The origin comes from
- * configuration, never from the request's Host; without one, only relative paths are accepted.
+ * The page a person came from (`next`) when it is a path on this app; the origin comes from
+ * configuration, never from the request's Host, and without one only relative paths are accepted.
  */
-function afterSignIn(value: string | string[] | undefined, config: Config): string {
+function requestedNext(value: string | string[] | undefined, config: Config): string | undefined {
   const origin = config.AUTH_URL ?? config.PUBLIC_BASE_URL ?? PLACEHOLDER_ORIGIN;
-  return sameOriginPath(value, origin) ?? "/sign-in";
+  return sameOriginPath(value, origin);
 }
 
 // /sign-in – public: signs people in; on a fresh install, creates the first admin
@@ -39,12 +31,10 @@ export default async function SignInPage({
 }) {
   const params = await searchParams;
   const config = getConfig();
+  const next = requestedNext(params.next, config);
   const principal = await currentPrincipal();
-  const denied =
-    typeof params.denied === "string" && Object.hasOwn(DENIED, params.denied)
-      ? DENIED[params.denied]
-      : undefined;
-  if (principal && !denied) redirect(homeFor(principal));
+  // Signed in (just now, or earlier): the page they came from if their role may open it, else home.
+  if (principal) redirect(landingFor(principal.role, next));
 
   const { db } = await getDatabase(config);
   const fresh = !(await hasAnyUser(db));
@@ -57,20 +47,7 @@ export default async function SignInPage({
           <span aria-hidden className="inline-block size-4 rounded-[4px] bg-accent" />
           Backdrop
         </div>
-        {principal && denied ? (
-          <div className="flex flex-col gap-3" role="alert">
-            <h1 className="text-lg font-semibold">Not available to you</h1>
-            <p className="text-sm text-ink-soft">
-              {denied} You are signed in as {principal.email} ({principal.role}).
-            </p>
-            <div className="flex items-center gap-2">
-              <Link href={homeFor(principal)} className="text-sm text-accent-strong underline">
-                Go back
-              </Link>
-              <SignOutButton />
-            </div>
-          </div>
-        ) : fresh ? (
+        {fresh ? (
           <>
             <div>
               <h1 className="text-lg font-semibold">Create the first admin</h1>
@@ -83,7 +60,7 @@ export default async function SignInPage({
         ) : (
           <>
             <h1 className="text-lg font-semibold">Sign in</h1>
-            <SignInForm next={afterSignIn(params.next, config)} ssoName={ssoName} />
+            <SignInForm next={next} ssoName={ssoName} />
             <p className="text-xs text-ink-muted">No account? Ask an admin to add you.</p>
           </>
         )}

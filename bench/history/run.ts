@@ -251,6 +251,7 @@ async function run(driver: "pglite" | "postgres", databaseUrl: string) {
     NODE_ENV: "production",
     DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,
+    ...(databaseUrl ? { AUTH_SECRET: randomBytes(32).toString("base64url") } : {}),
     DEFAULT_ENGINE: "local",
   });
   setConfigForTests(config);

@@ -11,7 +11,7 @@
  */
 import "../render/server-modules";
 
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import inspector from "node:inspector/promises";
 import os from "node:os";
@@ -67,6 +67,8 @@ async function main() {
     CLAID_API_KEY: API_KEY,
     CLAID_API_BASE_URL: standin.url,
     DATABASE_URL: process.env.DATABASE_URL,
+    AUTH_SECRET:
+      process.env.AUTH_SECRET ?? (process.env.DATABASE_URL ? randomBytes(32).toString("base64url") : ""),
     GENERATION_CONCURRENCY: "16",
     RATE_LIMIT_CLAID_PER_MINUTE: "100000",
     DAILY_CLAID_IMAGE_BUDGET: "1000000",

@@ -29,7 +29,8 @@ export function FirstAdminForm({ setupCodeRequired }: { setupCodeRequired: boole
     try {
       await createFirstAdmin({ name, email, password, ...(setupCodeRequired ? { setupCode } : {}) });
       await signInWithEmail(email, password);
-      router.replace("/settings");
+      // A new admin starts where the work is; Settings is one click away to add the team.
+      router.replace("/");
       router.refresh();
     } catch (failure) {
       setError(failure);

@@ -9,13 +9,18 @@ import { signInWithEmail, singleSignOnUrl } from "@/lib/client/session";
 
 import { LabelledInput } from "./input";
 
-/** `next` checked again against the page's real origin: the browser is where the redirect happens. */
-function returnPath(next: string): string {
-  return sameOriginPath(next, window.location.origin) ?? "/sign-in";
+/**
+ * After signing in, back through this page: the server knows the person's role and sends them to
+ * `next` when they may open it, else to their home. `next` is checked again against the page's real
+ * origin, since the browser is where the redirect happens.
+ */
+function returnPath(next: string | undefined): string {
+  const path = sameOriginPath(next, window.location.origin);
+  return path ? `/sign-in?next=${encodeURIComponent(path)}` : "/sign-in";
 }
 
 /** Email and password, and single sign-on when the server has a provider configured. */
-export function SignInForm({ next, ssoName }: { next: string; ssoName?: string }) {
+export function SignInForm({ next, ssoName }: { next?: string; ssoName?: string }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string>();

@@ -46,7 +46,7 @@ export function CanvasToolbar() {
       </span>
       {doc.placement !== "absolute" ? (
         <span className="ml-2 rounded bg-canvas px-1.5 py-0.5 text-ink-soft">
-          {doc.placement === "original" ? "Locked: original placement" : "Fitted inside the padding"}
+          {doc.placement === "original" ? "Locked: as in the image" : "Fitted inside the margin"}
         </span>
       ) : null}
       <span className="ml-auto flex items-center gap-1">
@@ -55,7 +55,7 @@ export function CanvasToolbar() {
           variant="ghost"
           onClick={() => dispatch({ type: "zoomBy", factor: 1 / ZOOM_STEP })}
           aria-label="Zoom out"
-          title="Zoom out (-)"
+          title={`Zoom out (${mod}−, or ${mod}scroll)`}
         >
           −
         </Button>
@@ -67,7 +67,7 @@ export function CanvasToolbar() {
           variant="ghost"
           onClick={() => dispatch({ type: "zoomBy", factor: ZOOM_STEP })}
           aria-label="Zoom in"
-          title="Zoom in (+)"
+          title={`Zoom in (${mod}+, or ${mod}scroll)`}
         >
           +
         </Button>
@@ -75,9 +75,18 @@ export function CanvasToolbar() {
           size="sm"
           variant="ghost"
           onClick={() => dispatch({ type: "fitView" })}
-          title="Fit the frame to the screen (0)"
+          title="Fit the frame to the screen (Shift+1). Scroll or space-drag to move around."
         >
           Fit
+        </Button>
+        <Button
+          size="sm"
+          variant="ghost"
+          onClick={() => dispatch({ type: "zoomToProduct" })}
+          disabled={!state.images[doc.imageUrl]}
+          title="Zoom to the product (Shift+2)"
+        >
+          Product
         </Button>
       </span>
     </div>

@@ -38,12 +38,16 @@ const GenerateControl = dynamic(() => import("./generate-control"), {
   loading: () => <GeneratePanel />,
 });
 
-/** The composer: images and scene on the left, the canvas and results in the middle, the rest right. */
-export function Composer({ from }: { from?: string }) {
+/**
+ * The composer: images and scene on the left, the canvas and results in the middle, placement and
+ * output on the right above Generate, which stays in view however long the options above it grow.
+ * `maxUploadBytes` is the server's upload limit, checked before a file is sent.
+ */
+export function Composer({ from, maxUploadBytes }: { from?: string; maxUploadBytes?: number }) {
   const { state, dispatch, loadError } = useComposerState(from);
   const imageChecks = useImageMeasurements(state.history.present, state.images, dispatch);
   const value = useComposerValue(state, dispatch, imageChecks);
-  const intake = useImageIntake(dispatch);
+  const intake = useImageIntake(dispatch, maxUploadBytes);
   const dropTarget = useFileDrop(intake);
   const [live] = useState(createLivePlacement);
   const { doc, frame, view } = value;
@@ -76,7 +80,7 @@ export function Composer({ from }: { from?: string }) {
           <div
             className="relative min-h-0 flex-1 overflow-hidden"
             role="region"
-            aria-label="Canvas. Drag the product to move it; arrow keys nudge it by 1 px, with Shift by 10 px; Delete resets it."
+            aria-label="Canvas. Drag the product to move it; arrow keys nudge it by 1 px, with Shift by 10 px; Delete resets it. Scroll or space-drag to move around, Ctrl or Cmd with the wheel to zoom, Shift+1 to fit, Shift+2 to zoom to the product."
             data-testid="canvas"
           >
             {doc.imageUrl && state.images[doc.imageUrl] ? null : (
@@ -102,20 +106,24 @@ export function Composer({ from }: { from?: string }) {
         </div>
         <aside
           aria-label="Placement, output and request"
-          className="overflow-y-auto border-l border-canvas-line bg-canvas-panel"
+          className="flex min-h-0 flex-col border-l border-canvas-line bg-canvas-panel"
         >
-          <Section title="Placement" id="placement">
-            <PlacementInspector live={live} />
-          </Section>
-          <Section title="Output" id="output">
-            <OutputForm />
-          </Section>
-          <Section title="Generate" id="generate">
-            <GenerateControl onStarted={onStarted} />
-          </Section>
-          <Section title="Request" id="request">
-            <RequestPanel />
-          </Section>
+          <div className="min-h-0 flex-1 overflow-y-auto" data-testid="options-scroll">
+            <Section title="Placement" id="placement">
+              <PlacementInspector live={live} />
+            </Section>
+            <Section title="Output" id="output">
+              <OutputForm />
+            </Section>
+            <Section title="Request" id="request">
+              <RequestPanel />
+            </Section>
+          </div>
+          <div className="shrink-0 border-t border-canvas-line shadow-[0_-4px_12px_rgba(17,20,24,0.06)]">
+            <Section title="Generate" id="generate">
+              <GenerateControl onStarted={onStarted} />
+            </Section>
+          </div>
         </aside>
       </div>
     </ComposerContext.Provider>

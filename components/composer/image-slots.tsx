@@ -6,11 +6,12 @@ import { useId, useRef, useState } from "react";
 import { Button, buttonClass } from "@/components/ui/button";
 import { controlClass } from "@/components/ui/field";
 import { formatBytes, lacksTransparency } from "@/lib/composer/images";
+import { UPLOAD_TYPES } from "@/lib/composer/intake";
 
 import { useComposer } from "./composer-context";
 import type { ImageIntake, Slot } from "./use-image-intake";
 
-const ACCEPT = "image/png,image/jpeg,image/webp,image/avif,image/tiff";
+const ACCEPT = UPLOAD_TYPES.join(",");
 
 // Only a product without transparency (or a cutout) needs it: not part of the first paint.
 const BackgroundRemoval = dynamic(() => import("./background-removal"), { ssr: false, loading: () => null });
@@ -102,7 +103,7 @@ function SlotCard({ slot, title, intake }: { slot: Slot; title: string; intake: 
         <BackgroundRemoval />
       ) : null}
       {status.error ? (
-        <p className="text-xs text-danger" role="alert">
+        <p className="text-xs text-danger" role="alert" data-testid={`${slot}-error`}>
           {status.error}
         </p>
       ) : null}
@@ -145,8 +146,11 @@ function SlotCard({ slot, title, intake }: { slot: Slot; title: string; intake: 
           className="flex gap-2"
           onSubmit={(event) => {
             event.preventDefault();
-            // A failed import keeps what was typed, to correct it.
-            if (url.trim()) void intake.addUrl(slot, url.trim()).then((added) => added && setUrl(""));
+            // A failed import keeps the address, to be corrected rather than typed again.
+            if (url.trim())
+              void intake.addUrl(slot, url.trim()).then((added) => {
+                if (added) setUrl("");
+              });
           }}
         >
           <label htmlFor={`${id}-url`} className="sr-only">

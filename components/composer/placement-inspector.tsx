@@ -7,6 +7,7 @@ import { Field } from "@/components/ui/field";
 import { NumberInput } from "@/components/ui/number-input";
 import { Segmented } from "@/components/ui/segmented";
 import { TextField } from "@/components/ui/text-field";
+import { labelOf } from "@/lib/composer/fields";
 import type { PlacementField } from "@/lib/composer/reducer";
 import type { PlacementType } from "@/lib/scene/contract";
 import { absoluteValuesOf } from "@/lib/scene/placement";
@@ -19,8 +20,8 @@ const noValue = () => null;
 
 const TYPES = [
   { value: "absolute", label: "Free" },
-  { value: "padding", label: "Padding" },
-  { value: "original", label: "Original" },
+  { value: "padding", label: "With margin" },
+  { value: "original", label: "As in image" },
 ] as const satisfies readonly { value: PlacementType; label: string }[];
 
 const FIELDS: {
@@ -50,7 +51,7 @@ export function PlacementInspector({ live }: { live?: LivePlacement }) {
   return (
     <div className="flex flex-col gap-3" data-testid="placement-inspector">
       <Segmented
-        label="Placement type"
+        label="How the product is placed"
         name="placement-type"
         value={doc.placement}
         options={TYPES}
@@ -94,12 +95,12 @@ export function PlacementInspector({ live }: { live?: LivePlacement }) {
       {doc.placement === "padding" ? (
         <TextField
           id="object-padding"
-          label="Padding"
+          label={labelOf("object.padding")}
           value={doc.padding}
           placeholder="10% or 10% 20% or 40px"
           onChange={(padding) => dispatch({ type: "setPadding", padding })}
           onBlur={() => dispatch({ type: "closeStep" })}
-          hint='One value for all sides, or "vertical horizontal"; percent of the frame, or px.'
+          hint='The space kept around the product: one value for all sides, or "top/bottom left/right"; percent of the frame, or px.'
           error={errors["object.padding"]}
         />
       ) : null}

@@ -4,8 +4,8 @@ import { useState } from "react";
 
 import { Button } from "@/components/ui/button";
 import { controlClass } from "@/components/ui/field";
-import { curlCommand } from "@/lib/composer/curl";
 import { validateRequest } from "@/lib/composer/validation";
+import { curlCommand } from "@/lib/scene/curl";
 
 import { useComposer } from "./composer-context";
 

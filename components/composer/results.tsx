@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 
 import { Button, buttonClass } from "@/components/ui/button";
@@ -105,7 +106,7 @@ function GenerationCard({
       </div>
       {generation?.error ? (
         <p className="max-w-72 rounded bg-danger-soft px-2 py-1 text-xs text-danger" role="alert">
-          {generation.error.error_message} ({generation.error.error_code})
+          {generation.error.error_message}
         </p>
       ) : null}
       <ul className="flex gap-2">
@@ -209,11 +210,19 @@ export function Results(props: ResultsProps) {
   );
 }
 
+/**
+ * How many results the strip shows: enough to compare a few runs, few enough to scroll past. The rest
+ * are one click away in the gallery (the composer keeps the ids of more, for that count).
+ */
+export const RESULTS_SHOWN = 8;
+
 function ResultStrip({ ids, onRemove }: ResultsProps) {
   const [viewing, setViewing] = useState<Viewing | null>(null);
   const updates = useLiveGenerations();
-  useFollow(updates, useUnsettledIds(ids));
+  const shown = ids.slice(0, RESULTS_SHOWN);
+  useFollow(updates, useUnsettledIds(shown));
   const pollMs = updates.live ? false : FALLBACK_POLL_MS;
+  const more = ids.length - shown.length;
   return (
     <section aria-label="Results" className="shrink-0 border-t border-canvas-line bg-canvas-panel">
       {ids.length === 0 ? (
@@ -221,17 +230,45 @@ function ResultStrip({ ids, onRemove }: ResultsProps) {
           Results appear here. Generate a draft to see the scene.
         </p>
       ) : (
-        <ol className="flex gap-3 overflow-x-auto p-3" data-testid="results">
-          {ids.map((id) => (
-            <GenerationCard
-              key={id}
-              id={id}
-              pollMs={pollMs}
-              onView={setViewing}
-              onRemove={() => onRemove(id)}
-            />
-          ))}
-        </ol>
+        <div className="flex items-stretch">
+          <div className="flex w-24 shrink-0 flex-col items-start gap-1 border-r border-canvas-line p-3 text-xs">
+            <h2 className="font-semibold text-ink-soft">Results</h2>
+            <span className="text-ink-soft" data-testid="results-count">
+              {more > 0 ? `Newest ${shown.length} of ${ids.length}` : `${ids.length} here`}
+            </span>
+            <Button
+              size="sm"
+              variant="ghost"
+              className="-ml-2"
+              title="Hide every result from this strip; they stay in the gallery"
+              onClick={() => ids.forEach(onRemove)}
+            >
+              Clear all
+            </Button>
+          </div>
+          <ol className="flex min-w-0 flex-1 gap-3 overflow-x-auto p-3" data-testid="results">
+            {shown.map((id) => (
+              <GenerationCard
+                key={id}
+                id={id}
+                pollMs={pollMs}
+                onView={setViewing}
+                onRemove={() => onRemove(id)}
+              />
+            ))}
+            {more > 0 ? (
+              <li className="flex shrink-0 items-center">
+                <Link
+                  href="/gallery?mine=1"
+                  className="rounded-lg border border-dashed border-canvas-line px-4 py-6 text-xs text-accent-strong underline"
+                  data-testid="results-more"
+                >
+                  {more} more in the gallery
+                </Link>
+              </li>
+            ) : null}
+          </ol>
+        </div>
       )}
       <Viewer viewing={viewing} onClose={() => setViewing(null)} />
     </section>

@@ -3,7 +3,7 @@
 import { useMemo } from "react";
 
 import { viewOf } from "@/lib/composer/camera";
-import { frameOf } from "@/lib/composer/frame";
+import { contentBounds, frameOf, productBoundsOf } from "@/lib/composer/frame";
 import { imageCheckErrors, NO_IMAGE_CHECKS, type ImageChecks } from "@/lib/composer/image-checks";
 import type { ComposerAction, ComposerState } from "@/lib/composer/reducer";
 import { buildRequest } from "@/lib/composer/request";
@@ -24,7 +24,11 @@ export function useComposerValue(
   const request = useMemo(() => buildRequest(doc), [doc]);
   const validation = useValidation(request);
   const frame = useMemo(() => frameOf(doc, state.images), [doc, state.images]);
-  const view = useMemo(() => viewOf(state.camera, frame), [state.camera, frame]);
+  const bounds = useMemo(
+    () => contentBounds(frame, productBoundsOf(doc, state.images, frame)),
+    [doc, state.images, frame],
+  );
+  const view = useMemo(() => viewOf(state.camera, frame, bounds), [state.camera, frame, bounds]);
   return useMemo(
     () => ({
       state,

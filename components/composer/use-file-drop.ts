@@ -5,19 +5,20 @@ import { useEffect, useState } from "react";
 import { isTyping } from "./typing";
 import type { ImageIntake, Slot } from "./use-image-intake";
 
-function imageFileOf(items: DataTransferItemList | FileList | undefined | null): File | undefined {
+/** The first image among dropped or pasted files, else the first file (so it can be told why not). */
+function fileOf(items: DataTransferItemList | FileList | undefined | null): File | undefined {
   if (!items) return undefined;
   const list: (DataTransferItem | File)[] = Array.from(items as ArrayLike<DataTransferItem | File>);
-  for (const item of list) {
-    const file = item instanceof File ? item : item.kind === "file" ? item.getAsFile() : null;
-    if (file && file.type.startsWith("image/")) return file;
-  }
-  return undefined;
+  const files = list
+    .map((item) => (item instanceof File ? item : item.kind === "file" ? item.getAsFile() : null))
+    .filter((file): file is File => file !== null);
+  return files.find((file) => file.type.startsWith("image/")) ?? files[0];
 }
 
 /**
  * A file dropped anywhere becomes the product, unless it is dropped on the template slot; a pasted
- * image, or a pasted image address, becomes the product. Returns the slot a drag is over, for the drop hint.
+ * image, or a pasted image address, becomes the product. A file that is not an image is refused in the
+ * slot, saying so. Returns the slot a drag is over, for the drop hint.
  */
 export function useFileDrop(intake: ImageIntake): Slot | null {
   const [dropTarget, setDropTarget] = useState<Slot | null>(null);
@@ -35,12 +36,12 @@ export function useFileDrop(intake: ImageIntake): Slot | null {
     const onDrop = (event: DragEvent) => {
       event.preventDefault();
       setDropTarget(null);
-      const file = imageFileOf(event.dataTransfer?.files);
+      const file = fileOf(event.dataTransfer?.files);
       if (file) void intake.addFile(slotAt(event.target), file);
     };
     const onPaste = (event: ClipboardEvent) => {
       if (isTyping(event.target)) return;
-      const file = imageFileOf(event.clipboardData?.items);
+      const file = fileOf(event.clipboardData?.items);
       // A pasted image address is imported by the server, like "Import URL".
       const text = file ? "" : (event.clipboardData?.getData("text/plain").trim() ?? "");
       if (!file && !/^https?:\/\/\S+$/i.test(text)) return;

@@ -3,6 +3,7 @@
 import { useCallback, useState } from "react";
 
 import { ApiFailure } from "@/lib/client/request";
+import { uploadProblem } from "@/lib/composer/intake";
 import type { ComposerAction } from "@/lib/composer/reducer";
 import type { UploadedImage } from "@/lib/scene/generation";
 
@@ -13,16 +14,33 @@ export type Slot = "product" | "template";
 
 export type SlotStatus = { busy: boolean; error?: string };
 
-/** Uploads and URL imports into the product or template slot, with per-slot progress and errors. */
-export function useImageIntake(dispatch: (action: ComposerAction) => void) {
+/** A failed upload or import in a sentence: the server's message (never its code), or a plain fallback. */
+function failureText(error: unknown, what: "upload" | "import"): string {
+  if (error instanceof ApiFailure) return error.details.error_message;
+  return what === "upload"
+    ? "The image could not be uploaded. Try again."
+    : "The image could not be imported.";
+}
+
+/**
+ * Uploads and URL imports into the product or template slot, with per-slot progress and errors. A
+ * file the server would refuse for its type or size (`maxUploadBytes`, from its configuration) is
+ * refused here first, without uploading it.
+ */
+export function useImageIntake(dispatch: (action: ComposerAction) => void, maxUploadBytes?: number) {
   const [status, setStatus] = useState<Record<Slot, SlotStatus>>({
     product: { busy: false },
     template: { busy: false },
   });
 
-  /** Resolves to whether the image was added. */
+  const fail = useCallback(
+    (slot: Slot, message: string) => setStatus((s) => ({ ...s, [slot]: { busy: false, error: message } })),
+    [],
+  );
+
+  /** Resolves true when the image is in the slot, false when the slot shows why not. */
   const run = useCallback(
-    async (slot: Slot, load: () => Promise<UploadedImage>): Promise<boolean> => {
+    async (slot: Slot, what: "upload" | "import", load: () => Promise<UploadedImage>) => {
       setStatus((s) => ({ ...s, [slot]: { busy: true } }));
       try {
         const image = await load();
@@ -35,26 +53,29 @@ export function useImageIntake(dispatch: (action: ComposerAction) => void) {
         setStatus((s) => ({ ...s, [slot]: { busy: false } }));
         return true;
       } catch (error) {
-        const message =
-          error instanceof ApiFailure
-            ? `${error.details.error_message} (${error.details.error_code})`
-            : "The image could not be added";
-        setStatus((s) => ({ ...s, [slot]: { busy: false, error: message } }));
+        fail(slot, failureText(error, what));
         return false;
       }
     },
-    [dispatch],
+    [dispatch, fail],
   );
 
   const addFile = useCallback(
-    (slot: Slot, file: File) => run(slot, async () => (await loadApi()).uploadFile(file)),
-    [run],
+    async (slot: Slot, file: File) => {
+      const problem = uploadProblem(file, maxUploadBytes);
+      if (problem) {
+        fail(slot, problem);
+        return false;
+      }
+      return run(slot, "upload", async () => (await loadApi()).uploadFile(file));
+    },
+    [run, fail, maxUploadBytes],
   );
   const addUrl = useCallback(
-    (slot: Slot, url: string) => run(slot, async () => (await loadApi()).importUrl(url)),
+    (slot: Slot, url: string) => run(slot, "import", async () => (await loadApi()).importUrl(url)),
     [run],
   );
-  return { status, addFile, addUrl };
+  return { status, addFile, addUrl, fail };
 }
 
 export type ImageIntake = ReturnType<typeof useImageIntake>;

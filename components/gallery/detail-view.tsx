@@ -4,11 +4,12 @@ import Link from "next/link";
 import { useState } from "react";
 
 import { Button, buttonClass } from "@/components/ui/button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { zipHref } from "@/lib/client/generations";
+import { curlCommand } from "@/lib/scene/curl";
 import type { Generation } from "@/lib/scene/generation";
 
 import { CompareView, type ComparedOutput } from "./compare-view";
-import { curlCommand } from "./curl";
 import { formatBytes, formatMs, formatWhen, keyOptions, promptOf } from "./describe";
 import { EngineBadge, StatusBadge } from "./status-badge";
 
@@ -19,24 +20,6 @@ const TIMING_LABELS: Record<string, string> = {
 
 function timingLabel(name: string): string {
   return TIMING_LABELS[name] ?? `Engine: ${name.replace(/_ms$/, "").replace(/_/g, " ")}`;
-}
-
-function CopyButton({ text, label }: { text: string; label: string }) {
-  const [done, setDone] = useState(false);
-  return (
-    <Button
-      size="sm"
-      variant="ghost"
-      onClick={() => {
-        void navigator.clipboard?.writeText(text).then(() => {
-          setDone(true);
-          setTimeout(() => setDone(false), 1500);
-        });
-      }}
-    >
-      {done ? "Copied" : label}
-    </Button>
-  );
 }
 
 /** Everything about one generation: every output, the exact request (JSON and cURL), timings and error. */
@@ -57,9 +40,13 @@ export function DetailView({
   const [comparing, setComparing] = useState(false);
   const origin = typeof window === "undefined" ? "" : window.location.origin;
   const json = JSON.stringify(generation.request, null, 2);
-  const curl = curlCommand(generation.request, origin, generation.engine);
+  const curl = curlCommand(origin, generation.request, generation.engine);
   const stored = generation.outputs.filter((o) => o.url);
-  const comparable: ComparedOutput[] = stored.map((o) => ({ ...o, label: `Image ${o.index + 1}` }));
+  const comparable: ComparedOutput[] = stored.map((o) => ({
+    ...o,
+    title: `Image ${o.index + 1}`,
+    facts: [`${o.width} × ${o.height}`, o.format],
+  }));
   // Ours first, in the order they happen; then whatever the engine measured inside its own step.
   const ours = ["queue", "upstream"];
   const timings = [
@@ -100,7 +87,8 @@ export function DetailView({
             {generation.favorite ? "★ Favourite" : "☆ Add to favourites"}
           </Button>
         ) : null}
-        {generation.kind === "scene" ? (
+        {/* An image edit has no scene to open; the composer takes scenes. */}
+        {canEdit && generation.kind === "scene" ? (
           <Link href={`/?from=${generation.id}`} className={buttonClass("secondary", "sm")}>
             Open in composer
           </Link>
@@ -177,6 +165,14 @@ export function DetailView({
         </section>
 
         <section aria-label="Details" className="flex min-w-0 flex-col gap-4 text-sm">
+          {generation.note ? (
+            <p
+              className="rounded-md border border-canvas-line bg-canvas p-3 text-ink-soft"
+              data-testid="generation-note"
+            >
+              {generation.note}
+            </p>
+          ) : null}
           {generation.error ? (
             <div
               role="alert"
@@ -212,24 +208,31 @@ export function DetailView({
           </div>
 
           <div className="flex min-w-0 flex-col gap-1">
-            <div className="flex items-center gap-1" role="tablist" aria-label="Request format">
+            <div className="flex items-center gap-1">
               <h3 className="mr-2 text-xs font-semibold tracking-wide text-ink-soft uppercase">Request</h3>
-              {(["json", "curl"] as const).map((t) => (
-                <button
-                  key={t}
-                  type="button"
-                  role="tab"
-                  id={`request-tab-${t}`}
-                  aria-selected={tab === t}
-                  aria-controls="request-panel"
-                  onClick={() => setTab(t)}
-                  className="rounded px-2 py-0.5 text-xs aria-selected:bg-accent-soft aria-selected:text-accent-strong"
-                >
-                  {t === "json" ? "JSON" : "cURL"}
-                </button>
-              ))}
+              {/* A tab list holds only its tabs; the heading and the Copy button sit beside it. */}
+              <div role="tablist" aria-label="Request format" className="flex items-center gap-1">
+                {(["json", "curl"] as const).map((t) => (
+                  <button
+                    key={t}
+                    type="button"
+                    role="tab"
+                    id={`request-tab-${t}`}
+                    aria-selected={tab === t}
+                    aria-controls="request-panel"
+                    onClick={() => setTab(t)}
+                    className="rounded px-2 py-0.5 text-xs aria-selected:bg-accent-soft aria-selected:text-accent-strong"
+                  >
+                    {t === "json" ? "JSON" : "cURL"}
+                  </button>
+                ))}
+              </div>
               <span className="ml-auto">
-                <CopyButton text={tab === "json" ? json : curl} label="Copy" />
+                <CopyButton
+                  text={tab === "json" ? json : curl}
+                  variant="ghost"
+                  name={tab === "json" ? "the request as JSON" : "the cURL command"}
+                />
               </span>
             </div>
             <pre

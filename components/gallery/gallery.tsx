@@ -6,17 +6,27 @@ import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
 
 import { Button, buttonClass } from "@/components/ui/button";
-import { filtersFromParams, filtersToParams, type GenerationFilters } from "@/lib/client/generation-filters";
+import {
+  filtersFromParams,
+  filtersToParams,
+  NO_FILTERS,
+  type GenerationFilters,
+} from "@/lib/client/generation-filters";
 import { zipHref } from "@/lib/client/generations";
 import { queryKeys } from "@/lib/client/query-keys";
 import { failureMessage } from "@/lib/client/request";
 import { useGeneration } from "@/lib/client/use-generation";
-import { useGenerationList, useRemoveGeneration, useToggleFavorite } from "@/lib/client/use-generation-list";
+import {
+  useGenerationList,
+  useRemoveGeneration,
+  useRemoveGenerations,
+  useToggleFavorite,
+} from "@/lib/client/use-generation-list";
 import { useFollow, useLiveGenerations } from "@/lib/client/use-live-generations";
 import { isSettled, type Generation } from "@/lib/scene/generation";
 
+import { compareLabels } from "./compare-labels";
 import { CompareView, type ComparedOutput } from "./compare-view";
-import { promptOf } from "./describe";
 import { DetailView } from "./detail-view";
 import { FiltersBar } from "./filters-bar";
 import { GenerationGrid } from "./generation-grid";
@@ -58,6 +68,7 @@ export function Gallery({ canEdit }: { canEdit: boolean }) {
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [comparing, setComparing] = useState<ComparedOutput[] | undefined>();
   const [confirmDelete, setConfirmDelete] = useState<Generation | undefined>();
+  const [confirmBulk, setConfirmBulk] = useState<Generation[] | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
 
   const openFromList = items.find((g) => g.id === openId);
@@ -84,6 +95,24 @@ export function Gallery({ canEdit }: { canEdit: boolean }) {
       onError: (error) => setNotice(failureMessage(error, "Could not delete")),
     });
 
+  const removeMany = useRemoveGenerations();
+  const confirmRemoveMany = (chosen: Generation[]) =>
+    removeMany.mutate(chosen, {
+      onSuccess: ({ removed, failed }) => {
+        setConfirmBulk(undefined);
+        setSelected((s) => {
+          const next = new Set(s);
+          for (const id of removed) next.delete(id);
+          return next;
+        });
+        setNotice(
+          failed.length === 0
+            ? `${removed.length} generation${removed.length === 1 ? "" : "s"} deleted`
+            : `${removed.length} deleted; ${failed.length} could not be: ${failed[0]?.message ?? ""}`,
+        );
+      },
+    });
+
   const toggleSelect = useCallback((g: Generation) => {
     setSelected((s) => {
       const next = new Set(s);
@@ -94,10 +123,15 @@ export function Gallery({ canEdit }: { canEdit: boolean }) {
   }, []);
 
   const selectedItems = items.filter((g) => selected.has(g.id));
-  const compareCandidates: ComparedOutput[] = selectedItems.flatMap((g) => {
+  const withImages = selectedItems.filter((g) => g.outputs.some((o) => o.url));
+  const labels = compareLabels(withImages);
+  const compareCandidates: ComparedOutput[] = withImages.flatMap((g, i) => {
     const first = g.outputs.find((o) => o.url);
-    return first ? [{ ...first, label: promptOf(g.request).slice(0, 40) }] : [];
+    return first ? [{ ...first, ...labels[i]! }] : [];
   });
+  const deletable = selectedItems.filter((g) => isSettled(g.status));
+  const failedItems = items.filter((g) => g.status === "failed");
+  const filtered = JSON.stringify(filters) !== JSON.stringify(NO_FILTERS);
   const canCompare = compareCandidates.length >= 2 && compareCandidates.length <= 4;
   const shown = detail.data ?? openFromList;
 
@@ -126,17 +160,37 @@ export function Gallery({ canEdit }: { canEdit: boolean }) {
             >
               Compare
             </Button>
+            {canEdit ? (
+              <Button
+                size="sm"
+                variant="danger"
+                disabled={deletable.length === 0}
+                title={deletable.length === 0 ? "Generations still running cannot be deleted yet" : undefined}
+                onClick={() => setConfirmBulk(deletable)}
+              >
+                Delete selected…
+              </Button>
+            ) : null}
             <Button size="sm" variant="ghost" onClick={() => setSelected(new Set())}>
               Clear selection
             </Button>
           </>
         ) : (
-          <span className="text-ink-muted">
+          <span className="text-ink-soft">
             {list.isPending
               ? "Loading…"
               : `${items.length}${list.hasNextPage ? "+" : ""} generation${items.length === 1 ? "" : "s"}, newest first`}
           </span>
         )}
+        {canEdit && failedItems.length > 0 && failedItems.some((g) => !selected.has(g.id)) ? (
+          <Button
+            size="sm"
+            variant="ghost"
+            onClick={() => setSelected((s) => new Set([...s, ...failedItems.map((g) => g.id)]))}
+          >
+            Select the failed ({failedItems.length})
+          </Button>
+        ) : null}
         {notice ? (
           <span role="status" className="ml-auto text-ink-soft">
             {notice}
@@ -150,19 +204,28 @@ export function Gallery({ canEdit }: { canEdit: boolean }) {
         </p>
       ) : !list.isPending && items.length === 0 ? (
         <div
-          className="m-auto flex flex-col items-center gap-2 p-10 text-center text-ink-soft"
+          className="m-auto flex flex-col items-center gap-3 p-10 text-center text-ink-soft"
           data-testid="gallery-empty"
         >
-          <p>
-            No generations
-            {JSON.stringify(filters) === JSON.stringify(filtersFromParams(new URLSearchParams()))
-              ? " yet"
-              : " match these filters"}
-            .
-          </p>
-          <Link href="/" className="text-accent-strong underline">
-            Open the composer
-          </Link>
+          {filtered ? (
+            <>
+              <p>No generations match these filters.</p>
+              <Button variant="primary" onClick={() => setFilters(NO_FILTERS)}>
+                Clear filters
+              </Button>
+            </>
+          ) : (
+            <>
+              <p>No generations yet.</p>
+              {canEdit ? (
+                <Link href="/" className="text-accent-strong underline">
+                  Open the composer
+                </Link>
+              ) : (
+                <p className="text-sm">What members generate appears here.</p>
+              )}
+            </>
+          )}
         </div>
       ) : (
         <GenerationGrid
@@ -196,7 +259,7 @@ export function Gallery({ canEdit }: { canEdit: boolean }) {
         labelledBy="compare-title"
         testId="compare-dialog"
       >
-        <div className="flex w-[min(1200px,94vw)] flex-col gap-3 p-4">
+        <div className="flex w-[min(1400px,96vw)] flex-col gap-3 p-4">
           <div className="flex items-center">
             <h2 id="compare-title" className="text-base font-semibold">
               Compare {comparing?.length ?? 0} images
@@ -211,6 +274,36 @@ export function Gallery({ canEdit }: { canEdit: boolean }) {
             </Button>
           </div>
           {comparing ? <CompareView outputs={comparing} /> : null}
+        </div>
+      </Modal>
+
+      <Modal
+        open={Boolean(confirmBulk)}
+        onClose={() => setConfirmBulk(undefined)}
+        labelledBy="bulk-delete-title"
+        testId="confirm-bulk-delete"
+      >
+        <div className="flex w-[min(440px,90vw)] flex-col gap-3 p-5">
+          <h2 id="bulk-delete-title" className="text-base font-semibold">
+            Delete {confirmBulk?.length ?? 0} generation{confirmBulk?.length === 1 ? "" : "s"}?
+          </h2>
+          <p className="text-sm text-ink-soft">
+            Their records and images are removed for everyone. Images another generation or upload also uses
+            are kept.
+            {deletable.length < selected.size ? " Generations still running are left alone." : ""}
+          </p>
+          <div className="flex justify-end gap-2">
+            <Button autoFocus onClick={() => setConfirmBulk(undefined)}>
+              Cancel
+            </Button>
+            <Button
+              variant="danger"
+              disabled={removeMany.isPending}
+              onClick={() => confirmBulk && confirmRemoveMany(confirmBulk)}
+            >
+              {removeMany.isPending ? "Deleting…" : "Delete all"}
+            </Button>
+          </div>
         </div>
       </Modal>
 

@@ -46,13 +46,27 @@ export function GenerationCard({
               decoding="async"
               className="size-full object-contain"
             />
-          ) : (
-            <div className="flex size-full items-center justify-center text-xs text-ink-muted">
+          ) : generation.error ? null : (
+            <div className="flex size-full items-center justify-center text-xs text-ink-soft">
               {generation.status === "queued" || generation.status === "running"
                 ? "Working…"
                 : "No stored image"}
             </div>
           )}
+          {generation.error ? (
+            // Why it failed, where the person looks first: over the image when there is one, else in its place.
+            <div
+              className={
+                cover?.thumbUrl
+                  ? "absolute inset-x-0 bottom-0 bg-danger-soft/95 px-2 py-1"
+                  : "absolute inset-0 flex items-center justify-center bg-danger-soft p-4 text-center"
+              }
+            >
+              <p className="line-clamp-4 text-xs leading-snug text-danger" data-testid="card-error">
+                {generation.error.error_message}
+              </p>
+            </div>
+          ) : null}
           {generation.outputs.length > 1 ? (
             <span className="absolute right-2 bottom-2 rounded bg-ink/70 px-1.5 py-0.5 text-[11px] text-white">
               {generation.outputs.length} images
@@ -63,7 +77,7 @@ export function GenerationCard({
           <p className="line-clamp-2 text-sm leading-snug" title={prompt}>
             {prompt}
           </p>
-          <div className="flex flex-wrap items-center gap-1 text-[11px] text-ink-muted">
+          <div className="flex flex-wrap items-center gap-1 text-[11px] text-ink-soft">
             <EngineBadge engine={generation.engine} />
             <StatusBadge status={generation.status} />
             <span>{keyOptions(generation.request).join(" · ")}</span>

@@ -3,6 +3,7 @@
 import { useComposer } from "@/components/composer/composer-context";
 import { Button } from "@/components/ui/button";
 import { controlClass, Field } from "@/components/ui/field";
+import { labelOf } from "@/lib/composer/fields";
 import { TRANSPARENT } from "@/lib/scene/vocabulary";
 
 const HEX6 = /^#[0-9a-f]{6}$/i;
@@ -17,9 +18,9 @@ export function ColorField({ allowTransparent, error }: { allowTransparent: bool
     <div className="flex flex-col gap-2">
       <Field
         id="scene-color"
-        label="Colour"
+        label={labelOf("scene.color")}
         error={error}
-        hint={transparent ? "Transparent output needs PNG (or another format with alpha)." : undefined}
+        hint={transparent && !error ? "Transparent output needs PNG, WebP or AVIF." : undefined}
       >
         {(describedBy, invalid) => (
           <div className="flex items-center gap-2">
@@ -36,7 +37,7 @@ export function ColorField({ allowTransparent, error }: { allowTransparent: bool
               id="scene-color"
               className={`${controlClass} font-mono`}
               value={transparent ? "" : (color ?? "")}
-              placeholder={transparent ? "transparent" : "None (#rrggbb)"}
+              placeholder={transparent ? "transparent" : "None, e.g. #f4efe6"}
               disabled={transparent}
               aria-describedby={describedBy}
               aria-invalid={invalid || undefined}

@@ -6,13 +6,17 @@ import { NumberInput } from "@/components/ui/number-input";
 import { choices, SelectField } from "@/components/ui/select-field";
 import { TextField } from "@/components/ui/text-field";
 import { errorFor } from "@/lib/composer/field-errors";
+import { labelOf } from "@/lib/composer/fields";
 import type { FormatName, OutputFormat, OutputOptions } from "@/lib/scene/contract";
+import { formatLabel } from "@/lib/scene/rules";
 import {
   COMPRESSION_TYPES,
   CONTRACT_DEFAULT_NUMBER_OF_IMAGES,
   OUTPUT_FORMATS,
   PNG_COMPRESSIONS,
 } from "@/lib/scene/vocabulary";
+
+import { Advanced } from "./advanced";
 
 type Compression = NonNullable<Extract<OutputFormat, { type: "webp" }>["compression"]>;
 
@@ -58,13 +62,13 @@ function FormatOptions({ format, onChange }: { format: OutputFormat; onChange: (
         </Field>
         <SelectField
           id="output-jpeg-progressive"
-          label="Progressive"
+          label="Progressive loading"
           value={jpeg.progressive === undefined ? undefined : jpeg.progressive ? "yes" : "no"}
           choices={[
             { value: "yes", label: "Yes" },
             { value: "no", label: "No" },
           ]}
-          defaultLabel="Default (yes)"
+          defaultLabel="Yes (default)"
           onChange={(v) => onChange({ ...jpeg, progressive: v === undefined ? undefined : v === "yes" })}
         />
       </div>
@@ -77,8 +81,11 @@ function FormatOptions({ format, onChange }: { format: OutputFormat; onChange: (
         id="output-png-compression"
         label="PNG compression"
         value={png.compression}
-        choices={choices(PNG_COMPRESSIONS, (c) => ({ fast: "Fast", optimal: "Optimal", best: "Best" })[c])}
-        defaultLabel="Default (optimal)"
+        choices={choices(
+          PNG_COMPRESSIONS,
+          (c) => ({ fast: "Fast, larger file", optimal: "Balanced", best: "Smallest file, slower" })[c],
+        )}
+        defaultLabel="Balanced (default)"
         onChange={(compression) => onChange({ ...png, compression })}
       />
     );
@@ -95,8 +102,10 @@ function FormatOptions({ format, onChange }: { format: OutputFormat; onChange: (
           id="output-compression"
           label="Compression"
           value={kind}
-          choices={choices(COMPRESSION_TYPES, (c) => (c === "lossy" ? "Lossy" : "Lossless"))}
-          defaultLabel={`Default (lossy ${name === "webp" ? 75 : 50})`}
+          choices={choices(COMPRESSION_TYPES, (c) =>
+            c === "lossy" ? "Smaller file (lossy)" : "Exact pixels (lossless)",
+          )}
+          defaultLabel={`Smaller file, quality ${name === "webp" ? 75 : 50} (default)`}
           onChange={(k) => set(compressionWith(current, k))}
         />
         {kind === "lossy" ? (
@@ -134,46 +143,49 @@ export function OutputForm() {
   const format = output.format;
   const destinationError =
     errors["output.destination"] ?? (typeof doc.output === "string" ? errors.output : undefined);
+  const images = count ?? CONTRACT_DEFAULT_NUMBER_OF_IMAGES;
   return (
     <div className="flex flex-col gap-3" data-testid="output-form">
       <SelectField
         id="output-count"
-        label="Number of images"
+        label={labelOf("output.number_of_images")}
         value={count === undefined ? undefined : String(count)}
         choices={["1", "2", "3", "4"].map((v) => ({ value: v, label: v }))}
-        defaultLabel={`Claid default (${CONTRACT_DEFAULT_NUMBER_OF_IMAGES})`}
+        defaultLabel={`Claid's default (${CONTRACT_DEFAULT_NUMBER_OF_IMAGES})`}
         onChange={(v) =>
           dispatch({ type: "setNumberOfImages", count: v === undefined ? undefined : Number(v) })
         }
         error={errors["output.number_of_images"]}
         hint={
-          (count ?? CONTRACT_DEFAULT_NUMBER_OF_IMAGES) > 1
-            ? `Each image is billed: ${count ?? CONTRACT_DEFAULT_NUMBER_OF_IMAGES} images cost ${count ?? CONTRACT_DEFAULT_NUMBER_OF_IMAGES}× one. Drafts are free.`
-            : "One image per run keeps Claid costs down; Claid's own default is 4 (4× the cost)."
+          images > 1
+            ? `Claid bills each image: ${images} cost ${images}× one. Drafts are free.`
+            : "Claid bills each image; drafts are free."
         }
       />
       <SelectField
         id="output-format"
-        label="Format"
+        label={labelOf("output.format")}
         value={formatName(format)}
-        choices={choices(OUTPUT_FORMATS, (f) => f.toUpperCase())}
-        defaultLabel="Default (PNG)"
+        choices={choices(OUTPUT_FORMATS, formatLabel)}
+        defaultLabel="PNG (default)"
         onChange={(name) => dispatch({ type: "setFormat", format: name })}
         error={errorFor(errors, "output.format")}
       />
       {format !== undefined ? (
         <FormatOptions format={format} onChange={(f) => dispatch({ type: "setFormat", format: f })} />
       ) : null}
-      <TextField
-        id="output-destination"
-        label="Destination (optional)"
-        value={output.destination ?? ""}
-        placeholder="storage://storage-name/path/"
-        onChange={(destination) => dispatch({ type: "setDestination", destination })}
-        onBlur={() => dispatch({ type: "closeStep" })}
-        hint="Write the images to a configured storage instead of keeping them here."
-        error={destinationError}
-      />
+      <Advanced id="output-advanced" hasError={Boolean(destinationError)}>
+        <TextField
+          id="output-destination"
+          label={`${labelOf("output.destination")} (optional)`}
+          value={output.destination ?? ""}
+          placeholder="storage://storage-name/path/"
+          onChange={(destination) => dispatch({ type: "setDestination", destination })}
+          onBlur={() => dispatch({ type: "closeStep" })}
+          hint="Write the images to a storage this server has configured, instead of keeping them here."
+          error={destinationError}
+        />
+      </Advanced>
     </div>
   );
 }

@@ -3,8 +3,10 @@
 import { useComposer } from "@/components/composer/composer-context";
 import { Segmented } from "@/components/ui/segmented";
 import { TextField } from "@/components/ui/text-field";
+import { PROMPT_PLACEHOLDER } from "@/lib/composer/doc";
+import { labelOf } from "@/lib/composer/fields";
 
-/** The prompt as words, or written for you from the product image (optionally steered by guidelines). */
+/** The prompt as words, or written for you from the product image (optionally steered by hints). */
 export function PromptField({ required }: { required: boolean }) {
   const { doc, dispatch, errors } = useComposer();
   const prompt = doc.scene.prompt;
@@ -12,6 +14,8 @@ export function PromptField({ required }: { required: boolean }) {
   const text = typeof prompt === "string" ? prompt : typeof prompt === "object" ? (prompt.text ?? "") : "";
   const guidelines = typeof prompt === "object" ? (prompt.guidelines ?? "") : "";
   const close = () => dispatch({ type: "closeStep" });
+  const textError = errors["scene.prompt.text"] ?? errors["scene.prompt"];
+  const label = labelOf("scene.prompt");
   return (
     <div className="flex flex-col gap-2">
       <Segmented
@@ -28,7 +32,7 @@ export function PromptField({ required }: { required: boolean }) {
       {generate ? (
         <TextField
           id="scene-prompt-guidelines"
-          label="Guidelines (optional)"
+          label={`${labelOf("scene.prompt.guidelines")} (optional)`}
           multiline
           rows={2}
           value={guidelines}
@@ -41,13 +45,15 @@ export function PromptField({ required }: { required: boolean }) {
       ) : (
         <TextField
           id="scene-prompt"
-          label={required ? "Prompt" : "Prompt (optional)"}
+          label={required ? label : `${label} (optional)`}
           multiline
           value={text}
-          placeholder="Describe the scene: surface, setting, light"
+          placeholder={PROMPT_PLACEHOLDER}
           onChange={(v) => dispatch({ type: "setPromptText", text: v })}
           onBlur={close}
-          error={errors["scene.prompt.text"] ?? errors["scene.prompt"]}
+          // An empty box on a first visit is the next step, not a mistake.
+          hint={text === "" && required ? "Surface, setting, light: what the product stands in." : undefined}
+          error={text === "" ? undefined : textError}
         />
       )}
     </div>

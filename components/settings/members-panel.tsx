@@ -4,6 +4,7 @@ import { useState, type FormEvent } from "react";
 
 import { LabelledInput } from "@/components/auth/input";
 import { Button } from "@/components/ui/button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { controlClass } from "@/components/ui/field";
 import { fieldError } from "@/lib/client/request";
 import { useMemberActions, useMembers } from "@/lib/client/use-team";
@@ -22,16 +23,17 @@ export function MembersPanel({
   const { data: members, error: loadError } = useMembers(initial);
   const actions = useMemberActions();
   const [draft, setDraft] = useState({ name: "", email: "", role: "member" as Role });
-  const [notice, setNotice] = useState<string>();
+  /** What the last action did, and the temporary password it made (shown once, with a Copy button). */
+  const [notice, setNotice] = useState<{ message: string; secret?: string }>();
   const [actionError, setActionError] = useState<unknown>();
   const error = actionError ?? loadError;
 
-  async function act(run: () => Promise<string | void>) {
+  async function act(run: () => Promise<{ message: string; secret?: string } | void>) {
     setActionError(undefined);
     setNotice(undefined);
     try {
-      const message = await run();
-      if (message) setNotice(message);
+      const done = await run();
+      if (done) setNotice(done);
     } catch (failure) {
       setActionError(failure);
     }
@@ -42,7 +44,10 @@ export function MembersPanel({
     void act(async () => {
       const { temporaryPassword } = await actions.create.mutateAsync(draft);
       setDraft({ name: "", email: "", role: "member" });
-      return `${draft.email} can sign in with the temporary password ${temporaryPassword} (shown once).`;
+      return {
+        message: `${draft.email} can sign in with the temporary password ${temporaryPassword} (shown once).`,
+        ...(temporaryPassword ? { secret: temporaryPassword } : {}),
+      };
     });
   }
 
@@ -52,7 +57,10 @@ export function MembersPanel({
     act(async () => {
       const answer = await actions.resetPassword.mutateAsync(member.id);
       const password = "temporaryPassword" in answer ? answer.temporaryPassword : "";
-      return `${member.email} can now sign in with ${password} (shown once); their sessions ended.`;
+      return {
+        message: `${member.email} can now sign in with ${password} (shown once); their sessions ended.`,
+        secret: password,
+      };
     });
 
   return (
@@ -108,13 +116,14 @@ export function MembersPanel({
         </Button>
       </form>
       {notice ? (
-        <p
+        <div
           role="status"
-          className="rounded-md border border-accent bg-accent-soft p-2 text-sm"
+          className="flex items-center gap-2 rounded-md border border-accent bg-accent-soft p-2 text-sm"
           data-testid="members-notice"
         >
-          {notice}
-        </p>
+          <p className="flex-1">{notice.message}</p>
+          {notice.secret ? <CopyButton text={notice.secret} name="the temporary password" /> : null}
+        </div>
       ) : null}
       {error instanceof Error && !fieldError(error, "email") && !fieldError(error, "name") ? (
         <p role="alert" className="text-sm text-danger">

@@ -4,12 +4,24 @@ import { useState, type FormEvent } from "react";
 
 import { LabelledInput } from "@/components/auth/input";
 import { Button } from "@/components/ui/button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { fieldError } from "@/lib/client/request";
 import { useTokenActions, useTokens } from "@/lib/client/use-team";
 import type { TokenSummary } from "@/lib/scene/team";
 
 function when(iso: string | null) {
   return iso ? new Date(iso).toLocaleString() : "never";
+}
+
+/** The token in an environment variable, and the API called with it as the copied cURL commands do. */
+function tokenExample(token: string, origin: string): string {
+  return [
+    `export BACKDROP_TOKEN=${token}`,
+    `curl -X POST ${origin}/v1/scene/create \\`,
+    `  -H "Authorization: Bearer $BACKDROP_TOKEN" \\`,
+    `  -H "Content-Type: application/json" \\`,
+    `  -d @request.json`,
+  ].join("\n");
 }
 
 /** The signed-in person's personal access tokens: create (the secret is shown once), list, revoke. */
@@ -75,12 +87,25 @@ export function TokensPanel({ initial, origin }: { initial: TokenSummary[]; orig
           role="status"
         >
           <p>Copy this token now: it is not shown again.</p>
-          <code className="rounded bg-canvas-panel px-2 py-1 break-all select-all" data-testid="new-token">
-            {created}
-          </code>
-          <pre className="overflow-x-auto rounded bg-canvas-panel p-2 text-xs">
-            {`curl -X POST ${origin}/v1/scene/create \\\n  -H "Authorization: Bearer ${created}" \\\n  -H "Content-Type: application/json" \\\n  -d @request.json`}
-          </pre>
+          <div className="flex items-center gap-2">
+            <code
+              className="flex-1 rounded bg-canvas-panel px-2 py-1 break-all select-all"
+              data-testid="new-token"
+            >
+              {created}
+            </code>
+            <CopyButton text={created} name="the token" />
+          </div>
+          <p>Keep it in an environment variable, and call the API with it:</p>
+          <div className="flex items-start gap-2">
+            <pre
+              className="flex-1 overflow-x-auto rounded bg-canvas-panel p-2 text-xs"
+              data-testid="token-example"
+            >
+              {tokenExample(created, origin)}
+            </pre>
+            <CopyButton text={tokenExample(created, origin)} name="the example commands" />
+          </div>
         </div>
       ) : null}
       {error instanceof Error && !fieldError(error, "name") ? (

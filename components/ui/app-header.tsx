@@ -1,24 +1,30 @@
 import Link from "next/link";
 
-export type Section = "composer" | "gallery" | "settings";
+import { SignOutButton } from "@/components/auth/sign-out-button";
+import { homeFor, navFor, type NavSection } from "@/lib/auth/pages";
+import type { Role } from "@/lib/scene/team";
 
-const LINKS: { section: Section; href: string; label: string }[] = [
-  { section: "composer", href: "/", label: "Composer" },
-  { section: "gallery", href: "/gallery", label: "Gallery" },
-  { section: "settings", href: "/settings", label: "Settings" },
-];
+export type Person = { email: string; role: Role };
 
-/** The bar on every page: the product name and the three places people work in. */
-export function AppHeader({ current, children }: { current: Section; children?: React.ReactNode }) {
+const ROLE_LABELS: Record<Role, string> = { viewer: "Viewer", member: "Member", admin: "Admin" };
+
+/**
+ * The bar on every page someone is signed in to: the product name (back to their home), the places
+ * their role may open, and who they are. A page refused to them has no `current` section.
+ */
+export function AppHeader({ current, person }: { current?: NavSection; person: Person }) {
   return (
     <header className="flex h-12 shrink-0 items-center gap-6 border-b border-canvas-line bg-canvas-panel px-4">
-      <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight text-ink">
+      <Link
+        href={homeFor(person.role)}
+        className="flex items-center gap-2 font-semibold tracking-tight text-ink"
+      >
         <span aria-hidden className="inline-block size-4 rounded-[4px] bg-accent" />
         Backdrop
       </Link>
       <nav aria-label="Main">
         <ul className="flex items-center gap-1 text-sm">
-          {LINKS.map((link) => (
+          {navFor(person.role).map((link) => (
             <li key={link.section}>
               <Link
                 href={link.href}
@@ -31,7 +37,12 @@ export function AppHeader({ current, children }: { current: Section; children?: 
           ))}
         </ul>
       </nav>
-      <div className="ml-auto flex items-center gap-2">{children}</div>
+      <div className="ml-auto flex items-center gap-2">
+        <span className="text-xs text-ink-soft" data-testid="signed-in-as">
+          {person.email} · {ROLE_LABELS[person.role]}
+        </span>
+        <SignOutButton />
+      </div>
     </header>
   );
 }

@@ -12,6 +12,13 @@ export const queryKeys = {
     list: (filters: GenerationFilters) => ["generations", "list", filters] as const,
     detail: (id: string) => ["generations", "detail", id] as const,
   },
+  campaigns: {
+    all: () => ["campaigns"] as const,
+    list: () => ["campaigns", "list"] as const,
+    detail: (id: string) => ["campaigns", "detail", id] as const,
+    preview: (plan: unknown) => ["campaigns", "preview", plan] as const,
+  },
+  presets: () => ["presets"] as const,
   members: () => ["members"] as const,
   tokens: () => ["tokens"] as const,
 };

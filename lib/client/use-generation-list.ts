@@ -8,6 +8,7 @@ import { storeGeneration } from "./generation-cache";
 import type { GenerationFilters } from "./generation-filters";
 import { fetchGenerationPage, removeGeneration, saveFavorite } from "./generations";
 import { queryKeys } from "./query-keys";
+import { failureMessage } from "./request";
 
 /**
  * The gallery's pages, newest first. Work in progress is polled every `pollMs` only when given (the
@@ -41,6 +42,34 @@ export function useRemoveGeneration() {
     mutationFn: (g: Generation) => removeGeneration(g.id),
     onSuccess: (_, g) => {
       client.removeQueries({ queryKey: queryKeys.generations.detail(g.id) });
+      void client.invalidateQueries({ queryKey: queryKeys.generations.lists() });
+    },
+  });
+}
+
+/**
+ * Deletes several generations one after another (the gallery's bulk delete); each one the server
+ * refuses is reported with its reason, and the others are deleted all the same.
+ */
+export function useRemoveGenerations() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (chosen: readonly Generation[]) => {
+      const removed: string[] = [];
+      const failed: { id: string; message: string }[] = [];
+      for (const g of chosen) {
+        try {
+          await removeGeneration(g.id);
+          removed.push(g.id);
+        } catch (error) {
+          failed.push({ id: g.id, message: failureMessage(error, "Could not delete") });
+        }
+      }
+      return { removed, failed };
+    },
+    onSettled: (result) => {
+      for (const id of result?.removed ?? [])
+        client.removeQueries({ queryKey: queryKeys.generations.detail(id) });
       void client.invalidateQueries({ queryKey: queryKeys.generations.lists() });
     },
   });

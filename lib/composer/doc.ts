@@ -50,9 +50,16 @@ export type ComposerDoc = {
   output: SceneCreateRequest["output"];
   /** The last prompt text typed, so turning auto-generate off gives it back (never sent). */
   promptText: string;
+  /**
+   * The prompts of the kinds not shown (never sent). Prompt and template scenes each keep their own: a
+   * template's prompt is optional, so the prompt scene's is not carried into it unasked, and coming
+   * back to either restores what it had.
+   */
+  parked?: { prompt?: Prompt; template?: Prompt };
 };
 
-export const DEFAULT_PROMPT = "on a light oak table by a window, soft morning light";
+/** An example, shown in the empty prompt box: the box itself starts empty, the words are yours. */
+export const PROMPT_PLACEHOLDER = "e.g. on a light oak table by a window, soft morning light";
 export const DEFAULT_PADDING = "10%";
 
 /**
@@ -68,8 +75,8 @@ export function emptyDoc(): ComposerDoc {
     absolute: {},
     padding: DEFAULT_PADDING,
     kind: "prompt",
-    scene: { prompt: DEFAULT_PROMPT, aspect_ratio: "1:1" },
+    scene: { prompt: "", aspect_ratio: "1:1" },
     output: { number_of_images: DEFAULT_NUMBER_OF_IMAGES },
-    promptText: DEFAULT_PROMPT,
+    promptText: "",
   };
 }

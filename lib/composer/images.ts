@@ -1,5 +1,5 @@
 import type { Engine } from "@/lib/scene/generation";
-import { fileHref, storedImageUrl, STORED_IMAGE_PREFIX } from "@/lib/scene/image-ref";
+import { fileHref, STORED_IMAGE_PREFIX, storedImageUrl } from "@/lib/scene/image-ref";
 import type { Box, Size } from "@/lib/scene/placement";
 
 /** What the composer knows about an image it shows: the server's measurements when it uploaded it. */
@@ -31,8 +31,9 @@ export function lacksTransparency(meta: ImageMeta): boolean {
   return !meta.hasAlpha || (b.x <= 0 && b.y <= 0 && b.width >= meta.width && b.height >= meta.height);
 }
 
+/** A size as a person reads it: "3 KB", "1.5 MB", "25 MB" (as the server's messages say it). */
 export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} kB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, "")} MB`;
 }

@@ -16,17 +16,17 @@ import {
   absoluteValuesOf,
   apiYToFrameY,
   frameYToApiY,
-  normalizeAbsoluteValues,
+  roundAbsoluteValues,
   roundTo,
 } from "@/lib/scene/placement";
 import { TRANSPARENT } from "@/lib/scene/vocabulary";
 
 import type { Camera } from "./camera";
-import { fitCamera, initialCamera, resizeViewport, zoomCamera } from "./camera";
+import { fitCamera, initialCamera, panCamera, resizeViewport, zoomCamera, zoomToBox } from "./camera";
 import type { ComposerDoc, SceneFields } from "./doc";
-import { DEFAULT_PROMPT, emptyDoc } from "./doc";
+import { emptyDoc } from "./doc";
 import type { ImageCache } from "./frame";
-import { frameOf } from "./frame";
+import { frameOf, productBoundsOf, subjectOf } from "./frame";
 import type { History } from "./history";
 import { closeStep, commit, redo, startHistory, undo } from "./history";
 import type { ImageMeta } from "./images";
@@ -82,8 +82,12 @@ export type ComposerAction =
   | { type: "viewportResized"; size: Size }
   /** Zooms by `factor` around `at` (screen px in the canvas; by default its middle). */
   | { type: "zoomBy"; factor: number; at?: Point }
-  /** Fits the frame to the canvas again (and keeps following it). */
+  /** Moves the view by `delta` screen px (space-drag, middle-drag, the wheel). */
+  | { type: "panBy"; delta: Point }
+  /** Fits the frame (and the product where it sticks out) to the canvas again, and keeps following it. */
   | { type: "fitView" }
+  /** Zooms to the product (Shift+2). */
+  | { type: "zoomToProduct" }
   /** Replaces everything but the camera, e.g. with what was saved before a reload. */
   | { type: "restore"; state: ComposerState };
 
@@ -120,17 +124,36 @@ function withScene(doc: ComposerDoc, patch: Partial<SceneFields>): ComposerDoc {
   return { ...doc, scene };
 }
 
+type PromptKind = "prompt" | "template";
+const hasPrompt = (kind: SceneKind): kind is PromptKind => kind === "prompt" || kind === "template";
+
+/**
+ * Prompt and template scenes each keep their own prompt: the one shown is `scene.prompt`, the other
+ * waits in `parked`. A template scene starts without one (it would be sent unseen: the prompt is
+ * optional there); a prompt scene without one gets the last text typed.
+ */
+function swapPrompts(doc: ComposerDoc, from: SceneKind, to: SceneKind): ComposerDoc {
+  const parked = { ...doc.parked };
+  if (hasPrompt(from)) parked[from] = doc.scene.prompt;
+  let prompt: ComposerDoc["scene"]["prompt"];
+  if (hasPrompt(to)) {
+    prompt = parked[to] ?? (to === "prompt" ? doc.promptText : undefined);
+    delete parked[to];
+  }
+  for (const key of Object.keys(parked) as PromptKind[]) if (parked[key] === undefined) delete parked[key];
+  const { parked: _old, ...rest } = withScene(doc, { prompt });
+  return Object.keys(parked).length ? { ...rest, parked } : rest;
+}
+
 /** Template scenes require a view of top or front; other kinds take what is there. */
 function forKind(doc: ComposerDoc, kind: SceneKind): ComposerDoc {
-  let next: ComposerDoc = { ...doc, kind };
+  if (kind === doc.kind) return doc;
+  let next: ComposerDoc = { ...swapPrompts(doc, doc.kind, kind), kind };
   if (kind === "template" && next.scene.view !== "top" && next.scene.view !== "front") {
     next = withScene(next, { view: "front" });
   }
   // "transparent" is a colour only effect scenes know; the others take hex colours.
   if (kind !== "effect" && next.scene.color === TRANSPARENT) next = withScene(next, { color: undefined });
-  if (kind === "prompt" && next.scene.prompt === undefined) {
-    next = withScene(next, { prompt: next.promptText || DEFAULT_PROMPT });
-  }
   return next;
 }
 
@@ -202,7 +225,9 @@ function editDoc(state: ComposerState, action: ComposerAction): ComposerState {
     }
     case "setPlacementValue": {
       if (doc.placement !== "absolute" || !Number.isFinite(action.value)) return state;
-      const values = normalizeAbsoluteValues({
+      // What is typed stays as typed (rounded like any canvas value): out of bounds, the contract says
+      // so next to the field and Generate waits, rather than the value changing under the cursor.
+      const values = roundAbsoluteValues({
         ...absoluteValuesOf(doc.absolute),
         [action.field]: action.value,
       });
@@ -258,10 +283,7 @@ function editDoc(state: ComposerState, action: ComposerAction): ComposerState {
       return change(state, withScene(doc, { prompt }), "scene.prompt.guidelines");
     }
     case "setTemplatePromptEnabled":
-      return change(
-        state,
-        withScene(doc, { prompt: action.enabled ? doc.promptText || DEFAULT_PROMPT : undefined }),
-      );
+      return change(state, withScene(doc, { prompt: action.enabled ? doc.promptText : undefined }));
     case "setNumberOfImages":
       return change(state, withOutput(doc, { number_of_images: action.count }), "output.number_of_images");
     case "setFormat":
@@ -303,11 +325,22 @@ export function composerReducer(state: ComposerState, action: ComposerAction): C
         ...state,
         camera: zoomCamera(
           state.camera,
-          frameOf(state.history.present, state.images),
+          subjectOf(state.history.present, state.images),
           action.factor,
           action.at,
         ),
       };
+    case "panBy": {
+      const camera = panCamera(state.camera, subjectOf(state.history.present, state.images), action.delta);
+      return camera === state.camera ? state : { ...state, camera };
+    }
+    case "zoomToProduct": {
+      const doc = state.history.present;
+      const subject = subjectOf(doc, state.images);
+      const product = productBoundsOf(doc, state.images, subject.frame);
+      const camera = product ? zoomToBox(state.camera, subject, product) : state.camera;
+      return camera === state.camera ? state : { ...state, camera };
+    }
     case "fitView": {
       const camera = fitCamera(state.camera);
       return camera === state.camera ? state : { ...state, camera };

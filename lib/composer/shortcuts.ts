@@ -3,6 +3,8 @@ import type { ComposerAction } from "./reducer";
 
 export type KeyInput = {
   key: string;
+  /** The physical key (`KeyboardEvent.code`): Shift+1 is "!" on one layout and "+" on another. */
+  code?: string;
   shiftKey: boolean;
   metaKey: boolean;
   ctrlKey: boolean;
@@ -37,19 +39,39 @@ export function shortcutAction(event: KeyInput): ComposerAction | undefined {
   }
 }
 
-/** Canvas zoom keys (unmodified, so the browser's own Cmd/Ctrl zoom stays): a factor, or fit. */
-export function zoomShortcut(event: KeyInput): number | "fit" | undefined {
-  if (event.metaKey || event.ctrlKey || event.altKey) return undefined;
-  if (event.key === "+" || event.key === "=") return ZOOM_STEP;
-  if (event.key === "-" || event.key === "_") return 1 / ZOOM_STEP;
-  if (event.key === "0") return "fit";
-  return undefined;
+const zoomKey = (key: string): number | "fit" | undefined =>
+  key === "+" || key === "="
+    ? ZOOM_STEP
+    : key === "-" || key === "_"
+      ? 1 / ZOOM_STEP
+      : key === "0"
+        ? "fit"
+        : undefined;
+
+/**
+ * Canvas zoom keys: + / − / 0 alone, and Ctrl/Cmd with them, which zoom the canvas instead of the
+ * browser's page (as in Figma); Shift+1 fits, Shift+2 zooms to the product.
+ */
+export function zoomShortcut(event: KeyInput): number | "fit" | "product" | undefined {
+  if (event.altKey) return undefined;
+  const mod = event.metaKey || event.ctrlKey;
+  if (event.shiftKey && !mod) {
+    if (event.code === "Digit1" || event.key === "!") return "fit";
+    if (event.code === "Digit2" || event.key === "@") return "product";
+  }
+  return zoomKey(event.key);
 }
 
-/** Every composer key outside text fields as an action: zoom, nudge, reset, undo, redo. */
-export function keyAction(event: KeyInput): ComposerAction | undefined {
+/**
+ * Every composer key as an action: zoom, nudge, reset, undo, redo. Inside a text field only the
+ * Ctrl/Cmd zoom keys count (the browser would zoom the page with them); the others type.
+ */
+export function keyAction(event: KeyInput, where: { typing?: boolean } = {}): ComposerAction | undefined {
+  const mod = event.metaKey || event.ctrlKey;
+  if (where.typing && !(mod && zoomKey(event.key) !== undefined)) return undefined;
   const zoom = zoomShortcut(event);
   if (zoom === "fit") return { type: "fitView" };
+  if (zoom === "product") return { type: "zoomToProduct" };
   if (zoom !== undefined) return { type: "zoomBy", factor: zoom };
   return shortcutAction(event);
 }

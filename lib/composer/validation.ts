@@ -5,7 +5,7 @@
 import type { z } from "zod";
 
 import type { SceneCreateRequest } from "@/lib/scene/contract";
-import { sceneCreateRequest } from "@/lib/scene/contract";
+import { renderableRequest } from "@/lib/scene/contract";
 
 import type { FieldErrors } from "./field-errors";
 
@@ -34,8 +34,9 @@ export function issuesToFieldErrors(issues: readonly Issue[]): FieldErrors {
 
 export type Validation = { ok: true; request: SceneCreateRequest } | { ok: false; errors: FieldErrors };
 
+/** The composed (or imported) body, judged by the contract and its written rules, as the server will. */
 export function validateRequest(body: unknown): Validation {
-  const parsed = sceneCreateRequest.safeParse(body);
+  const parsed = renderableRequest.safeParse(body);
   return parsed.success
     ? { ok: true, request: parsed.data }
     : { ok: false, errors: issuesToFieldErrors(parsed.error.issues) };

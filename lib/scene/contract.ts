@@ -9,6 +9,7 @@ import { z } from "zod";
 
 import { ASPECT_RATIOS } from "./aspect-ratios";
 import { parsePadding } from "./padding";
+import { sceneRuleProblems } from "./rules";
 import { storable, storableString } from "./storable";
 import { isUri } from "./uri";
 import {
@@ -46,7 +47,25 @@ function text(min: number, max: number) {
 
 export const uriString = text(1, 4096).check(z.refine(isUri, { message: "Must be an absolute URI" }));
 
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
+// Bounds and choices say what is wanted in words a person reads next to the field, not zod's own
+// ("Too big: expected number to be <50"); the server's 422s carry the same messages.
+const number = () => z.number({ message: "Must be a number" });
+const between = (min: number, max: number) =>
+  number()
+    .min(min, { message: `Must be between ${min} and ${max}` })
+    .max(max, { message: `Must be between ${min} and ${max}` });
+const int = (min: number, max: number) =>
+  number()
+    .int({ message: "Must be a whole number" })
+    .min(min, { message: `Must be ${min} or more` })
+    .max(max, { message: `Must be ${max} or less` });
+const steps = () =>
+  number()
+    .int({ message: "Must be a whole number" })
+    .min(1, { message: "Must be 1 or more" })
+    .lt(50, { message: "Must be less than 50" });
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { message: `Must be one of ${values.map((v) => JSON.stringify(v)).join(", ")}` });
 
 /**
  * An `anyOf` whose variants exclude each other by which keys are present: `route` names the only
@@ -80,7 +99,7 @@ function routedUnion<K extends string, V extends Record<K, z.ZodType>>(
 
 // ----- output -----------------------------------------------------------------------------------
 
-export const formatEnum = z.enum(OUTPUT_FORMATS);
+export const formatEnum = oneOf(OUTPUT_FORMATS);
 
 export const jpegOptions = z.strictObject({
   type: z.literal("jpeg"),
@@ -89,12 +108,12 @@ export const jpegOptions = z.strictObject({
 });
 export const pngOptions = z.strictObject({
   type: z.literal("png"),
-  compression: z.enum(PNG_COMPRESSIONS).optional(),
+  compression: oneOf(PNG_COMPRESSIONS).optional(),
 });
 
 const lossy = z.strictObject({ type: z.literal("lossy"), quality: int(1, 100).optional() });
 const lossless = z.strictObject({ type: z.literal("lossless") });
-const compression = z.union([z.enum(COMPRESSION_TYPES), z.discriminatedUnion("type", [lossy, lossless])]);
+const compression = z.union([oneOf(COMPRESSION_TYPES), z.discriminatedUnion("type", [lossy, lossless])]);
 
 export const webpOptions = z.strictObject({ type: z.literal("webp"), compression: compression.optional() });
 export const avifOptions = z.strictObject({ type: z.literal("avif"), compression: compression.optional() });
@@ -116,21 +135,19 @@ export const output = z.union([outputOptions, uriString]);
 
 // ----- object -----------------------------------------------------------------------------------
 
-export const scale = z
-  .number()
-  .check(
-    z.refine((v) => v === 0 || (v >= SCALE_MIN && v <= 1), { message: "Must be 0 or between 0.01 and 1" }),
-  );
+export const scale = number().check(
+  z.refine((v) => v === 0 || (v >= SCALE_MIN && v <= 1), { message: "Must be 0 or between 0.01 and 1" }),
+);
 
 export const position = z.strictObject({
-  x: z.number().min(0).max(1).optional(),
-  y: z.number().min(0).max(1).optional(),
+  x: between(0, 1).optional(),
+  y: between(0, 1).optional(),
 });
 
 export const objectAbsolute = z.strictObject({
   image_url: uriString,
   placement_type: z.literal("absolute").optional(),
-  rotation_degree: z.number().min(0).max(360).optional(),
+  rotation_degree: between(0, 360).optional(),
   scale: scale.optional(),
   position: position.optional(),
 });
@@ -163,7 +180,7 @@ export const sceneObject = routedUnion(
 
 // ----- scene ------------------------------------------------------------------------------------
 
-export const aspectRatio = z.enum(ASPECT_RATIOS);
+export const aspectRatio = oneOf(ASPECT_RATIOS);
 
 export const promptAdvanced = z
   .strictObject({
@@ -183,32 +200,32 @@ export const promptAdvanced = z
 export const prompt = z.union([text(3, 2048), promptAdvanced]);
 
 export const sceneEffect = z.strictObject({
-  model: z.enum(MODELS).optional(),
-  effect: z.enum(EFFECTS),
+  model: oneOf(MODELS).optional(),
+  effect: oneOf(EFFECTS),
   color: storableString().optional(),
-  view: z.enum(EFFECT_VIEWS).optional(),
+  view: oneOf(EFFECT_VIEWS).optional(),
   aspect_ratio: aspectRatio.optional(),
 });
 
 export const scenePrompt = z.strictObject({
-  model: z.enum(MODELS).optional(),
+  model: oneOf(MODELS).optional(),
   prompt,
   negative_prompt: text(3, 2048).optional(),
-  steps: z.number().int().min(1).lt(50).optional(),
+  steps: steps().optional(),
   color: storableString().optional(),
   aspect_ratio: aspectRatio.optional(),
-  preference: z.enum(PREFERENCES).optional(),
+  preference: oneOf(PREFERENCES).optional(),
 });
 
 export const sceneTemplate = z.strictObject({
-  model: z.enum(MODELS).optional(),
-  template_mode: z.enum(TEMPLATE_MODES).optional(),
+  model: oneOf(MODELS).optional(),
+  template_mode: oneOf(TEMPLATE_MODES).optional(),
   template_url: uriString,
   color: storableString().optional(),
-  view: z.enum(TEMPLATE_VIEWS),
+  view: oneOf(TEMPLATE_VIEWS),
   prompt: prompt.optional(),
   negative_prompt: text(3, 2048).optional(),
-  steps: z.number().int().min(1).lt(50).optional(),
+  steps: steps().optional(),
 });
 
 export const scene = routedUnion(
@@ -223,6 +240,23 @@ export const sceneCreateRequest = z.strictObject({
   output: output.optional(),
   object: sceneObject,
   scene,
+});
+
+/**
+ * A request an engine can render: the contract, and the rules the schema states only in words (hex
+ * colours, transparency only in formats with alpha; see `rules.ts`). The composer and the generations
+ * API judge by it; `sceneCreateRequest` alone is what a Claid client may send and what stored records
+ * hold, and the local engine refuses what it lets through with the same rules.
+ */
+export const renderableRequest = sceneCreateRequest.superRefine((request, ctx) => {
+  for (const problem of sceneRuleProblems(request)) {
+    ctx.addIssue({
+      code: "custom",
+      path: problem.path,
+      message: problem.message,
+      params: { code: problem.code },
+    });
+  }
 });
 
 export type SceneCreateRequest = z.output<typeof sceneCreateRequest>;

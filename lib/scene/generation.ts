@@ -14,7 +14,7 @@
  */
 import { z } from "zod";
 
-import { httpErrorDetails, sceneCreateRequest } from "./contract";
+import { httpErrorDetails, renderableRequest, sceneCreateRequest } from "./contract";
 import { imageEditRequest } from "./image-edit";
 import { storableString } from "./storable";
 import { ENGINES, GENERATION_KINDS, type EngineName } from "./vocabulary";
@@ -31,8 +31,9 @@ export function isSettled(status: GenerationStatus): boolean {
   return status === "succeeded" || status === "failed" || status === "interrupted";
 }
 
+/** A new generation is judged like the composer judges it: refused at the door, not after a failed run. */
 export const createGenerationBody = z.strictObject({
-  request: sceneCreateRequest,
+  request: renderableRequest,
   engine: engineName.optional(),
 });
 export type CreateGenerationBody = z.input<typeof createGenerationBody>;
@@ -68,6 +69,8 @@ const generationFields = z.object({
   error: httpErrorDetails.nullable(),
   /** How it ended, when its status alone does not say (completed after a server restart). */
   note: z.string().nullable(),
+  /** The generation whose images this one reuses (an identical request: nothing was generated again). */
+  reusedFrom: z.string().nullable(),
   outputs: z.array(generationOutput),
 });
 

@@ -308,12 +308,15 @@ export function absoluteValuesFromCanvas(
   };
 }
 
-/** Rounds and clamps values typed by hand, with the same rules as the canvas. */
-export function normalizeAbsoluteValues(values: AbsoluteValues): AbsoluteValues {
+/**
+ * Values typed by hand, rounded like the canvas's but not clamped: a value out of the schema's range
+ * stays what was typed, for the contract to point out. A rotation is an angle, so it is normalised.
+ */
+export function roundAbsoluteValues(values: AbsoluteValues): AbsoluteValues {
   return {
-    x: clamp(roundTo(values.x, 4), 0, 1),
-    y: clamp(roundTo(values.y, 4), 0, 1),
-    scale: clamp(roundTo(values.scale, 4), SCALE_MIN, 1),
+    x: roundTo(values.x, 4),
+    y: roundTo(values.y, 4),
+    scale: roundTo(values.scale, 4),
     rotation: normalizeRotation(values.rotation),
   };
 }

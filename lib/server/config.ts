@@ -41,6 +41,19 @@ const httpUrl = z
   .check(z.refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), "must be an http(s) URL"))
   .transform((v) => v.replace(/\/+$/, ""));
 
+export type BucketLocation = { bucket: string; prefix: string };
+
+const BUCKET_URL = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/;
+
+/** `s3://bucket/some/prefix` as bucket and prefix (no slash at either end), or undefined. */
+export function parseBucketUrl(url: string): BucketLocation | undefined {
+  const match = BUCKET_URL.exec(url);
+  if (!match?.[1]) return undefined;
+  const prefix = (match[2] ?? "").replace(/^\/+|\/+$/g, "");
+  if (/\/\/|(^|\/)\.\.?(\/|$)/.test(prefix)) return undefined;
+  return { bucket: match[1], prefix };
+}
+
 const hostList = z.string().transform((v) =>
   v
     .split(",")
@@ -85,6 +98,25 @@ export const envSchema = z
     MAX_IMAGE_PIXELS: bytes(50_000_000),
     MAX_JSON_BYTES: bytes(1024 * 1024),
     STORAGES: storages,
+    /** `s3://bucket/prefix`: keep files in an S3-compatible bucket instead of `DATA_DIR/files`. */
+    STORAGE_URL: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => (v ? v : undefined))
+      .check(
+        z.refine(
+          (v) => v === undefined || parseBucketUrl(v) !== undefined,
+          "must be s3://bucket or s3://bucket/prefix",
+        ),
+      ),
+    /** The S3 API's origin for a bucket not on AWS (Cloudflare R2, MinIO); AWS's own when unset. */
+    S3_ENDPOINT: httpUrl.optional(),
+    S3_REGION: z.string().trim().min(1).default("us-east-1"),
+    /** `bucket` in the path rather than the host name (MinIO and most self-hosted servers need it). */
+    S3_FORCE_PATH_STYLE: flag,
+    /** Signed file links answer with a redirect to a short-lived presigned bucket URL. */
+    S3_PUBLIC_REDIRECT: flag,
     /**
      * Uploaded and imported images decoded at once by one server process (a 50-megapixel image takes
      * a few hundred megabytes while it is decoded). 0 lifts the limit.
@@ -140,6 +172,16 @@ export const envSchema = z
       .min(1)
       .max(24 * 90)
       .default(24 * 7),
+    /**
+     * How long a link handed out in a scene/create answer (`tmp_url`) opens its image without signing
+     * in. Links are signed with the app's secret, so changing `AUTH_SECRET` ends them all.
+     */
+    SIGNED_URL_TTL_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 366)
+      .default(24 * 7),
     /** Generation requests per user per minute, per engine. */
     RATE_LIMIT_CLAID_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
     RATE_LIMIT_LOCAL_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
@@ -147,6 +189,17 @@ export const envSchema = z
     DAILY_CLAID_IMAGE_BUDGET: z.coerce.number().int().min(0).max(1_000_000).default(50),
     /** Of that budget, what one image edit on Claid takes (Claid bills background removal per call). */
     CLAID_IMAGE_EDIT_UNITS: z.coerce.number().int().min(0).max(100).default(1),
+    /**
+     * Calls to Claid per second and per minute from every instance sharing the database together
+     * (Claid's documented default limits), slowed further when Claid's `RateLimit-*` answers ask.
+     */
+    CLAID_CALLS_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(4),
+    CLAID_CALLS_PER_MINUTE: z.coerce.number().int().min(1).max(600_000).default(120),
+    /** Claid's pricing, for the cost a campaign shows before it runs: credits per image, and per autoprompt request. */
+    CLAID_CREDITS_PER_IMAGE: z.coerce.number().min(0).max(1000).default(2),
+    CLAID_AUTOPROMPT_CREDITS: z.coerce.number().min(0).max(1000).default(0.5),
+    /** The most items (generations) one campaign may have. */
+    CAMPAIGN_MAX_ITEMS: z.coerce.number().int().min(1).max(10_000).default(500),
     /** Optional single sign-on through an OpenID Connect provider; all three or none. */
     OIDC_ISSUER: httpUrl.optional(),
     OIDC_CLIENT_ID: z.string().trim().min(1).optional(),
@@ -160,6 +213,23 @@ export const envSchema = z
         code: "custom",
         path: ["DEFAULT_ENGINE"],
         message: "is claid but CLAID_API_KEY is not set",
+      });
+      return z.NEVER;
+    }
+    if (env.DATABASE_URL && !env.AUTH_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_SECRET"],
+        message:
+          "must be set when DATABASE_URL is set: every instance sharing the database has to sign sessions with the same secret (make one with `openssl rand -base64 32`)",
+      });
+      return z.NEVER;
+    }
+    if (env.S3_PUBLIC_REDIRECT && !env.STORAGE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["S3_PUBLIC_REDIRECT"],
+        message: "needs STORAGE_URL: files on a local disk have no bucket URL to redirect to",
       });
       return z.NEVER;
     }

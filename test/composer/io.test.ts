@@ -1,7 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, test } from "vitest";
 
-import { curlCommand } from "@/lib/composer/curl";
 import { lacksTransparency } from "@/lib/composer/images";
 import { serialize } from "@/lib/composer/persist";
 import { buildRequest } from "@/lib/composer/request";
@@ -9,6 +8,7 @@ import { deserialize } from "@/lib/composer/restore";
 import { shortcutAction, zoomShortcut } from "@/lib/composer/shortcuts";
 import { errorFor, validateRequest } from "@/lib/composer/validation";
 import type { SceneCreateRequest } from "@/lib/scene/contract";
+import { curlCommand } from "@/lib/scene/curl";
 
 import { present, PRODUCT_META, PRODUCT_URL, run, withProduct } from "./support";
 
@@ -30,14 +30,16 @@ describe("shortcuts", () => {
     expect(key("Backspace")).toEqual({ type: "resetPlacement" });
   });
 
-  test("+ and - zoom the canvas, 0 fits it; with Cmd/Ctrl they stay the browser's", () => {
+  test("+ and - zoom the canvas, 0 fits it, alone or with Cmd/Ctrl (the canvas, not the page)", () => {
     const zoomKey = (k: string, metaKey = false) =>
       zoomShortcut({ key: k, shiftKey: false, metaKey, ctrlKey: false, altKey: false });
     expect(zoomKey("+")).toBe(1.25);
     expect(zoomKey("=")).toBe(1.25);
     expect(zoomKey("-")).toBe(0.8);
     expect(zoomKey("0")).toBe("fit");
-    expect(zoomKey("=", true)).toBeUndefined();
+    expect(zoomKey("=", true)).toBe(1.25);
+    expect(zoomKey("-", true)).toBe(0.8);
+    expect(zoomKey("0", true)).toBe("fit");
     expect(zoomKey("a")).toBeUndefined();
   });
 

@@ -1,13 +1,21 @@
 import { describe, expect, test } from "vitest";
 
-import { DEFAULT_PROMPT } from "@/lib/composer/doc";
 import { frameOf } from "@/lib/composer/frame";
 import { composerReducer, initialState } from "@/lib/composer/reducer";
 import { buildRequest } from "@/lib/composer/request";
 import { validateRequest } from "@/lib/composer/validation";
 import type { SceneCreateRequest } from "@/lib/scene/contract";
 
-import { present, PRODUCT_META, PRODUCT_URL, run, TEMPLATE_META, TEMPLATE_URL, withProduct } from "./support";
+import {
+  present,
+  PRODUCT_META,
+  PRODUCT_URL,
+  run,
+  TEMPLATE_META,
+  TEMPLATE_URL,
+  withProduct,
+  WRITTEN_PROMPT,
+} from "./support";
 
 const steps = (state: ReturnType<typeof withProduct>) => state.history.past.length;
 
@@ -119,7 +127,7 @@ describe("gestures", () => {
 });
 
 describe("inspector fields", () => {
-  test("typed values are normalised like canvas values", () => {
+  test("typed values are rounded like canvas values; out of bounds they stay, and the contract says so", () => {
     const state = run(
       withProduct(),
       { type: "setPlacementValue", field: "x", value: 0.123456 },
@@ -128,7 +136,11 @@ describe("inspector fields", () => {
       { type: "closeStep" },
       { type: "setPlacementValue", field: "scale", value: 5 },
     );
-    expect(present(state).absolute).toEqual({ position: { x: 0.1235 }, rotation_degree: 10, scale: 1 });
+    expect(present(state).absolute).toEqual({ position: { x: 0.1235 }, rotation_degree: 10, scale: 5 });
+    const result = validateRequest(buildRequest(present(state)));
+    expect(result.ok ? {} : result.errors).toEqual({ "object.scale": "Must be 0 or between 0.01 and 1" });
+    const fixed = run(state, { type: "setPlacementValue", field: "scale", value: 0.8 });
+    expect(validateRequest(buildRequest(present(fixed))).ok).toBe(true);
   });
 
   test("typing into one field is one undo step until the field is left", () => {
@@ -217,7 +229,7 @@ describe("scene kinds", () => {
       { type: "setSceneField", field: "aspect_ratio", value: "4:5" },
     );
     expect(body(prompt).scene).toEqual({
-      prompt: DEFAULT_PROMPT,
+      prompt: WRITTEN_PROMPT,
       negative_prompt: "text, people",
       steps: 20,
       preference: "best",
@@ -230,10 +242,10 @@ describe("scene kinds", () => {
 
     const template = run(effect, { type: "setTemplate", url: TEMPLATE_URL, meta: TEMPLATE_META });
     expect(present(template).kind).toBe("template");
+    // The prompt scene's prompt is not carried into the template scene, where it would go unseen.
     expect(body(template).scene).toEqual({
       template_url: TEMPLATE_URL,
       view: "front",
-      prompt: DEFAULT_PROMPT,
       negative_prompt: "text, people",
       steps: 20,
       color: "#aece8c",
@@ -405,8 +417,8 @@ describe("output", () => {
     );
     const result = validateRequest(buildRequest(present(state)));
     expect(result.ok ? {} : result.errors).toEqual({
-      "output.format.quality": "Too small: expected number to be >=1",
-      "scene.steps": "Too big: expected number to be <50",
+      "output.format.quality": "Must be 1 or more",
+      "scene.steps": "Must be less than 50",
     });
   });
 });

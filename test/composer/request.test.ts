@@ -47,10 +47,13 @@ describe("round trip", () => {
 });
 
 describe("building", () => {
-  test("the empty composer's body is invalid only for the missing product", () => {
+  test("the empty composer's body is invalid only for the missing product and the unwritten prompt", () => {
     const result = sceneCreateRequest.safeParse(buildRequest(emptyDoc()));
     expect(result.success).toBe(false);
-    expect(new Set(result.error?.issues.map((i) => i.path.join(".")))).toEqual(new Set(["object.image_url"]));
+    expect(new Set(result.error?.issues.map((i) => i.path.join(".")))).toEqual(
+      new Set(["object.image_url", "scene.prompt"]),
+    );
+    expect(emptyDoc().scene.prompt).toBe("");
   });
 
   test("keys never hold undefined: the body is exactly what JSON shows", () => {

@@ -30,9 +30,16 @@ export function run(state: ComposerState, ...actions: ComposerAction[]): Compose
   return actions.reduce(composerReducer, state);
 }
 
-/** A composer with the product uploaded (one undo step already taken by the upload). */
+/** The prompt box starts empty; most tests are about something else, so theirs has words in it. */
+export const WRITTEN_PROMPT = "on a light oak table";
+
+/** A composer with a prompt written and the product uploaded (one undo step taken by the upload). */
 export function withProduct(doc: Partial<ComposerDoc> = {}): ComposerState {
-  return run(initialState({ ...emptyDoc(), ...doc }), {
+  const written: Partial<ComposerDoc> = {
+    scene: { prompt: WRITTEN_PROMPT, aspect_ratio: "1:1" },
+    promptText: WRITTEN_PROMPT,
+  };
+  return run(initialState({ ...emptyDoc(), ...written, ...doc }), {
     type: "setProduct",
     url: PRODUCT_URL,
     meta: PRODUCT_META,

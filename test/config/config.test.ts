@@ -42,6 +42,16 @@ describe("configuration", () => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`${variable}:`));
   });
 
+  it("refuses a shared database without a shared session secret, saying why and how to make one", () => {
+    const shared = { DATABASE_URL: "postgres://db.example/backdrop" };
+    expect(() => loadConfig(shared)).toThrow(/AUTH_SECRET: must be set when DATABASE_URL is set/);
+    expect(() => loadConfig(shared)).toThrow(/openssl rand -base64 32/);
+    const secret = "s".repeat(32);
+    expect(loadConfig({ ...shared, AUTH_SECRET: secret }).AUTH_SECRET).toBe(secret);
+    // The embedded database is one process's: it makes and keeps its own secret.
+    expect(loadConfig({}).AUTH_SECRET).toBeUndefined();
+  });
+
   it("reads storage folders and trims the base URL", () => {
     const config = loadConfig({
       STORAGES: "brand=./out/brand, web=/tmp/web",

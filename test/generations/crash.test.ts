@@ -12,7 +12,7 @@ import { generationDeps } from "@/lib/server/generations/records/deps";
 import { objectStoreFor } from "@/lib/server/storage";
 import type { ClaidStandin } from "@/test/support/claid-standin";
 
-import { NO_LIMITS, STANDIN_CLAID, TEST_CLAID_KEY, testConfig } from "../support/config";
+import { NO_LIMITS, STANDIN_CLAID, TEST_AUTH_SECRET, TEST_CLAID_KEY, testConfig } from "../support/config";
 import { DRIVERS, eventually, promptRequest, sleep, startStandin } from "./support";
 
 const ENTRY = path.join(import.meta.dirname, "fixtures", "server-process.ts");
@@ -72,6 +72,7 @@ describe.each(DRIVERS)("a server killed mid-generation, on %s", (driver) => {
       NODE_ENV: "test",
       DATA_DIR: dataDir,
       DATABASE_URL: databaseUrl,
+      AUTH_SECRET: TEST_AUTH_SECRET,
       CLAID_API_KEY: TEST_CLAID_KEY,
       CLAID_API_BASE_URL: standin.url,
       DEFAULT_ENGINE: "claid",

@@ -272,6 +272,24 @@ describe.each(DRIVERS)("history records on %s", (driver) => {
     expect(saved.headers.get("content-disposition")).toMatch(
       /^attachment; filename="backdrop-[a-f0-9]{12}\.png"$/,
     );
+    // The gallery's link names the file after the prompt, the ratio and the image's number.
+    const shownGeneration = await call(generationRoute.GET, `/api/generations/${g.id}`, {
+      as: viewer,
+      params: { id: g.id },
+    });
+    const [output] = ((await shownGeneration.json()) as { generation: Generation }).generation.outputs;
+    expect(output?.downloadUrl).toBe(`/api/files/${key}?download=1&name=files-1x1-1`);
+    const named = await call(fileRoute.GET, output?.downloadUrl ?? "", { as: viewer, params: { key } });
+    expect(named.headers.get("content-disposition")).toBe('attachment; filename="files-1x1-1.png"');
+    // A name from the query string is reduced to words: no quotes, slashes or line breaks get through.
+    const hostile = await call(
+      fileRoute.GET,
+      `/api/files/${key}?download=1&name=${encodeURIComponent('a"b/../c\r\nSet-Cookie: x=1;Café 茶')}`,
+      { as: viewer, params: { key } },
+    );
+    expect(hostile.headers.get("content-disposition")).toBe(
+      `attachment; filename="a-b-c-set-cookie-x-1-cafe.png"; filename*=UTF-8''${encodeURIComponent("a-b-c-set-cookie-x-1-cafe-茶.png")}`,
+    );
     const bad = await call(fileRoute.GET, "/api/files/..%2F..%2Fetc%2Fpasswd", {
       as: viewer,
       params: { key: "../../etc/passwd" },
@@ -297,15 +315,17 @@ describe.each(DRIVERS)("history records on %s", (driver) => {
     expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="backdrop-.*\.zip"$/);
     const zip = Buffer.from(await response.arrayBuffer());
     expect(zip.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+    // Folders and files named after the prompt's words and the ratio, the folder kept apart by the id.
     const names = [
-      ...zip.toString("latin1").matchAll(/backdrop-[0-9a-f]{8}\/(?:\d\.png|request\.json)/g),
+      ...zip.toString("latin1").matchAll(/zip-[ab]-1x1-[0-9a-f]{8}\/(?:zip-[ab]-1x1-\d\.png|request\.json)/g),
     ].map((m) => m[0]);
+    const folder = (g: { id: string }, words: string) => `${words}-1x1-${g.id.slice(0, 8)}`;
     expect(new Set(names)).toEqual(
       new Set([
-        `backdrop-${a.id.slice(0, 8)}/1.png`,
-        `backdrop-${a.id.slice(0, 8)}/2.png`,
-        `backdrop-${a.id.slice(0, 8)}/request.json`,
-        `backdrop-${b.id.slice(0, 8)}/1.png`,
+        `${folder(a, "zip-a")}/zip-a-1x1-1.png`,
+        `${folder(a, "zip-a")}/zip-a-1x1-2.png`,
+        `${folder(a, "zip-a")}/request.json`,
+        `${folder(b, "zip-b")}/zip-b-1x1-1.png`,
       ]),
     );
     // Stored, not deflated: each PNG's bytes appear as they are.

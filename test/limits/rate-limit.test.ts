@@ -10,10 +10,11 @@ import { testConfig } from "../support/config";
 
 let member: TestUser;
 let viewer: TestUser;
+let admin: TestUser;
 
 beforeAll(async () => {
   const config = testConfig();
-  ({ member, viewer } = await seedUsers(config, await testDb(config), "rate"));
+  ({ member, viewer, admin } = await seedUsers(config, await testDb(config), "rate"));
 }, DB_SETUP_TIMEOUT);
 
 const as = (user: TestUser): Principal => ({
@@ -88,5 +89,30 @@ describe("per-person rate limits", () => {
     expect(response.headers.get("retry-after")).toMatch(/^\d+$/);
     expect(response.headers.get("ratelimit-limit")).toBe("1");
     expect(await response.json()).toMatchObject({ error_code: "rate_limited" });
+  });
+
+  it("takes nothing and records nothing for a body the engine refuses from the request alone", async () => {
+    const config = testConfig({ RATE_LIMIT_LOCAL_PER_MINUTE: "1" });
+    const object = { image_url: "https://images.example.com/product.png" };
+    const refusedBodies = [
+      { object, scene: { effect: "shadows" }, output: { destination: "s3://bucket/folder/" } },
+      { object, scene: { prompt: "on a marble table", color: "teal" } },
+      { object, scene: { effect: "shadows", color: "transparent" }, output: { format: "jpeg" } },
+    ];
+    for (const body of refusedBodies) {
+      const response = await POST(
+        new Request(`${ORIGIN}/api/scene/create?engine=local`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${admin.token}`, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }),
+      );
+      expect(response.status, JSON.stringify(body)).toBe(422);
+      // Refused before anything was recorded: no generation to point at.
+      expect((await response.json()).error_details).not.toHaveProperty("generation_id");
+    }
+    // The one render a minute is still there, and only one.
+    await expect(reserveGeneration(as(admin), "local", 1, config)).resolves.toBeDefined();
+    expect(await rejection(reserveGeneration(as(admin), "local", 1, config))).toMatchObject({ status: 429 });
   });
 });

@@ -138,7 +138,10 @@ describe("POST /v1/image/edit on the local engine", () => {
       request: body,
     });
     expect(generation.outputs).toHaveLength(1);
-    expect(answer.data.output.tmp_url).toBe(`${ORIGIN}${generation.outputs[0]!.url}`);
+    // Signed, like scene/create's: it opens without a session.
+    expect(answer.data.output.tmp_url).toMatch(
+      new RegExp(`^${ORIGIN}${generation.outputs[0]!.url}\\?expires=\\d+&signature=`),
+    );
     expect(standin.calls).toHaveLength(0);
     const listed = await generations.list(
       { limit: 100, q: "remove background" },
@@ -176,6 +179,47 @@ describe("POST /v1/image/edit on the local engine", () => {
       "operations.resizing.width",
     ]);
     expect(standin.calls).toHaveLength(0);
+  });
+
+  it("takes nothing and records nothing for an edit the local engine refuses from its body alone", async () => {
+    env({ RATE_LIMIT_LOCAL_PER_MINUTE: "1" });
+    const person = await newMember();
+    const refused: [unknown, string][] = [
+      [
+        { input: photoRef, operations: { restorations: { upscale: "smart_enhance" } } },
+        "unsupported_operation",
+      ],
+      [
+        {
+          input: photoRef,
+          operations: { background: { remove: { selective: { object_to_keep: "the mug" } } } },
+        },
+        "unsupported_operation",
+      ],
+      [
+        { input: photoRef, operations: { resizing: { width: 50, fit: "outpaint" } } },
+        "unsupported_operation",
+      ],
+      [
+        { input: photoRef, operations: { background: { color: "transparent" } }, output: { format: "jpeg" } },
+        "transparent_needs_alpha_format",
+      ],
+      [{ input: photoRef, output: { destination: "s3://bucket/folder/" } }, "unsupported_destination"],
+    ];
+    for (const [body, code] of refused) {
+      const answer = await errorOf(await post(JSON.stringify(body), { token: person.token }), 422);
+      expect(answer.error_code, JSON.stringify(body)).toBe(code);
+      // Refused before anything was recorded: no generation to point at.
+      expect(answer.error_details).not.toHaveProperty("generation_id");
+    }
+    const { db } = await getDatabase(env({ RATE_LIMIT_LOCAL_PER_MINUTE: "1" }));
+    expect(await db.select().from(generationsTable).where(eq(generationsTable.createdBy, person.id))).toEqual(
+      [],
+    );
+    // The one edit a minute is still there, and only one.
+    const body = JSON.stringify({ input: photoRef, operations: { padding: "10%" } });
+    expect((await post(body, { token: person.token })).status).toBe(200);
+    expect((await post(body, { token: person.token })).status).toBe(429);
   });
 
   it("answers a Claid-only operation with a 422 that names it and offers Claid", async () => {

@@ -3,10 +3,12 @@
 import fs from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 
+import { mayOpen, PAGES } from "@/lib/auth/pages";
 import { pageDecision } from "@/lib/server/auth/page-access";
 import type { Principal } from "@/lib/server/auth/principal";
 import { roleAllows, type Access, type Role } from "@/lib/server/auth/roles";
 import type { Config } from "@/lib/server/config";
+import { allowedMethods, isFallback, type HttpMethod } from "@/lib/server/http/methods";
 
 import { DB_SETUP_TIMEOUT, ORIGIN, seedUsers, testDb, type TestUser } from "../auth/support";
 import { testConfig } from "../support/config";
@@ -41,9 +43,13 @@ beforeAll(async () => {
   }
 }, DB_SETUP_TIMEOUT);
 
+/** The methods a route file declares itself (not those `otherMethods` and `nothingHere` answer for it). */
 async function handlersOf(file: string): Promise<[string, Handler][]> {
   const mod = (await import(/* @vite-ignore */ file)) as Record<string, unknown>;
-  return METHODS.filter((m) => typeof mod[m] === "function").map((m) => [m, mod[m] as Handler]);
+  return METHODS.filter((m) => typeof mod[m] === "function" && !isFallback(mod[m])).map((m) => [
+    m,
+    mod[m] as Handler,
+  ]);
 }
 
 async function call(handler: Handler, method: string, pattern: string, caller: Caller): Promise<Response> {
@@ -126,6 +132,50 @@ describe("route handlers", () => {
   });
 });
 
+describe("methods a route does not declare, and paths nothing serves", () => {
+  it("every route file answers every method itself, so Next never answers an empty 405", async () => {
+    for (const { file, pattern } of routeFiles()) {
+      const mod = (await import(/* @vite-ignore */ file)) as Record<string, unknown>;
+      const missing = METHODS.filter((m) => typeof mod[m] !== "function");
+      expect(missing, `${pattern}: export them with otherMethods(…)`).toEqual([]);
+    }
+  });
+
+  for (const { file, pattern } of routeFiles()) {
+    it(`${pattern} answers the methods it does not declare in the error envelope, with Allow`, async () => {
+      const mod = (await import(/* @vite-ignore */ file)) as Record<string, Handler>;
+      const declared = (await handlersOf(file)).map(([m]) => m as HttpMethod);
+      const allow = allowedMethods(declared).join(", ");
+      const caller = callers[1]!;
+      for (const method of METHODS.filter((m) => !declared.includes(m))) {
+        const response = await call(mod[method]!, method, pattern, caller);
+        const where = `${method} ${pattern}`;
+        if (declared.length === 0) {
+          // A catch-all: nothing is served here, whatever the method.
+          expect(response.status, where).toBe(404);
+          if (method !== "HEAD")
+            expect(await response.json(), where).toMatchObject({ error_code: "not_found" });
+        } else if (method === "OPTIONS") {
+          expect([response.status, response.headers.get("allow")], where).toEqual([204, allow]);
+        } else if (method === "HEAD" && declared.includes("GET")) {
+          const get = await call(mod.GET!, "GET", pattern, caller);
+          await get.body?.cancel();
+          expect(response.status, where).toBe(get.status);
+        } else {
+          expect([response.status, response.headers.get("allow")], where).toEqual([405, allow]);
+          expect(response.headers.get("content-type"), where).toMatch(/^application\/json/);
+          expect(await response.json(), where).toMatchObject({
+            error_code: "method_not_allowed",
+            error_type: "general",
+            error_details: { method, allowed: allow.split(", ") },
+          });
+        }
+        await response.body?.cancel().catch(() => undefined);
+      }
+    });
+  }
+});
+
 describe("pages", () => {
   it("every page has a row in the table, and every row a page", () => {
     expect(
@@ -146,7 +196,18 @@ describe("pages", () => {
     });
   }
 
-  it("the page check sends anonymous visitors to sign in and too-low roles to an explanation", () => {
+  it("the pages table the app reads (header links, landing after sign-in) is this table", () => {
+    expect(PAGES).toEqual(PAGE_ACCESS);
+    for (const role of ["viewer", "member", "admin"] as const) {
+      for (const [page, access] of Object.entries(PAGE_ACCESS)) {
+        expect(mayOpen(role, access), `${role} on ${page}`).toBe(
+          access === "public" || roleAllows(role, access),
+        );
+      }
+    }
+  });
+
+  it("the page check sends anonymous visitors to sign in and refuses too-low roles in place", () => {
     const as = (role: Role): Principal => ({
       userId: "u",
       name: "n",
@@ -162,7 +223,7 @@ describe("pages", () => {
       for (const role of ["viewer", "member", "admin"] as const) {
         const decision = pageDecision(as(role), access);
         if (roleAllows(role, access)) expect(decision).toEqual({ allow: true });
-        else expect(decision).toEqual({ allow: false, redirectTo: `/sign-in?denied=${access}` });
+        else expect(decision).toEqual({ allow: false, refused: access });
       }
     }
     // An open redirect through `next` is not possible.

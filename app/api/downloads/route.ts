@@ -1,5 +1,6 @@
 import { downloadSelection } from "@/lib/scene/generation";
 import { generations } from "@/lib/server/generations";
+import { otherMethods } from "@/lib/server/http/methods";
 import { route } from "@/lib/server/http/route";
 
 export const runtime = "nodejs";
@@ -18,3 +19,5 @@ export const GET = route({ access: "viewer", query: downloadSelection }, async (
     },
   });
 });
+
+export const { HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = otherMethods({ GET });

@@ -1,4 +1,5 @@
 import { engineAvailability, getConfig } from "@/lib/server/config";
+import { otherMethods } from "@/lib/server/http/methods";
 import { json } from "@/lib/server/http/respond";
 import { route } from "@/lib/server/http/route";
 
@@ -13,3 +14,5 @@ export const GET = route({ access: "viewer" }, async () => {
     imageEditUnits: config.CLAID_IMAGE_EDIT_UNITS,
   });
 });
+
+export const { HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = otherMethods({ GET });

@@ -1,5 +1,6 @@
 import { createGenerationBody, generationFilters } from "@/lib/scene/generation";
 import { generations } from "@/lib/server/generations";
+import { otherMethods } from "@/lib/server/http/methods";
 import { json } from "@/lib/server/http/respond";
 import { route } from "@/lib/server/http/route";
 
@@ -16,3 +17,5 @@ export const POST = route({ access: "member", body: createGenerationBody }, asyn
 export const GET = route({ access: "viewer", query: generationFilters }, async ({ query, principal }) =>
   json(await generations.list(query, principal)),
 );
+
+export const { HEAD, OPTIONS, PUT, PATCH, DELETE } = otherMethods({ GET, POST });

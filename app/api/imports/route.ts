@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/server/http/methods";
 import { json } from "@/lib/server/http/respond";
 import { route } from "@/lib/server/http/route";
 import { importImageFromUrl, importRequest } from "@/lib/server/images/import-url";
@@ -11,3 +12,5 @@ export const POST = route({ access: "member", body: importRequest }, async ({ bo
   await recordUpload(imported, principal);
   return json(imported, { status: 201 });
 });
+
+export const { HEAD, OPTIONS, GET, PUT, PATCH, DELETE } = otherMethods({ POST });

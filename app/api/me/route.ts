@@ -1,5 +1,6 @@
 import { engineAvailability, getConfig } from "@/lib/server/config";
 import { appDatabase } from "@/lib/server/db/client";
+import { otherMethods } from "@/lib/server/http/methods";
 import { json } from "@/lib/server/http/respond";
 import { route } from "@/lib/server/http/route";
 import { budgetStatus } from "@/lib/server/limits/budget";
@@ -21,3 +22,5 @@ export const GET = route({ access: "viewer" }, async ({ principal: me }) => {
     ...(me.role === "admin" ? { claidKeyConfigured: engineAvailability(config).claid } : {}),
   });
 });
+
+export const { HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = otherMethods({ GET });

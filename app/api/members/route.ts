@@ -1,6 +1,7 @@
 import { createMemberInput } from "@/lib/scene/team";
 import { createMember, listMembers } from "@/lib/server/auth/members";
 import { appDatabase } from "@/lib/server/db/client";
+import { otherMethods } from "@/lib/server/http/methods";
 import { json } from "@/lib/server/http/respond";
 import { route } from "@/lib/server/http/route";
 
@@ -17,3 +18,5 @@ export const POST = route({ access: "admin", body: createMemberInput }, async ({
   const { member, password } = await createMember(await appDatabase(), body);
   return json({ member, ...(body.password ? {} : { temporaryPassword: password }) }, { status: 201 });
 });
+
+export const { HEAD, OPTIONS, PUT, PATCH, DELETE } = otherMethods({ GET, POST });

@@ -1,6 +1,7 @@
 import { createTokenInput } from "@/lib/scene/team";
 import { createToken, listTokens } from "@/lib/server/auth/tokens";
 import { appDatabase } from "@/lib/server/db/client";
+import { otherMethods } from "@/lib/server/http/methods";
 import { json } from "@/lib/server/http/respond";
 import { route } from "@/lib/server/http/route";
 
@@ -17,3 +18,5 @@ export const POST = route({ access: "viewer", body: createTokenInput }, async ({
   const { token, summary } = await createToken(await appDatabase(), { userId: principal.userId, ...body });
   return json({ token, ...summary }, { status: 201 });
 });
+
+export const { HEAD, OPTIONS, PUT, PATCH, DELETE } = otherMethods({ GET, POST });

@@ -1,3 +1,4 @@
+import { otherMethods } from "@/lib/server/http/methods";
 import { json } from "@/lib/server/http/respond";
 import { route } from "@/lib/server/http/route";
 import { receiveUpload } from "@/lib/server/images/upload";
@@ -11,3 +12,5 @@ export const POST = route({ access: "member" }, async ({ request, principal }) =
   await recordUpload(uploaded, principal);
   return json(uploaded, { status: 201 });
 });
+
+export const { HEAD, OPTIONS, GET, PUT, PATCH, DELETE } = otherMethods({ POST });

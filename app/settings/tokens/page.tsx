@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 
-import { SignOutButton } from "@/components/auth/sign-out-button";
 import { TokensPanel } from "@/components/settings/tokens-panel";
 import { AppHeader } from "@/components/ui/app-header";
 import { QueryProvider } from "@/lib/client/query-provider";
@@ -15,7 +14,7 @@ export const dynamic = "force-dynamic";
 
 // /settings/tokens – everyone signed in: their own personal access tokens
 export default async function TokensPage() {
-  const me = await requirePageAccess("viewer", "/settings/tokens");
+  const { me } = await requirePageAccess("viewer", "/settings/tokens");
   const config = getConfig();
   const requestHeaders = await headers();
   const host = requestHeaders.get("host") ?? `${config.HOST}:${config.PORT}`;
@@ -24,10 +23,7 @@ export default async function TokensPage() {
   const origin = config.PUBLIC_BASE_URL ?? config.AUTH_URL ?? `http://${host}`;
   return (
     <div className="flex min-h-full flex-col">
-      <AppHeader current="settings">
-        <span className="text-xs text-ink-soft">{me.email}</span>
-        <SignOutButton />
-      </AppHeader>
+      <AppHeader current="tokens" person={me} />
       <main className="mx-auto flex w-full max-w-4xl flex-col gap-8 p-6">
         <h1 className="text-xl font-semibold">Access tokens</h1>
         <QueryProvider>

@@ -2,26 +2,33 @@
 
 import { Group, Image as KonvaImage, Layer, Rect } from "react-konva";
 
+import type { Backdrop } from "@/lib/composer/backdrop";
 import type { View } from "@/lib/composer/view";
 import type { Size } from "@/lib/scene/placement";
+import { TRANSPARENT } from "@/lib/scene/vocabulary";
 
+import type { BackdropPreview } from "./use-backdrop-preview";
 import { checkerTile } from "./use-canvas-image";
 
-/** The frame's paper: its colour (a checkerboard for transparent) and the template image. Static. */
+/**
+ * The frame's backdrop as the draft will have it: its paper (a colour, or a checkerboard for
+ * transparent), the template image, and over them the local engine's render when the scene asks for
+ * one (a prompt's studio, a tinted template). Static: nothing here listens or moves during a drag.
+ */
 export function FrameBackdrop({
   view,
   frame,
-  color,
+  backdrop,
   template,
+  preview,
 }: {
   view: View;
   frame: Size;
-  /** The scene's colour: a hex value, "transparent", or none (white). */
-  color: string | undefined;
+  backdrop: Backdrop;
   template: CanvasImageSource | undefined;
+  preview: BackdropPreview | undefined;
 }) {
   const px = 1 / view.zoom;
-  const background = color && HEX.test(color) ? color : "#ffffff";
   return (
     <Layer listening={false}>
       <Group x={view.x} y={view.y} scaleX={view.zoom} scaleY={view.zoom}>
@@ -32,19 +39,26 @@ export function FrameBackdrop({
           shadowOpacity={0.18}
           shadowBlur={24 * px}
           shadowOffsetY={4 * px}
-          {...(color === "transparent"
+          {...(backdrop.fill === TRANSPARENT
             ? {
                 fillPatternImage: checkerTile() as unknown as HTMLImageElement,
                 fillPatternScale: { x: px, y: px },
               }
-            : { fill: background })}
+            : { fill: backdrop.fill })}
         />
-        {template ? (
+        {backdrop.template && template ? (
           <KonvaImage image={template} width={frame.width} height={frame.height} name="template" />
+        ) : null}
+        {preview ? (
+          <KonvaImage
+            image={preview.image}
+            width={frame.width}
+            height={frame.height}
+            name="backdrop-preview"
+            previewHref={preview.href}
+          />
         ) : null}
       </Group>
     </Layer>
   );
 }
-
-const HEX = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;

@@ -1,7 +1,7 @@
 "use client";
 
 import type Konva from "konva";
-import { useCallback, useEffect, useMemo, useRef } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from "react";
 import { Group, Image as KonvaImage, Layer, Line, Rect, Transformer } from "react-konva";
 
 import type { ComposerDoc } from "@/lib/composer/doc";
@@ -17,7 +17,23 @@ import type { Size } from "@/lib/scene/placement";
 import type { LivePlacement } from "../live-placement";
 import { ProductBacking } from "./product-backing";
 import { useCanvasImage } from "./use-canvas-image";
-import { useProductGestures, type Crop, type Guides } from "./use-product-gestures";
+import { useProductGestures, type Crop, type Ghost, type Guides } from "./use-product-gestures";
+
+/** How much of the product shows outside the frame, where the output will cut it. */
+const GHOST_OPACITY = 0.3;
+const GHOST_SIDE = 512;
+
+/** Whether any of the node leaves the frame (its parent group is in frame pixels). */
+function sticksOut(node: Konva.Node, frame: Size): boolean {
+  const box = node.getClientRect({ relativeTo: node.getParent() ?? undefined, skipShadow: true });
+  const slack = 0.5;
+  return (
+    box.x < -slack ||
+    box.y < -slack ||
+    box.x + box.width > frame.width + slack ||
+    box.y + box.height > frame.height + slack
+  );
+}
 
 function sourceWidth(image: CanvasImageSource): number {
   if (image instanceof HTMLImageElement) return image.naturalWidth;
@@ -44,10 +60,14 @@ export function ProductLayer({
   onCursor: (cursor: string) => void;
 }) {
   const productRef = useRef<Konva.Image>(null);
+  const ghostRef = useRef<Konva.Image>(null);
   const transformerRef = useRef<Konva.Transformer>(null);
   const guideXRef = useRef<Konva.Line>(null);
   const guideYRef = useRef<Konva.Line>(null);
   const productImage = useCanvasImage(product?.src);
+  // The part outside the frame is drawn faintly from a small copy: it is a hint, and a drag must not
+  // pay for drawing the full image twice.
+  const ghostImage = useCanvasImage(product?.src, GHOST_SIDE);
 
   const placement = useMemo(
     () => (product ? productPlacement(buildObject(doc), product, frame).placement : undefined),
@@ -60,6 +80,7 @@ export function ProductLayer({
       : product.objectBox
     : undefined;
   const proxyScale = product && productImage ? sourceWidth(productImage) / product.width : 1;
+  const ghostScale = product && ghostImage ? sourceWidth(ghostImage) / product.width : 1;
   const editable = doc.placement === "absolute" && Boolean(product);
 
   const guides: Guides = useMemo(
@@ -78,8 +99,24 @@ export function ProductLayer({
     }),
     [],
   );
+  const ghost: Ghost = useMemo(
+    () => ({
+      follow: () => {
+        const node = productRef.current;
+        const shadow = ghostRef.current;
+        if (!node || !shadow) return;
+        shadow.position(node.position());
+        shadow.scale(node.scale());
+        shadow.rotation(node.rotation());
+        shadow.offset(node.offset());
+        shadow.visible(sticksOut(node, frame));
+      },
+    }),
+    [frame],
+  );
   const gestures = useProductGestures({
     productRef,
+    ghost,
     product,
     placement,
     crop,
@@ -88,6 +125,12 @@ export function ProductLayer({
     dispatch,
     live,
     guides,
+  });
+
+  // After React has drawn the data's placement: the ghost shows where the product leaves the frame.
+  useLayoutEffect(() => {
+    ghost.follow();
+    ghostRef.current?.getLayer()?.batchDraw();
   });
 
   useEffect(() => {
@@ -122,6 +165,32 @@ export function ProductLayer({
   return (
     <Layer>
       <Group x={view.x} y={view.y} scaleX={view.zoom} scaleY={view.zoom} name="frame">
+        {product && ghostImage && placement && crop ? (
+          <KonvaImage
+            ref={ghostRef}
+            name="product-ghost"
+            listening={false}
+            perfectDrawEnabled={false}
+            opacity={GHOST_OPACITY}
+            visible={false}
+            image={ghostImage}
+            crop={{
+              x: crop.x * ghostScale,
+              y: crop.y * ghostScale,
+              width: crop.width * ghostScale,
+              height: crop.height * ghostScale,
+            }}
+            width={crop.width}
+            height={crop.height}
+            x={placement.center.x}
+            y={placement.center.y}
+            offsetX={placement.anchor.x - crop.x}
+            offsetY={placement.anchor.y - crop.y}
+            scaleX={placement.scaleX}
+            scaleY={placement.scaleY}
+            rotation={placement.rotation}
+          />
+        ) : null}
         <Group clipX={0} clipY={0} clipWidth={frame.width} clipHeight={frame.height} name="frame-clip">
           {product && productImage && placement && crop ? (
             <ProductBacking productRef={productRef} product={product} zoom={view.zoom} place="under" />

@@ -27,8 +27,12 @@ export function applyPlacement(node: Konva.Image, placement: ImagePlacement, cro
 
 export type Guides = { show: (lines: GuideLine[]) => void; hide: () => void };
 
+/** The faint copy of the product drawn outside the frame: it follows the node through a gesture. */
+export type Ghost = { follow: () => void };
+
 type GestureInput = {
   productRef: React.RefObject<Konva.Image | null>;
+  ghost: Ghost;
   product: ImageMeta | undefined;
   placement: ImagePlacement | undefined;
   crop: Crop | undefined;
@@ -45,7 +49,7 @@ type GestureInput = {
  * changes, and its end is one action, so one undo step.
  */
 export function useProductGestures(input: GestureInput) {
-  const { productRef, product, frame, dispatch, live, guides } = input;
+  const { productRef, ghost, product, frame, dispatch, live, guides } = input;
   // Event handlers read the latest values through refs; they are updated after each render.
   const latest = useRef(input);
   useLayoutEffect(() => {
@@ -60,10 +64,11 @@ export function useProductGestures(input: GestureInput) {
       const { placement, crop } = latest.current;
       if (node && placement && crop) {
         applyPlacement(node, placement, crop);
+        ghost.follow();
         node.getLayer()?.batchDraw();
       }
     });
-  }, [productRef]);
+  }, [productRef, ghost]);
 
   // At most one inspector update per frame, with the same rounding the request will get.
   const livePending = useRef(false);
@@ -97,6 +102,7 @@ export function useProductGestures(input: GestureInput) {
     guides.hide();
     guides.show(moved.guides);
     node.position(moved.center);
+    ghost.follow();
     publishLive();
   };
 
@@ -109,7 +115,10 @@ export function useProductGestures(input: GestureInput) {
     resync();
   };
 
-  const onTransform = publishLive;
+  const onTransform = () => {
+    ghost.follow();
+    publishLive();
+  };
 
   const onTransformEnd = () => {
     const node = productRef.current;

@@ -54,6 +54,17 @@ export async function authorize(
     }
   }
   if (access === "public") return principal;
+  return requireAccess(principal, access);
+}
+
+/**
+ * Throws 401 when nobody is signed in and 403 when their role is below `access`: for a route that
+ * admits some callers without a session (a signed link) and checks the others itself.
+ */
+export function requireAccess(
+  principal: Principal | undefined,
+  access: Exclude<Access, "public">,
+): Principal {
   if (!principal) throw errors.unauthenticated();
   if (!roleAllows(principal.role, access)) {
     throw errors.forbidden(

@@ -11,6 +11,7 @@ import { account, session, user, verification } from "../db/schema/auth";
 import { log } from "../log";
 import { writeOrigins } from "./csrf";
 import { authSecret } from "./secret";
+import { sharedAuthRateLimits } from "./sign-in-limits";
 
 export const AUTH_BASE_PATH = "/api/auth";
 export const OIDC_PROVIDER_ID = "oidc";
@@ -81,6 +82,8 @@ function createAuth(db: Db, config: Config, secure: boolean) {
       max: 100,
       // Per client address; generous enough for a team behind one proxy address.
       customRules: { "/sign-in/email": { window: 60, max: 20 } },
+      // With PostgreSQL, counted for every instance at once, like the generation limits.
+      ...(config.DATABASE_URL ? { customStorage: sharedAuthRateLimits(config.DATABASE_URL) } : {}),
     },
     advanced: {
       cookiePrefix: COOKIE_PREFIX,

@@ -10,12 +10,10 @@ import { sessionPrincipal } from "./authorize";
 import type { Principal } from "./principal";
 import { roleAllows, type Access } from "./roles";
 
-export type PageDecision = { allow: true } | { allow: false; redirectTo: string };
-
-/** Where a person lands when they open the app. */
-export function homeFor(principal: Principal): string {
-  return roleAllows(principal.role, "member") ? "/" : "/gallery";
-}
+export type PageDecision =
+  | { allow: true }
+  | { allow: false; redirectTo: string }
+  | { allow: false; refused: Exclude<Access, "public"> };
 
 /** Pure, so the route-access test can check every role against every page's declared access. */
 export function pageDecision(
@@ -29,7 +27,7 @@ export function pageDecision(
     const next = path ? `?next=${encodeURIComponent(path)}` : "";
     return { allow: false, redirectTo: `/sign-in${next}` };
   }
-  if (!roleAllows(principal.role, access)) return { allow: false, redirectTo: `/sign-in?denied=${access}` };
+  if (!roleAllows(principal.role, access)) return { allow: false, refused: access };
   return { allow: true };
 }
 
@@ -38,16 +36,19 @@ export async function currentPrincipal(): Promise<Principal | undefined> {
   return sessionPrincipal(await headers(), getConfig());
 }
 
+export type PageVisit = { me: Principal; allowed: boolean };
+
 /**
- * Call first in every page: sends anonymous visitors to sign in and people whose role is too low to a
- * page saying so. Returns who is signed in.
+ * Call first in every page: sends anonymous visitors to sign in (and back here afterwards). Returns
+ * who is signed in and whether their role may see the page; when not, the page shows why, under the
+ * app's header, instead of its content (`NotAvailable`).
  */
 export async function requirePageAccess(
   access: Exclude<Access, "public">,
   returnTo?: string,
-): Promise<Principal> {
+): Promise<PageVisit> {
   const principal = await currentPrincipal();
   const decision = pageDecision(principal, access, returnTo);
-  if (!decision.allow || !principal) redirect(decision.allow ? "/sign-in" : decision.redirectTo);
-  return principal;
+  if (!principal) redirect("redirectTo" in decision ? decision.redirectTo : "/sign-in");
+  return { me: principal, allowed: decision.allow };
 }

@@ -5,26 +5,22 @@ import fs from "node:fs";
 import path from "node:path";
 
 import type { Config } from "../config";
-import { log, registerSecret } from "../log";
+import { registerSecret } from "../log";
 
 const FILE = "auth-secret";
 
 /**
  * `AUTH_SECRET`, or a random secret created on first start and kept (mode 0600) in `DATA_DIR`, so a
- * fresh install needs no configuration and sessions survive restarts. Several instances sharing one
- * PostgreSQL database must share `AUTH_SECRET` instead.
+ * fresh install needs no configuration and sessions survive restarts. With PostgreSQL the
+ * configuration requires `AUTH_SECRET`: instances sharing one database must sign alike, and each
+ * would otherwise make its own.
  */
-export function authSecret(config: Pick<Config, "AUTH_SECRET" | "DATA_DIR" | "DATABASE_URL">): string {
+export function authSecret(config: Pick<Config, "AUTH_SECRET" | "DATA_DIR">): string {
   if (config.AUTH_SECRET) return config.AUTH_SECRET;
   const file = path.join(config.DATA_DIR, FILE);
   fs.mkdirSync(config.DATA_DIR, { recursive: true });
   try {
     fs.writeFileSync(file, randomBytes(32).toString("base64url"), { flag: "wx", mode: 0o600 });
-    if (config.DATABASE_URL) {
-      log.warn(
-        "AUTH_SECRET is not set: created one in DATA_DIR; instances sharing the database need the same AUTH_SECRET",
-      );
-    }
   } catch (error) {
     // Another process (or an earlier start) created it first: use theirs.
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;

@@ -1,5 +1,6 @@
 import "server-only";
 
+import { onSignal, sendSignal } from "../db/signals";
 import type { Principal } from "./principal";
 
 type Entry = { principal: Principal; tokenExpiresAt: number | null; until: number };
@@ -13,10 +14,15 @@ const KEY = Symbol.for("backdrop.token-principals");
 type WithCache = typeof globalThis & { [KEY]?: Map<string, Entry> };
 const entries = ((globalThis as WithCache)[KEY] ??= new Map<string, Entry>());
 
+const CHANGED = "tokens-changed";
+// Another instance on the same database revoked a token or changed someone's access.
+onSignal(CHANGED, () => entries.clear());
+
 /**
  * Who a token's hash belonged to when it was last looked up, if that was less than the cache time
  * ago and the token has not expired since. Changes made in this process clear the cache at once;
- * another instance sharing the database sees them within the cache time.
+ * another instance sharing the database clears it when their signal arrives, and in any case
+ * within the cache time.
  */
 export function cachedPrincipal(hash: string, now: number): Principal | undefined {
   const entry = entries.get(hash);
@@ -44,7 +50,8 @@ export function rememberPrincipal(
   }
 }
 
-/** After any change to who may use which token: revocation, role, disabling. */
+/** After any change to who may use which token: revocation, role, disabling (here and everywhere). */
 export function forgetCachedPrincipals(): void {
   entries.clear();
+  sendSignal(CHANGED);
 }

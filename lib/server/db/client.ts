@@ -7,6 +7,7 @@ import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import type pg from "pg";
 
 import { getConfig, type Config } from "../config";
 import { errors } from "../errors";
@@ -37,9 +38,14 @@ export async function openDatabase(
   const migrationsFolder = options.migrationsFolder ?? MIGRATIONS_FOLDER;
   if (config.DATABASE_URL) {
     const pool = createPool(config.DATABASE_URL, { max: 10, name: "records" });
-    const db = drizzlePg(pool);
-    await migratePg(db, { migrationsFolder });
-    return { db: db as unknown as Db, kind: "postgres", close: () => endPool(pool) };
+    try {
+      const db = drizzlePg(pool);
+      await oneMigratorAtATime(pool, () => migratePg(db, { migrationsFolder }));
+      return { db: db as unknown as Db, kind: "postgres", close: () => endPool(pool) };
+    } catch (error) {
+      await endPool(pool);
+      throw error;
+    }
   }
   const dir = path.join(config.DATA_DIR, "pglite");
   const unlock = lockFolder(dir);
@@ -58,6 +64,28 @@ export async function openDatabase(
   } catch (error) {
     unlock();
     throw error;
+  }
+}
+
+/** Any fixed number, the same in every instance: the lock that migrations of this app take. */
+const MIGRATION_LOCK = 0x6264_6d67;
+
+/**
+ * Instances that start together on one PostgreSQL take turns to migrate: the first applies what is
+ * pending while the others wait, then find nothing left to do. Without it two would both try to
+ * create the same tables and one would fail to start.
+ */
+async function oneMigratorAtATime(pool: pg.Pool, migrate: () => Promise<void>): Promise<void> {
+  const lock = await pool.connect();
+  try {
+    await lock.query("select pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    try {
+      await migrate();
+    } finally {
+      await lock.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK]);
+    }
+  } finally {
+    lock.release();
   }
 }
 

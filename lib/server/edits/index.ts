@@ -10,12 +10,14 @@ import {
   type ImageEditResponse,
   type UploadData,
 } from "@/lib/scene/image-edit";
-import { fileHref, storedImageKey, storedImageUrl } from "@/lib/scene/image-ref";
+import { storedImageKey, storedImageUrl } from "@/lib/scene/image-ref";
 
 import type { Principal } from "../auth/authorize";
+import { getConfig } from "../config";
 import { errors } from "../errors";
 import { generations } from "../generations";
 import { receiveUploadForm } from "../images/upload";
+import { signedFileLinks } from "../storage/signed-links";
 import { recordUpload } from "../uploads/records";
 import { imageInfoOf, keepEditResult } from "./results";
 
@@ -48,7 +50,8 @@ function parseUploadData(text: string | undefined): UploadData | undefined {
 function storedOutput(info: OutputImage, key: string, origin: string): OutputImage {
   return {
     ...info,
-    tmp_url: `${origin}${fileHref(key)}`,
+    // Signed like scene/create's links: a client may hand it on, and it opens without our credentials.
+    tmp_url: signedFileLinks(getConfig(), origin)(key),
     object_key: key,
     object_bucket: OWN_BUCKET,
     object_uri: storedImageUrl(key),
@@ -72,8 +75,9 @@ export const edits = {
    */
   async upload(request: Request, caller: Caller): Promise<ImageEditResponse> {
     const { image, fields } = await receiveUploadForm(request, caller.principal);
-    await recordUpload(image, caller.principal);
+    // A `data` field that is not valid leaves no upload in the list.
     const data = parseUploadData(fields.get("data"));
+    await recordUpload(image, caller.principal);
     const input = imageInfoOf(image.original);
     if (!data || (!hasOperations(data.operations) && data.output === undefined)) {
       return { data: { input, output: storedOutput(imageInfoOf(image), image.key, caller.origin) } };

@@ -7,7 +7,7 @@ import type { Config, EngineName } from "../config";
 import { engineAvailability, getConfig } from "../config";
 import { errors } from "../errors";
 import type { Logger } from "../log";
-import { objectStoreFor, type ObjectStore } from "../storage";
+import { storeFor, type ObjectStore } from "../storage";
 import type { EngineContext, EngineResult, ImageEditJob, SceneEngine } from "./types";
 
 /** `?engine=` wins over the `X-Backdrop-Engine` header; otherwise the configured default. */
@@ -42,6 +42,8 @@ export type RunSceneInput = RunSceneJob & {
   storage?: ObjectStore;
   /** See EngineContext: generation jobs record paid upstream results before downloading them. */
   keepUpstreamResults?: EngineContext["keepUpstreamResults"];
+  pacer?: EngineContext["pacer"];
+  beforeUpstreamCall?: EngineContext["beforeUpstreamCall"];
 };
 
 export type RunScene = (input: RunSceneInput) => Promise<EngineResult>;
@@ -54,11 +56,13 @@ export const runScene: RunScene = async (input) => {
   const engine = await engineFor(input.engine, input.config);
   const ctx: EngineContext = {
     config: input.config,
-    storage: input.storage ?? objectStoreFor(input.config.DATA_DIR),
+    storage: input.storage ?? storeFor(input.config),
     log: input.log.child({ engine: input.engine }),
     requestId: input.requestId,
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.keepUpstreamResults ? { keepUpstreamResults: input.keepUpstreamResults } : {}),
+    ...(input.pacer ? { pacer: input.pacer } : {}),
+    ...(input.beforeUpstreamCall ? { beforeUpstreamCall: input.beforeUpstreamCall } : {}),
   };
   if (input.kind === "image_edit") {
     const { request, requestText } = input;

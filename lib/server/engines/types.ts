@@ -4,6 +4,7 @@ import type { ImageInfo, SceneCreateRequest } from "@/lib/scene/contract";
 import type { ImageEditRequest } from "@/lib/scene/image-edit";
 
 import type { Config, EngineName } from "../config";
+import type { UpstreamPacer } from "../limits/upstream-pace";
 import type { Logger } from "../log";
 import type { ObjectStore } from "../storage";
 
@@ -17,6 +18,13 @@ export type EngineContext = {
    * Called once the upstream has produced results and before they are downloaded, so that what it
    * records outlives a crash during the download: the results are paid for and their URLs live a day.
    */
+  /** Paces upstream calls; absent, calls go out at once. */
+  pacer?: UpstreamPacer;
+  /**
+   * Called just before the scene request is handed to the upstream (after pacing), so the record
+   * knows the upstream may have it; a rejection stops the call (the generation is no longer ours).
+   */
+  beforeUpstreamCall?: () => Promise<void>;
   keepUpstreamResults?: (
     outputs: EngineOutput[],
     answer: { input: ImageInfo; upstreamRequestId?: string | undefined },
@@ -51,10 +59,18 @@ export type EngineJob =
   | { kind: "image_edit"; request: ImageEditRequest; requestText?: string };
 
 export type ImageEditJob = Extract<EngineJob, { kind: "image_edit" }>;
+export type { UpstreamPacer };
 
 export interface SceneEngine {
   readonly name: EngineName;
+  /**
+   * The refusals this engine makes from the request alone (422s), run before anything is spent or
+   * recorded, so a body it would refuse takes nothing from the person's rate limit or budget.
+   */
+  checkRequest?(request: SceneCreateRequest, config: Config): void;
   createScene(request: SceneCreateRequest, ctx: EngineContext): Promise<EngineResult>;
+  /** Like `checkRequest`, for an image edit: what this engine refuses from the edit's body alone. */
+  checkEdit?(request: ImageEditRequest, config: Config): void;
   /** `POST /v1/image/edit`: one output image. */
   editImage(job: ImageEditJob, ctx: EngineContext): Promise<EngineResult>;
 }

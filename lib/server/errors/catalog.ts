@@ -20,6 +20,8 @@ const CODES = {
   validation_error: [422, "validation"],
   unauthenticated: [401, "auth"],
   forbidden: [403, "auth"],
+  link_invalid: [403, "auth"],
+  link_expired: [403, "auth"],
   not_found: [404, "general"],
   unknown_host: [421, "general"],
   method_not_allowed: [405, "general"],
@@ -33,6 +35,7 @@ const CODES = {
   upstream_unavailable: [502, "general"],
   server_stopping: [503, "general"],
   server_busy: [503, "general"],
+  storage_unavailable: [503, "storage"],
   generation_not_finished: [503, "general"],
   generation_interrupted: [503, "general"],
   upstream_timeout: [504, "general"],
@@ -61,6 +64,10 @@ const CODES = {
   unsupported_destination: [422, "storage"],
   unknown_storage: [422, "storage"],
   invalid_storage_path: [422, "storage"],
+  campaign_too_large: [422, "validation"],
+  campaign_item_invalid: [422, "validation"],
+  preset_name_taken: [409, "validation"],
+  campaign_changed: [409, "general"],
 } as const satisfies Record<string, readonly [number, ErrorType]>;
 
 export type ErrorCode = keyof typeof CODES;
@@ -109,6 +116,11 @@ export function rateLimitHeaders(state: RateLimitState): Record<string, string> 
 
 const field = (name: string, message: string): Details => ({ fields: { [name]: [message] } });
 
+/** "GET", "GET or POST", "GET, HEAD or OPTIONS". */
+function plainList(words: readonly string[]): string {
+  return words.length <= 1 ? (words[0] ?? "nothing") : `${words.slice(0, -1).join(", ")} or ${words.at(-1)}`;
+}
+
 /** One factory per situation: call sites say what happened, this module says how it is answered. */
 export const errors = {
   // The request itself
@@ -136,7 +148,15 @@ export const errors = {
       ...field("file", 'Send the image as the multipart field "file"'),
     }),
   notFound: (what: string) => apiError("not_found", `${what} was not found`),
-  methodNotAllowed: () => apiError("method_not_allowed", "This address does not take that method"),
+  notFoundPath: (path: string) =>
+    apiError("not_found", `There is nothing at ${path.slice(0, 200)}`, { path: path.slice(0, 200) }),
+  methodNotAllowed: (method: string, allowed: readonly string[]) =>
+    apiError(
+      "method_not_allowed",
+      `This address does not take ${method.slice(0, 20)}: use ${plainList(allowed)}`,
+      { method: method.slice(0, 20), allowed },
+      { allow: allowed.join(", ") },
+    ),
   invalidCursor: () =>
     apiError("invalid_cursor", "This page link is not valid any more: start from the first page", {
       ...field("cursor", "Not a cursor this server handed out"),
@@ -152,6 +172,17 @@ export const errors = {
   // Who is asking
   unauthenticated: () => apiError("unauthenticated", "Sign in, or send a valid bearer token"),
   forbidden: (message = "You do not have permission to do this") => apiError("forbidden", message),
+  linkInvalid: () =>
+    apiError(
+      "link_invalid",
+      "This link is not valid: it was changed or cut short. Ask for the image's link again, or sign in",
+    ),
+  linkExpired: (expiredAt: Date) =>
+    apiError(
+      "link_expired",
+      `This link expired on ${expiredAt.toISOString().slice(0, 16).replace("T", " ")} UTC. Ask for a new one, or sign in`,
+      { expired_at: expiredAt.toISOString() },
+    ),
   emailTaken: () =>
     apiError(
       "email_taken",
@@ -277,6 +308,14 @@ export const errors = {
       {},
       { "retry-after": "5" },
     ),
+  /** The bucket files are kept in did not answer, or refused us (a network fault, wrong credentials). */
+  storageUnavailable: (operation: string) =>
+    apiError(
+      "storage_unavailable",
+      "The file storage is not answering. Try again in a moment.",
+      { operation },
+      { "retry-after": "5" },
+    ),
   internal: (requestId?: string) =>
     apiError(
       "internal_error",
@@ -334,6 +373,49 @@ export const errors = {
     ),
   imageUnreadable: (reason: string) => apiError("image_unreadable", `The image could not be read: ${reason}`),
   imageNotFound: (message: string, details: Details = {}) => apiError("image_not_found", message, details),
+
+  // Campaigns, reviews, presets
+  campaignTooLarge: (items: number, max: number) =>
+    apiError(
+      "campaign_too_large",
+      `A campaign can have at most ${max} items; this one would have ${items}. Take out some products, scenes or ratios`,
+      { items, max_items: max, ...field("axes", `${items} items; at most ${max}`) },
+    ),
+  /**
+   * Items that are not valid requests, each with its fields under `items.<position>.`: the first is
+   * named in the message, the others are counted.
+   */
+  campaignItemsInvalid: (
+    invalid: readonly { position: number; name: string; fields: Record<string, string[]> }[],
+    count: number,
+    total: number,
+  ) => {
+    const first = invalid[0];
+    const [path, messages] = Object.entries(first?.fields ?? {})[0] ?? ["body", ["Not valid"]];
+    const more = count > 1 ? ` (${count} of the ${total} items are not valid)` : "";
+    const fields: Record<string, string[]> = {};
+    for (const item of invalid)
+      for (const [name, list] of Object.entries(item.fields)) fields[`items.${item.position}.${name}`] = list;
+    return apiError(
+      "campaign_item_invalid",
+      `Item ${(first?.position ?? 0) + 1} (${first?.name ?? "?"}) is not a valid request: ${path}: ${messages[0] ?? "not valid"}${more}. Nothing was created`,
+      {
+        fields,
+        invalid_items: count,
+        items: invalid.map((i) => ({ position: i.position, name: i.name, fields: i.fields })),
+      },
+    );
+  },
+  campaignChanged: () =>
+    apiError("campaign_changed", "The campaign changed meanwhile (another retry?): look again and retry"),
+  nothingApproved: (verdict: string) =>
+    apiError("not_found", `No output of this campaign is ${verdict} yet`, { verdict }),
+  presetNameTaken: (name: string) =>
+    apiError(
+      "preset_name_taken",
+      `There is already a preset called "${name.slice(0, 80)}": choose another name, or delete that one first`,
+      field("name", "Already in use"),
+    ),
 
   // Storage destinations
   unsupportedDestination: (name: string) =>

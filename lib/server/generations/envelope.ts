@@ -2,23 +2,26 @@ import "server-only";
 
 import type { OutputImage, SceneCreateResponse } from "@/lib/scene/contract";
 import type { ImageEditResponse } from "@/lib/scene/image-edit";
-import { fileHref } from "@/lib/scene/image-ref";
 
 import type { EngineOutput, EngineResult } from "../engines/types";
 
+/** A stored file's absolute link for a Claid client (signed: it opens without our credentials). */
+export type FileLink = (key: string) => string;
+
 /**
- * Claid's answer envelope with our own stable URLs in `tmp_url` (absolute, under `origin`). An output
- * written to a destination has an empty `tmp_url`, as Claid does. Extra fields Claid clients ignore.
+ * Claid's answer envelope with links to our stored copies in `tmp_url`, which open without a session
+ * like Claid's own, so a client can hand them on. An output written to a destination has an empty
+ * `tmp_url`, as Claid does. Extra fields Claid clients ignore.
  */
 export function toSceneCreateResponse(
   result: EngineResult,
-  origin: string,
+  fileLink: FileLink,
   extra: { generationId?: string } = {},
 ): SceneCreateResponse {
   return {
     data: {
       input: result.input,
-      output: result.outputs.map((output) => outputImage(output, origin, extra.generationId)),
+      output: result.outputs.map((output) => outputImage(output, fileLink, extra.generationId)),
       ...(extra.generationId ? { generation_id: extra.generationId } : {}),
     },
   };
@@ -27,7 +30,7 @@ export function toSceneCreateResponse(
 /** Claid's image/edit answer: the same, with its one output as an object rather than a list. */
 export function toImageEditResponse(
   result: EngineResult,
-  origin: string,
+  fileLink: FileLink,
   extra: { generationId?: string } = {},
 ): ImageEditResponse {
   const [first] = result.outputs;
@@ -35,18 +38,18 @@ export function toImageEditResponse(
   return {
     data: {
       input: result.input,
-      output: outputImage(first, origin, extra.generationId),
+      output: outputImage(first, fileLink, extra.generationId),
       ...(extra.generationId ? { generation_id: extra.generationId } : {}),
     },
   };
 }
 
-function outputImage(output: EngineOutput, origin: string, generationId: string | undefined): OutputImage {
-  const tmpUrl = output.destination
-    ? ""
-    : output.key
-      ? `${origin}${fileHref(output.key)}`
-      : (output.upstreamUrl ?? "");
+function outputImage(
+  output: EngineOutput,
+  fileLink: FileLink,
+  generationId: string | undefined,
+): OutputImage {
+  const tmpUrl = output.destination ? "" : output.key ? fileLink(output.key) : (output.upstreamUrl ?? "");
   return {
     ...output.info,
     tmp_url: tmpUrl,

@@ -1,18 +1,30 @@
 import "server-only";
 
+import type { SceneCreateRequest } from "@/lib/scene/contract";
 import type { Engine, GenerationFilters } from "@/lib/scene/generation";
 
 import type { Principal } from "../auth/authorize";
+import type { ApiError } from "../errors";
+import { releaseUnsettled } from "../limits/reserve";
 import { fileResponse } from "../storage/serve";
+import { signedFileLinks } from "../storage/signed-links";
+import { recordBatch, reusableFor } from "./batch";
 import { checkConsistency } from "./consistency";
 import { toImageEditResponse, toSceneCreateResponse } from "./envelope";
 import { generationEvents } from "./events";
 import { generationDeps } from "./records/deps";
 import { listGenerations } from "./records/list";
-import { deleteGeneration, getGeneration, setFavorite } from "./records/records";
+import {
+  cancelQueued,
+  deleteGeneration,
+  findGenerations,
+  getGeneration,
+  setFavorite,
+} from "./records/records";
 import { thumbnailFor } from "./records/thumbnails";
-import { zipStream, type ZipSelection } from "./records/zip";
+import { zipStream, type ZipNaming, type ZipSelection } from "./records/zip";
 import { ensureWorker, stopWorker } from "./runner";
+import { announceChange, onAnyChange } from "./runner/notify";
 import { queueGeneration, type GenerationInput } from "./service";
 import { generateAndWait } from "./synchronous";
 import { watchGenerations } from "./watch";
@@ -50,12 +62,50 @@ export const generations = {
 
   /**
    * Claid's `scene/create`: records the generation, runs it (at once when this process has a free
-   * slot) and answers Claid's envelope with our URLs under `origin` once it has settled.
+   * slot) and answers Claid's envelope once it has settled, with signed links under `origin`.
    */
   async createScene(input: SceneInput & { engine: Engine; signal?: AbortSignal; origin: string }) {
     const deps = await generationDeps();
     const { generationId, result } = await generateAndWait(deps, input, await ensureWorker());
-    return toSceneCreateResponse(result, input.origin, { generationId });
+    return toSceneCreateResponse(result, signedFileLinks(deps.config, input.origin), { generationId });
+  },
+
+  /**
+   * Records many generations at once behind interactive work (a campaign's items): one rate-limit
+   * step, every claid image reserved together, then one transaction in which `within` writes the
+   * caller's rows too. Answers the rows in the order of `items`.
+   */
+  async recordBatch(input: Omit<Parameters<typeof recordBatch>[1], "principal"> & { principal: Principal }) {
+    const rows = await recordBatch(await generationDeps(), input);
+    await ensureWorker();
+    return rows;
+  },
+
+  /** For each request, an earlier succeeded identical one (same engine) whose images can be reused. */
+  async reusableFor(requests: readonly SceneCreateRequest[], engine: Engine) {
+    return reusableFor((await generationDeps()).db, requests, engine);
+  },
+
+  /** Several generations with their outputs, by id. */
+  async many(ids: readonly string[]) {
+    return findGenerations((await generationDeps()).db, ids);
+  },
+
+  /**
+   * Ends those of `ids` still queued, as failed with `error`, and gives back what they reserved of
+   * the budget; running ones finish (they are paid for). Answers the ids it ended.
+   */
+  async cancelQueued(ids: readonly string[], error: ApiError): Promise<string[]> {
+    const deps = await generationDeps();
+    const cancelled = await cancelQueued(deps.db, ids, error);
+    await releaseUnsettled(cancelled, deps.config);
+    for (const id of cancelled) announceChange(id);
+    return cancelled;
+  },
+
+  /** Calls `listener` with the id of every generation that changes in this process; answers how to stop. */
+  onAnyChange(listener: (generationId: string) => void): () => void {
+    return onAnyChange(listener);
   },
 
   /**
@@ -69,7 +119,8 @@ export const generations = {
       { ...input, kind: "image_edit" },
       await ensureWorker(),
     );
-    return { response: toImageEditResponse(result, input.origin, { generationId }), result, generationId };
+    const fileLink = signedFileLinks(deps.config, input.origin);
+    return { response: toImageEditResponse(result, fileLink, { generationId }), result, generationId };
   },
 
   async list(filters: GenerationFilters, principal: Principal) {
@@ -102,9 +153,9 @@ export const generations = {
   },
 
   /** A zip of whole generations and single outputs, streamed from storage. */
-  async zip(selection: ZipSelection) {
+  async zip(selection: ZipSelection, naming?: ZipNaming) {
     const deps = await generationDeps();
-    return zipStream(deps.db, deps.store, selection);
+    return zipStream(deps.db, deps.store, selection, naming);
   },
 
   /** The thumbnail of a stored image as a response, made on first request; undefined when there is none. */
@@ -116,4 +167,7 @@ export const generations = {
 };
 
 export { formatReport, type ConsistencyReport } from "./consistency";
+export type { BatchRequest } from "./batch";
+export type { Reusable } from "./records/reuse";
+export type { GenerationRow } from "./records/dto";
 export { EVENT_STREAM_HEADERS } from "./watch";

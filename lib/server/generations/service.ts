@@ -7,6 +7,8 @@ import { imagesRequested } from "@/lib/scene/vocabulary";
 
 import type { Principal } from "../auth/authorize";
 import { engineAvailability, type Config } from "../config";
+import { engineFor } from "../engines";
+import type { SceneEngine } from "../engines/types";
 import { errors } from "../errors";
 import { reserveGeneration } from "../limits/reserve";
 import type { GenerationDeps } from "./records/deps";
@@ -37,8 +39,15 @@ function requestOf(input: GenerationInput): GenerationRequest {
     : { kind: "scene", request: input.request };
 }
 
+/** The engine's refusals from the request alone, for a scene or an edit. */
+function checkOnEngine(engine: SceneEngine, input: GenerationRequest, config: Config): void {
+  if (input.kind === "image_edit") engine.checkEdit?.(input.request, config);
+  else engine.checkRequest?.(input.request, config);
+}
+
 /**
- * Takes the person's rate limit and budget (429/402 before anything is recorded), then records the
+ * Refuses what the engine can tell is wrong from the request alone, then takes the person's rate
+ * limit and budget (429/402 before anything is recorded), then records the
  * generation with `insert`; a record that cannot be written gives the budget back.
  */
 async function recordGeneration(
@@ -48,6 +57,7 @@ async function recordGeneration(
 ): Promise<GenerationRow> {
   const engine = input.engine ?? deps.config.DEFAULT_ENGINE;
   assertEngineAvailable(deps, engine);
+  checkOnEngine(await engineFor(engine, deps.config), input, deps.config);
   const id = randomUUID();
   const reservation = input.principal
     ? await reserveGeneration(input.principal, engine, budgetUnits(input, deps.config), deps.config, id)

@@ -8,6 +8,7 @@ import type { GenerationDeps } from "./records/deps";
 import type { GenerationRow } from "./records/dto";
 import { findGenerationRow, outputsOf } from "./records/records";
 import type { Settlement } from "./runner/execute";
+import { onSettled } from "./runner/notify";
 import { waitUntilSettledRow } from "./runner/settle";
 import type { GenerationWorker } from "./runner/worker";
 import { queueGeneration, startGeneration, type GenerationInput } from "./service";
@@ -64,11 +65,33 @@ export async function generateAndWait(
   } else {
     id = (await queueGeneration(deps, input)).id;
   }
-  if (!settlement || settlement.status === "unrecorded") {
-    const row = await waitUntilSettledRow(deps.db, id, input.signal ? { signal: input.signal } : {});
-    settlement = await settlementOf(deps, row);
-  }
+  if (!settlement || settlement.status === "unrecorded")
+    settlement = await settledRecord(deps, id, input.signal);
   return answer(id, settlement);
+}
+
+/**
+ * How a queued generation settled: from this process's worker when it ran it (no read back), else from
+ * the record. With an embedded database only this process can run it, so the record is polled only as
+ * a safety net; with PostgreSQL another instance may, and the record is watched as before.
+ */
+async function settledRecord(deps: GenerationDeps, id: string, signal: AbortSignal | undefined) {
+  const done = new AbortController();
+  let off = () => {};
+  const here = new Promise<Settlement>((resolve) => {
+    off = onSettled(id, (settlement) => resolve(settlement as Settlement));
+  });
+  try {
+    const recorded = waitUntilSettledRow(deps.db, id, {
+      signal: signal ? AbortSignal.any([signal, done.signal]) : done.signal,
+      pollMs: deps.kind === "pglite" ? 30_000 : 1000,
+      // Once this process's worker has answered, the record is not read back: this side never settles.
+    }).then((row) => (done.signal.aborted ? new Promise<never>(() => {}) : settlementOf(deps, row)));
+    return await Promise.race([here, recorded]);
+  } finally {
+    off();
+    done.abort();
+  }
 }
 
 /** The settlement, or undefined once `signal` aborts first (the run goes on without the caller). */

@@ -6,7 +6,7 @@ import type { Box } from "@/lib/scene/placement";
 
 import { getConfig } from "../config";
 import type { ObjectStore } from "../storage";
-import { objectStoreFor } from "../storage";
+import { storeFor } from "../storage";
 import { objectBoxOfImage } from "./object-box";
 import { imageWorkQueue } from "./work-queue";
 
@@ -71,7 +71,7 @@ async function measure(store: ObjectStore, key: string): Promise<ImageDescriptio
  */
 export function describeStoredImage(
   key: string,
-  store: ObjectStore = objectStoreFor(getConfig().DATA_DIR),
+  store: ObjectStore = storeFor(getConfig()),
 ): Promise<ImageDescription | undefined> {
   const cache = cacheOf(store);
   const known = cache.get(key);

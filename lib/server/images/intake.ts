@@ -5,7 +5,7 @@ import type { Box } from "@/lib/scene/placement";
 
 import { getConfig } from "../config";
 import type { ObjectStore } from "../storage";
-import { objectStoreFor } from "../storage";
+import { storeFor } from "../storage";
 import type { ImageLimits } from "./decode";
 import { checkUntrustedImage, decodeOr422, decoderFor } from "./decode";
 import { rememberDescription } from "./describe";
@@ -45,7 +45,7 @@ export async function intakeImage(
 ): Promise<StoredImage> {
   const config = getConfig();
   const limits = options.limits ?? imageLimitsFrom(config);
-  const store = options.store ?? objectStoreFor(config.DATA_DIR);
+  const store = options.store ?? storeFor(config);
   const checked = await checkUntrustedImage(bytes, limits);
   const asJpeg = checked.format === "jpeg" && !checked.hasAlpha;
 

@@ -1,7 +1,7 @@
 import "server-only";
 
 import { randomUUID } from "node:crypto";
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 
 import type { Config, EngineName } from "../config";
 import { rowsOf, type Db } from "../db/client";
@@ -107,27 +107,97 @@ export async function reserveImages(
   return { id, day };
 }
 
-type Which = { id: string } | { generationId: string };
+/**
+ * Reserves images for many generations at once, all or none: the total is checked against the
+ * person's limit and added in one conditional statement, with one reservation per generation so
+ * each is settled by whoever runs it. A campaign is refused up front rather than half-run.
+ */
+export async function reserveImagesForMany(
+  db: Db,
+  input: {
+    userId: string;
+    engine: EngineName;
+    entries: readonly { generationId: string; images: number }[];
+    defaultLimit: number;
+    now?: Date;
+  },
+): Promise<{ day: string }> {
+  const day = budgetDay(input.now);
+  const total = input.entries.reduce((sum, e) => sum + e.images, 0);
+  if (input.entries.length === 0) return { day };
+  const rows = input.entries.map(
+    (e) => sql`(${randomUUID()}::text, ${e.images}::integer, ${e.generationId}::text)`,
+  );
+  const result = await db.execute(sql`
+    with person_limit as (
+      select coalesce(
+        (select ${user.dailyImageBudget} from ${user} where ${user.id} = ${input.userId}),
+        ${input.defaultLimit}::integer
+      ) as n
+    ), taken as (
+      insert into ${imageUsage} (user_id, day, images)
+      select ${input.userId}, ${day}::date, ${total}::integer
+      from person_limit where ${total}::integer <= person_limit.n
+      on conflict (user_id, day) do update
+        set images = ${imageUsage}.images + excluded.images
+        where ${imageUsage}.images + excluded.images <= (select n from person_limit)
+      returning images
+    )
+    insert into ${imageReservation} (id, user_id, day, engine, images, generation_id)
+    select v.id, ${input.userId}, ${day}::date, ${input.engine}, v.images, v.generation_id
+    from (values ${sql.join(rows, sql`, `)}) as v (id, images, generation_id), taken
+    returning id`);
+  if (rowsOf(result).length === 0) {
+    const status = await budgetStatus(
+      db,
+      input.userId,
+      { DAILY_CLAID_IMAGE_BUDGET: input.defaultLimit },
+      input.now,
+    );
+    throw errors.budgetSpent({
+      limit: status.limit,
+      used: status.used,
+      requested: total,
+      resetsAt: nextDay(day),
+    });
+  }
+  return { day };
+}
+
+type Which = { id: string } | { generationId: string } | { generationIds: readonly string[] };
 
 function matching(which: Which) {
   const target =
-    "id" in which ? eq(imageReservation.id, which.id) : eq(imageReservation.generationId, which.generationId);
+    "id" in which
+      ? eq(imageReservation.id, which.id)
+      : "generationId" in which
+        ? eq(imageReservation.generationId, which.generationId)
+        : inArray(imageReservation.generationId, [...which.generationIds]);
   return and(target, eq(imageReservation.status, "reserved"));
 }
 
 /** Gives a reservation's images back (the upstream call failed). Settling twice changes nothing. */
 export async function releaseImages(db: Db, which: Which): Promise<void> {
+  if ("generationIds" in which && which.generationIds.length === 0) return;
   await db.transaction(async (tx) => {
     const settled = await tx
       .update(imageReservation)
       .set({ status: "released", settledAt: new Date() })
       .where(matching(which))
       .returning();
+    // A campaign's reservations are many rows of one person's day: one update per day, not per row.
+    const perDay = new Map<string, { userId: string; day: string; images: number }>();
     for (const row of settled) {
+      const key = `${row.userId}|${row.day}`;
+      const sum = perDay.get(key) ?? { userId: row.userId, day: row.day, images: 0 };
+      sum.images += row.images;
+      perDay.set(key, sum);
+    }
+    for (const sum of perDay.values()) {
       await tx
         .update(imageUsage)
-        .set({ images: sql`greatest(0, ${imageUsage.images} - ${row.images})` })
-        .where(and(eq(imageUsage.userId, row.userId), eq(imageUsage.day, row.day)));
+        .set({ images: sql`greatest(0, ${imageUsage.images} - ${sum.images})` })
+        .where(and(eq(imageUsage.userId, sum.userId), eq(imageUsage.day, sum.day)));
     }
   });
 }

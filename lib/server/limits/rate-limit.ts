@@ -8,6 +8,7 @@ import {
   type RateLimiterAbstract,
 } from "rate-limiter-flexible";
 
+import { closeSignInLimits } from "../auth/sign-in-limits";
 import type { Config, EngineName } from "../config";
 import { createPool, endPool } from "../db/pool";
 import { errors, type RateLimitState } from "../errors";
@@ -96,10 +97,10 @@ export async function consumeUploadRateLimit(userId: string, config: Config): Pr
   }
 }
 
-/** Closes the PostgreSQL pools the limiters opened (tests and scripts end with it). */
+/** Closes the PostgreSQL pools the limiters (sign-in's too) opened (tests and scripts end with it). */
 export async function closeRateLimiters(): Promise<void> {
   const pools = [...cache.pools.values()];
   cache.pools.clear();
   cache.limiters.clear();
-  await Promise.all(pools.map(endPool));
+  await Promise.all([...pools.map(endPool), closeSignInLimits()]);
 }

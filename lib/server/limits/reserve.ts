@@ -3,7 +3,13 @@ import "server-only";
 import type { Principal } from "../auth/authorize";
 import { getConfig, type Config, type EngineName } from "../config";
 import { getDatabase } from "../db/client";
-import { commitImages, markImagesUnknown, releaseImages, reserveImages } from "./budget";
+import {
+  commitImages,
+  markImagesUnknown,
+  releaseImages,
+  reserveImages,
+  reserveImagesForMany,
+} from "./budget";
 import { consumeRateLimit } from "./rate-limit";
 
 export type GenerationReservation = {
@@ -61,4 +67,34 @@ export async function settleGenerationReservation(
   if (outcome === "succeeded") await commitImages(db, { generationId });
   else if (outcome === "unknown") await markImagesUnknown(db, { generationId });
   else await releaseImages(db, { generationId });
+}
+
+/**
+ * A batch's reservation (a campaign): one from the person's per-minute rate limit for the whole
+ * batch, then every claid image of it reserved at once (402 before anything is recorded when the
+ * total would go over today's budget). `release` gives back what has not been settled yet.
+ */
+export async function reserveBatch(
+  principal: Principal,
+  engine: EngineName,
+  entries: readonly { generationId: string; images: number }[],
+  config: Config = getConfig(),
+): Promise<{ release(): Promise<void> }> {
+  await consumeRateLimit(principal.userId, engine, config);
+  if (engine !== "claid" || entries.length === 0) return { release: async () => undefined };
+  const { db } = await getDatabase(config);
+  await reserveImagesForMany(db, {
+    userId: principal.userId,
+    engine,
+    entries,
+    defaultLimit: config.DAILY_CLAID_IMAGE_BUDGET,
+  });
+  const ids = entries.map((e) => e.generationId);
+  return { release: () => releaseImages(db, { generationIds: ids }) };
+}
+
+/** Gives back what the generations of `ids` reserved and nobody settled (cancelled before they ran). */
+export async function releaseUnsettled(ids: readonly string[], config: Config = getConfig()): Promise<void> {
+  const { db } = await getDatabase(config);
+  await releaseImages(db, { generationIds: ids });
 }

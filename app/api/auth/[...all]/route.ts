@@ -2,6 +2,7 @@ import { getAuth } from "@/lib/server/auth/better-auth";
 import { isOwnHost, isSameOriginWrite, ownOrigins, requestHost } from "@/lib/server/auth/csrf";
 import { getConfig } from "@/lib/server/config";
 import { errors } from "@/lib/server/errors";
+import { otherMethods } from "@/lib/server/http/methods";
 import { errorResponse } from "@/lib/server/http/respond";
 
 export const runtime = "nodejs";
@@ -23,3 +24,5 @@ async function handle(request: Request): Promise<Response> {
 
 export const GET = handle;
 export const POST = handle;
+
+export const { HEAD, OPTIONS, PUT, PATCH, DELETE } = otherMethods({ GET, POST });

@@ -1,5 +1,6 @@
 import { updateGenerationBody } from "@/lib/scene/generation";
 import { generations } from "@/lib/server/generations";
+import { otherMethods } from "@/lib/server/http/methods";
 import { json } from "@/lib/server/http/respond";
 import { idParams, route } from "@/lib/server/http/route";
 
@@ -23,3 +24,5 @@ export const DELETE = route({ access: "member", params: idParams }, async ({ par
   await generations.remove(params.id, principal);
   return new Response(null, { status: 204 });
 });
+
+export const { HEAD, OPTIONS, POST, PUT } = otherMethods({ GET, PATCH, DELETE });

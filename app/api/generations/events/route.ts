@@ -1,5 +1,6 @@
 import { watchSelection } from "@/lib/scene/generation";
 import { EVENT_STREAM_HEADERS, generations } from "@/lib/server/generations";
+import { otherMethods } from "@/lib/server/http/methods";
 import { route } from "@/lib/server/http/route";
 
 export const runtime = "nodejs";
@@ -10,3 +11,5 @@ export const dynamic = "force-dynamic";
 export const GET = route({ access: "viewer", query: watchSelection }, async ({ request, query }) => {
   return new Response(await generations.watch(query.id, request.signal), { headers: EVENT_STREAM_HEADERS });
 });
+
+export const { HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = otherMethods({ GET });

@@ -5,6 +5,7 @@ import { isSetupCode, listensBeyondLoopback } from "@/lib/server/auth/setup-code
 import { getConfig } from "@/lib/server/config";
 import { appDatabase } from "@/lib/server/db/client";
 import { errors } from "@/lib/server/errors";
+import { otherMethods } from "@/lib/server/http/methods";
 import { json } from "@/lib/server/http/respond";
 import { route } from "@/lib/server/http/route";
 
@@ -32,3 +33,5 @@ export const POST = route(
     return json({ member: await createFirstAdmin(db, admin) }, { status: 201 });
   },
 );
+
+export const { HEAD, OPTIONS, GET, PUT, PATCH, DELETE } = otherMethods({ POST });

@@ -1,5 +1,6 @@
 import { revokeToken } from "@/lib/server/auth/tokens";
 import { appDatabase } from "@/lib/server/db/client";
+import { otherMethods } from "@/lib/server/http/methods";
 import { idParams, route } from "@/lib/server/http/route";
 
 export const runtime = "nodejs";
@@ -10,3 +11,5 @@ export const DELETE = route({ access: "viewer", params: idParams }, async ({ par
   await revokeToken(await appDatabase(), principal.userId, params.id);
   return new Response(null, { status: 204 });
 });
+
+export const { HEAD, OPTIONS, GET, POST, PUT, PATCH } = otherMethods({ DELETE });

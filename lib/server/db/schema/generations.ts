@@ -7,6 +7,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -64,6 +65,20 @@ export const generations = pgTable(
     workerId: text("worker_id"),
     heartbeatAt: at("heartbeat_at"),
     attempts: integer("attempts").notNull().default(0),
+    /**
+     * Claim order: 0 for what a person waits for (a Generate click, the scene/create API), 1 for
+     * campaign items, which yield to them.
+     */
+    priority: smallint("priority").notNull().default(0),
+    /** The exact request with its engine, canonical and hashed: what an identical later request can reuse. */
+    requestKey: text("request_key"),
+    /** The generation whose stored images this one reuses (nothing was generated or paid again). */
+    reusedFrom: text("reused_from"),
+    /**
+     * When its scene/create request was first handed to the upstream. A generation interrupted without
+     * one never reached Claid, so running it again cannot charge twice.
+     */
+    upstreamSentAt: at("upstream_sent_at"),
   },
   (t) => [
     check(
@@ -80,8 +95,11 @@ export const generations = pgTable(
       .on(t.createdAt.desc(), t.id.desc())
       .where(sql`${t.favorite}`),
     index("generations_queue_idx")
-      .on(t.createdAt, t.id)
+      .on(t.priority, t.createdAt, t.id)
       .where(sql`${t.status} = 'queued'`),
+    index("generations_reusable_idx")
+      .on(t.requestKey, t.finishedAt.desc())
+      .where(sql`${t.status} = 'succeeded'`),
     index("generations_running_idx")
       .on(t.heartbeatAt)
       .where(sql`${t.status} = 'running'`),

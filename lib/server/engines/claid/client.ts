@@ -3,6 +3,7 @@ import "server-only";
 import type { Config } from "../../config";
 import { errors } from "../../errors";
 import type { Logger } from "../../log";
+import type { UpstreamPacer } from "../types";
 import { connectDelay, rateLimitDelay, waitBeforeRetry, type RetryPolicy } from "./retry";
 import { headerNumber, headerValue, send, TransportError, type TransportResponse } from "./transport";
 import { transportError, upstreamError } from "./upstream-errors";
@@ -26,6 +27,10 @@ export type ClaidClientOptions = {
   log: Logger;
   signal?: AbortSignal;
   random?: () => number;
+  /** Paces every attempt, retries included, and hears what the upstream says of its limits. */
+  pacer?: UpstreamPacer;
+  /** Called before each attempt is sent, once it may go (see EngineContext.beforeUpstreamCall). */
+  beforeSend?: () => Promise<void>;
 };
 
 function flatHeaders(response: TransportResponse): Record<string, string | undefined> {
@@ -50,6 +55,9 @@ export async function callClaid(call: ClaidCall, options: ClaidClientOptions): P
   const url = `${config.CLAID_API_BASE_URL}${call.path}`;
 
   for (let attempt = 0; ; attempt++) {
+    const slot = await options.pacer?.acquire(signal);
+    await options.beforeSend?.();
+    slot?.sending();
     const started = performance.now();
     let response: TransportResponse;
     try {
@@ -83,6 +91,12 @@ export async function callClaid(call: ClaidCall, options: ClaidClientOptions): P
     }
 
     const headers = flatHeaders(response);
+    await options.pacer?.observe({ status: response.status, headers }).catch((error: unknown) =>
+      // Pacing is advice: failing to note it must not lose an answer that may be paid for.
+      log.warn(`claid ${call.what}: rate-limit headers not noted`, {
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
     const requestId = headers["x-request-id"];
     const ms = Math.round(performance.now() - started);
     if (response.status >= 200 && response.status < 300) {

@@ -63,7 +63,7 @@ async function createScene(request: SceneCreateRequest, ctx: EngineContext): Pro
       timeoutMs: ctx.config.CLAID_TIMEOUT_MS,
       what: "scene/create",
     },
-    { config: ctx.config, log: ctx.log, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+    callOptions(ctx),
   ).catch(sentMaybeCharged);
   const generated = performance.now();
   const upstreamRequestId = answer.requestId;
@@ -106,6 +106,17 @@ async function createScene(request: SceneCreateRequest, ctx: EngineContext): Pro
   };
 }
 
+/** How every call to Claid goes out: paced, and announced to the record just before it is sent. */
+function callOptions(ctx: EngineContext) {
+  return {
+    config: ctx.config,
+    log: ctx.log,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(ctx.pacer ? { pacer: ctx.pacer } : {}),
+    ...(ctx.beforeUpstreamCall ? { beforeSend: ctx.beforeUpstreamCall } : {}),
+  };
+}
+
 /** A call that failed after its body was delivered may have been billed: it says so. */
 function sentMaybeCharged(error: unknown): never {
   throw isApiError(error) && error.details.sent === true ? errors.possiblyCharged(error) : error;
@@ -143,7 +154,7 @@ async function editImage(job: ImageEditJob, ctx: EngineContext): Promise<EngineR
       timeoutMs: ctx.config.CLAID_TIMEOUT_MS,
       what: "image/edit",
     },
-    { config: ctx.config, log: ctx.log, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+    callOptions(ctx),
   ).catch(sentMaybeCharged);
   const edited = performance.now();
   const upstreamRequestId = answer.requestId;

@@ -59,7 +59,12 @@ async function uploadStored(
         timeoutMs: ctx.config.CLAID_UPLOAD_TIMEOUT_MS,
         what: "upload",
       },
-      { config: ctx.config, log: ctx.log, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+      {
+        config: ctx.config,
+        log: ctx.log,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        ...(ctx.pacer ? { pacer: ctx.pacer } : {}),
+      },
     );
     const url = uploadedUrl(answer.json);
     if (!url) {

@@ -1,26 +1,23 @@
 import "server-only";
 
+import type { Rgb } from "@/lib/scene/rules";
+import { parseHexColour } from "@/lib/scene/rules";
+
 import { errors } from "../../errors";
 
-export type Rgb = { r: number; g: number; b: number };
+export type { Rgb };
+export { parseHexColour };
 
-const HEX = /^#?([0-9a-f]{3}|[0-9a-f]{6})$/i;
-
-export function parseHexColour(value: string): Rgb | undefined {
-  const match = HEX.exec(value.trim());
-  if (!match?.[1]) return undefined;
-  const hex = match[1].length === 3 ? [...match[1]].map((c) => c + c).join("") : match[1];
-  const n = Number.parseInt(hex, 16);
-  return { r: (n >> 16) & 255, g: (n >> 8) & 255, b: n & 255 };
-}
-
-/** A `color` field as a colour, or a 422 naming the field. */
+/**
+ * A `color` field as a colour. The request has been checked by `sceneRuleProblems` before any backdrop
+ * is made, so this only fails for a caller that skipped that: with the same 422.
+ */
 export function colourField(value: string, field: string): Rgb {
   const colour = parseHexColour(value);
   if (!colour) {
     throw errors.invalid(
       field,
-      `"${value.slice(0, 40)}" is not a hex colour like "#ffffff"`,
+      `Use a hex colour code like #ffffff; "${value.slice(0, 40)}" is not one`,
       "invalid_color",
     );
   }

@@ -96,8 +96,7 @@ export const FORMAT_INFO: Record<FormatName, { ext: string; mime: string; format
   tiff: { ext: "tiff", mime: "image/tiff", format: "TIFF" },
 };
 
-/** Formats that keep an alpha channel, so a transparent background survives. */
-export const FORMATS_WITH_ALPHA: readonly FormatName[] = ["png", "webp", "avif"];
+export { FORMATS_WITH_ALPHA } from "@/lib/scene/rules";
 
 export function megapixels(width: number, height: number): number {
   return Math.round(width * height) / 1e6;

@@ -3,24 +3,25 @@ import "server-only";
 import type { SceneCreateRequest } from "@/lib/scene/contract";
 import { destinationOf, imagesRequested } from "@/lib/scene/vocabulary";
 
+import type { Config } from "../../config";
 import { errors } from "../../errors";
 import { imageLimitsFrom } from "../../images/intake";
 import type { EngineContext, EngineOutput, EngineResult, SceneEngine } from "../types";
-import { editImageLocally } from "./edit";
+import { checkEditLocally, editImageLocally } from "./edit";
 import { encodingOf, FORMAT_INFO, megapixels } from "./encode";
 import { inputError, readInput } from "./inputs";
 import { checkTemplate, loadProduct, templateFrame } from "./product";
-import { prepareScene, renderVariants } from "./render";
+import { checkSceneRules, prepareScene, renderVariants } from "./render";
 import { canonicalJson, hashHex } from "./seed";
 import type { StorageLocation } from "./storages";
 import { isStorageUri, resolveStorageUri, writeToStorage } from "./storages";
 
-function destinationFolder(request: SceneCreateRequest, uri: string, ctx: EngineContext): StorageLocation {
+function destinationFolder(request: SceneCreateRequest, uri: string, config: Config): StorageLocation {
   const field = typeof request.output === "string" ? "output" : "output.destination";
   if (!isStorageUri(uri)) {
     throw errors.unsupportedDestination(field);
   }
-  return resolveStorageUri(uri, ctx.config, field);
+  return resolveStorageUri(uri, config, field);
 }
 
 function elapsed(since: number): number {
@@ -34,6 +35,11 @@ function elapsed(since: number): number {
  */
 export const localEngine: SceneEngine = {
   name: "local",
+  checkRequest(request, config) {
+    checkSceneRules(request);
+    const destinationUri = destinationOf(request);
+    if (destinationUri) destinationFolder(request, destinationUri, config);
+  },
   async createScene(request: SceneCreateRequest, ctx: EngineContext): Promise<EngineResult> {
     const started = performance.now();
     const timings: Record<string, number> = {};
@@ -42,7 +48,7 @@ export const localEngine: SceneEngine = {
     const encoding = encodingOf(typeof request.output === "object" ? request.output.format : undefined);
     const count = imagesRequested(request);
     const destinationUri = destinationOf(request);
-    const folder = destinationUri ? destinationFolder(request, destinationUri, ctx) : undefined;
+    const folder = destinationUri ? destinationFolder(request, destinationUri, ctx.config) : undefined;
 
     const scene = request.scene;
     const [productBytes, templateBytes] = await Promise.all([
@@ -128,6 +134,9 @@ export const localEngine: SceneEngine = {
       outputs,
       timings,
     };
+  },
+  checkEdit(request, config) {
+    checkEditLocally(request, config);
   },
   editImage: editImageLocally,
 };

@@ -6,6 +6,7 @@ import type { SceneCreateRequest } from "@/lib/scene/contract";
 import { sceneKindOf, TRANSPARENT } from "@/lib/scene/contract";
 import type { ImagePlacement, Size } from "@/lib/scene/placement";
 import { frameSizeFor, productPlacement } from "@/lib/scene/placement";
+import { sceneRuleProblems } from "@/lib/scene/rules";
 
 import { errors } from "../../errors";
 import type { TemplateFrame, View } from "./backdrop";
@@ -21,7 +22,7 @@ import { blendOver } from "./blend";
 import type { Rgb } from "./colour";
 import { colourField, WHITE } from "./colour";
 import type { Encoding } from "./encode";
-import { applyEncoding, FORMATS_WITH_ALPHA } from "./encode";
+import { applyEncoding } from "./encode";
 import { memo } from "./memo";
 import { paletteFor, promptText } from "./palette";
 import type { PlacedLayer } from "./place";
@@ -73,74 +74,82 @@ type SceneInputs = {
 
 export type RenderOptions = { shadows?: boolean; encoding: Encoding };
 
-/** Checks what only the local engine can check, and builds what every variant shares. */
-export async function prepareScene(
-  request: SceneCreateRequest,
-  inputs: SceneInputs,
-  options: RenderOptions & { seed: string },
-): Promise<PreparedScene> {
-  const scene = request.scene;
+/** The rules the schema states in words (`lib/scene/rules.ts`), as the engine's own 422s. */
+export function checkSceneRules(request: SceneCreateRequest): void {
+  const problem = sceneRuleProblems(request)[0];
+  if (problem) throw errors.invalid(problem.path.join("."), problem.message, problem.code);
+}
+
+/** A scene's backdrop for one frame: how each variant's is made, and whether it is see-through. */
+export type SceneBackdrop = { transparent: boolean; backdrop: (random: Random) => Promise<Backdrop> };
+
+export type BackdropInputs = {
+  /** The template scaled and cropped to the frame (template scenes only). */
+  template?: () => Promise<TemplateFrame>;
+  /** The product's shadow on the backdrop grid, for a view; none for a backdrop alone. */
+  shadowCells: (view: View) => Promise<Float32Array | undefined>;
+};
+
+/**
+ * The backdrop a scene asks for, in a frame: a colour or transparency (effect), the template with its
+ * mode and tint (template), a studio sweep or surface from the prompt's palette (prompt). Drafts make
+ * it with the product's shadow; the composer's preview makes it without, smaller.
+ */
+export async function sceneBackdrop(
+  scene: SceneCreateRequest["scene"],
+  frame: Size,
+  inputs: BackdropInputs,
+): Promise<SceneBackdrop> {
   const kind = sceneKindOf(scene);
-  const frame = frameSizeFor(request, { input: inputs.product, template: inputs.template?.size });
-  const placement = placementFor(request, inputs.product, frame);
-
-  const placedKey = `${inputs.product.sha256}|${frame.width}x${frame.height}|${JSON.stringify(placement)}`;
-  const layer = await placedProducts(placedKey, () => placeProduct(inputs.product, placement, frame));
   const grid = gridSizeFor(frame);
-  const wantShadow = options.shadows !== false && layer !== undefined;
-  const cellsFor = async (view: View) =>
-    wantShadow && layer ? shadows(`${placedKey}|${view}`, () => shadowCells(layer, frame, view)) : undefined;
   const opacityOf = (random: Random, jitter: number) => between(random, 1 - jitter, 1 + jitter * 0.5);
-
-  let transparent = false;
-  let backdrop: (random: Random) => Promise<Backdrop>;
 
   if (kind === "effect" && "effect" in scene) {
     const view: View = scene.view === "top" ? "top" : "front";
-    const colour: Rgb | "transparent" =
-      scene.color === undefined
+    const transparent = scene.color === TRANSPARENT;
+    const colour: Rgb | undefined = transparent
+      ? undefined
+      : scene.color === undefined
         ? WHITE
-        : scene.color === TRANSPARENT
-          ? TRANSPARENT
-          : colourField(scene.color, "scene.color");
-    transparent = colour === TRANSPARENT;
-    if (transparent && !FORMATS_WITH_ALPHA.includes(options.encoding.format)) {
-      throw errors.invalid(
-        "scene.color",
-        `A transparent background needs png, webp or avif output, not ${options.encoding.format}`,
-        "transparent_needs_alpha_format",
-      );
-    }
-    const rgb = colour === TRANSPARENT ? undefined : solidGrid(grid, colour);
-    const cells = await cellsFor(view);
-    backdrop = async (random) => ({ image: enlargeGrid(grid, frame, rgb, cells, opacityOf(random, 0.12)) });
-  } else if (kind === "template" && "template_url" in scene) {
+        : colourField(scene.color, "scene.color");
+    const rgb = colour ? solidGrid(grid, colour) : undefined;
+    const cells = await inputs.shadowCells(view);
+    return {
+      transparent,
+      backdrop: async (random) => ({ image: enlargeGrid(grid, frame, rgb, cells, opacityOf(random, 0.12)) }),
+    };
+  }
+  if (kind === "template" && "template_url" in scene) {
     if (!inputs.template) throw new Error("template scene without its template");
     const text = promptText(scene.prompt);
     const tint =
       scene.color !== undefined ? colourField(scene.color, "scene.color") : paletteFor(text, undefined).wall;
     const mode = scene.template_mode ?? "transform";
-    const template = await inputs.template.frame(frame);
-    const cells = await cellsFor(scene.view);
+    const template = await inputs.template();
+    const cells = await inputs.shadowCells(scene.view);
     const mask = cells && (await shadowMask(cells, grid, frame));
     // A locked template stays as it is, so its variants differ by their shadow alone.
     const jitter = mode === "lock" ? 0.3 : 0.12;
-    backdrop = async (random) => {
-      const opacity = opacityOf(random, jitter);
-      const { data, info } = await templateBackdrop(template, mode, tint, random)
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      const image = sharp(data, { raw: info });
-      if (!mask) return { image };
-      const shadow: OverlayOptions = {
-        input: await shadowLayer(mask, opacity),
-        raw: { width: mask.width, height: mask.height, channels: 4 },
-        left: mask.left,
-        top: mask.top,
-      };
-      return { image, shadow };
+    return {
+      transparent: false,
+      backdrop: async (random) => {
+        const opacity = opacityOf(random, jitter);
+        const { data, info } = await templateBackdrop(template, mode, tint, random)
+          .raw()
+          .toBuffer({ resolveWithObject: true });
+        const image = sharp(data, { raw: info });
+        if (!mask) return { image };
+        const shadow: OverlayOptions = {
+          input: await shadowLayer(mask, opacity),
+          raw: { width: mask.width, height: mask.height, channels: 4 },
+          left: mask.left,
+          top: mask.top,
+        };
+        return { image, shadow };
+      },
     };
-  } else if (kind === "prompt" && "prompt" in scene) {
+  }
+  if (kind === "prompt" && "prompt" in scene) {
     const text = promptText(scene.prompt);
     if (scene.color !== undefined) colourField(scene.color, "scene.color");
     const palette = paletteFor(text, scene.color);
@@ -150,14 +159,39 @@ export async function prepareScene(
     const texture = await textures(textureSeed, async () =>
       surfaceTexture(grid, frame, palette.material, randomFrom(textureSeed)),
     );
-    const cells = await cellsFor(view);
-    backdrop = async (random) => {
-      const rgb = studioGrid(grid, frame, { palette, view, texture, random });
-      return { image: enlargeGrid(grid, frame, rgb, cells, opacityOf(random, 0.12)) };
+    const cells = await inputs.shadowCells(view);
+    return {
+      transparent: false,
+      backdrop: async (random) => {
+        const rgb = studioGrid(grid, frame, { palette, view, texture, random });
+        return { image: enlargeGrid(grid, frame, rgb, cells, opacityOf(random, 0.12)) };
+      },
     };
-  } else {
-    throw errors.invalid("scene", "A scene needs one of: effect, template_url (with view), or prompt");
   }
+  throw errors.invalid("scene", "A scene needs one of: effect, template_url (with view), or prompt");
+}
+
+/** Checks what only the local engine can check, and builds what every variant shares. */
+export async function prepareScene(
+  request: SceneCreateRequest,
+  inputs: SceneInputs,
+  options: RenderOptions & { seed: string },
+): Promise<PreparedScene> {
+  const frame = frameSizeFor(request, { input: inputs.product, template: inputs.template?.size });
+  const placement = placementFor(request, inputs.product, frame);
+  checkSceneRules(request);
+
+  const placedKey = `${inputs.product.sha256}|${frame.width}x${frame.height}|${JSON.stringify(placement)}`;
+  const layer = await placedProducts(placedKey, () => placeProduct(inputs.product, placement, frame));
+  const wantShadow = options.shadows !== false && layer !== undefined;
+  const template = inputs.template;
+  const { transparent, backdrop } = await sceneBackdrop(request.scene, frame, {
+    template: template && (() => template.frame(frame)),
+    shadowCells: async (view) =>
+      wantShadow && layer
+        ? shadows(`${placedKey}|${view}`, () => shadowCells(layer, frame, view))
+        : undefined,
+  });
   return { frame, placement, layer, transparent, backdrop, seed: options.seed };
 }
 

@@ -1,6 +1,7 @@
 import "server-only";
 
 import type { SceneCreateRequest } from "@/lib/scene/contract";
+import { outputFileStem } from "@/lib/scene/download-name";
 import type { Generation, GenerationOutput } from "@/lib/scene/generation";
 import type { ImageEditRequest } from "@/lib/scene/image-edit";
 import { fileHref } from "@/lib/scene/image-ref";
@@ -12,14 +13,17 @@ import { downloadHref, thumbHref } from "./urls";
 export type GenerationRow = typeof generations.$inferSelect;
 export type OutputRow = typeof generationOutputs.$inferSelect;
 
-export function toGenerationOutput(row: OutputRow): GenerationOutput {
+export function toGenerationOutput(
+  row: OutputRow,
+  request: SceneCreateRequest | ImageEditRequest,
+): GenerationOutput {
   const key = row.fileKey;
   return {
     id: row.id,
     index: row.index,
     url: key ? fileHref(key) : null,
     thumbUrl: key ? thumbHref(key) : null,
-    downloadUrl: key ? downloadHref(key) : null,
+    downloadUrl: key ? downloadHref(key, outputFileStem(request, row.index)) : null,
     format: row.format,
     width: row.width,
     height: row.height,
@@ -55,7 +59,10 @@ export function toGeneration(row: GenerationRow, outputs: readonly OutputRow[]):
     upstreamRequestId: row.upstreamRequestId,
     error: row.error ?? null,
     note: row.note,
-    outputs: [...outputs].sort((a, b) => a.index - b.index).map(toGenerationOutput),
+    reusedFrom: row.reusedFrom,
+    outputs: [...outputs]
+      .sort((a, b) => a.index - b.index)
+      .map((output) => toGenerationOutput(output, row.request)),
   };
 }
 

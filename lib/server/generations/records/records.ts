@@ -1,7 +1,7 @@
 import "server-only";
 
 import { randomUUID } from "node:crypto";
-import { asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { PgInsertValue } from "drizzle-orm/pg-core";
 
 import type { SceneCreateRequest } from "@/lib/scene/contract";
@@ -12,11 +12,16 @@ import type { Principal } from "../../auth/authorize";
 import type { Db } from "../../db/client";
 import { preparedOn } from "../../db/prepared";
 import { generationOutputs, generations } from "../../db/schema/generations";
-import { errors } from "../../errors";
+import { errors, type ApiError } from "../../errors";
 import type { ObjectStore } from "../../storage";
 import { toGeneration, type GenerationRow, type OutputRow } from "./dto";
 import { releaseFiles } from "./files";
+import { requestKey } from "./request-key";
 import { requestAspectRatio, searchableText } from "./searchable";
+
+/** Claim order: what a person waits for goes ahead of campaign items. */
+export const PRIORITY = { interactive: 0, campaign: 1 } as const;
+export type Priority = (typeof PRIORITY)[keyof typeof PRIORITY];
 
 /** A scene (the kind when none is named), or an image edit with its body as the client sent it. */
 export type GenerationRequest =
@@ -25,6 +30,8 @@ export type GenerationRequest =
 
 export type NewGeneration = GenerationRequest & {
   engine: Engine;
+  /** `PRIORITY.interactive` unless told. */
+  priority?: Priority;
   principal: Pick<Principal, "userId" | "name"> | undefined;
   /** Known in advance when a budget reservation already names it. */
   id?: string;
@@ -56,6 +63,9 @@ export function generationValues(input: NewGeneration): PgInsertValue<typeof gen
     ...(input.createdAt ? { createdAt: input.createdAt } : {}),
     promptText: searchableText(input.request),
     aspectRatio: input.kind === "image_edit" ? null : requestAspectRatio(input.request),
+    // Reuse of identical results is for scenes (campaign items); an edit is always run.
+    requestKey: input.kind === "image_edit" ? null : requestKey(input.request, input.engine),
+    priority: input.priority ?? PRIORITY.interactive,
   };
 }
 
@@ -70,6 +80,8 @@ const perGeneration = {
   requestText: p("requestText"),
   promptText: p("promptText"),
   aspectRatio: p("aspectRatio"),
+  requestKey: p("requestKey"),
+  priority: p("priority"),
 };
 const insertQueued = preparedOn((db) =>
   db
@@ -187,4 +199,33 @@ export async function deleteGeneration(
     return outputs.map((o) => o.key).filter((k): k is string => Boolean(k));
   });
   await releaseFiles(db, store, keys);
+}
+
+/** Several generations with their outputs, by id; ids that match nothing are left out. */
+export async function findGenerations(db: Db, ids: readonly string[]): Promise<Map<string, Generation>> {
+  const found = new Map<string, Generation>();
+  const valid = [...new Set(ids)].filter(isGenerationId);
+  if (valid.length === 0) return found;
+  const rows = await db.select().from(generations).where(inArray(generations.id, valid));
+  const outputs = await outputsOf(
+    db,
+    rows.map((row) => row.id),
+  );
+  for (const row of rows) found.set(row.id, toGeneration(row, outputs.get(row.id) ?? []));
+  return found;
+}
+
+/**
+ * Ends those of `ids` still queued as failed with `error` (no worker has them, so nothing ran and
+ * nothing was paid); answers the ids it ended. Running ones are left to finish.
+ */
+export async function cancelQueued(db: Db, ids: readonly string[], error: ApiError): Promise<string[]> {
+  const valid = [...new Set(ids)].filter(isGenerationId);
+  if (valid.length === 0) return [];
+  const rows = await db
+    .update(generations)
+    .set({ status: "failed", finishedAt: sql`now()`, error: error.toBody(), errorStatus: error.status })
+    .where(and(inArray(generations.id, valid), eq(generations.status, "queued")))
+    .returning({ id: generations.id });
+  return rows.map((r) => r.id);
 }

@@ -4,6 +4,7 @@ export function thumbHref(key: string): string {
   return `${fileHref(key)}/thumb`;
 }
 
-export function downloadHref(key: string): string {
-  return `${fileHref(key)}?download=1`;
+/** The file saved under `stem` (a name without extension, see `lib/scene/download-name`). */
+export function downloadHref(key: string, stem: string): string {
+  return `${fileHref(key)}?download=1&name=${encodeURIComponent(stem)}`;
 }

@@ -1,21 +1,41 @@
 import "server-only";
 
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
+
+import type { Engine } from "@/lib/scene/generation";
 
 import type { Db } from "../../db/client";
 import { generations } from "../../db/schema/generations";
 import type { GenerationRow } from "../records/dto";
+import { PRIORITY } from "../records/records";
 
 /**
- * Takes the oldest queued generation for `workerId`. SKIP LOCKED lets several instances sharing one
- * PostgreSQL claim side by side without ever taking the same row twice.
+ * Takes the next queued generation for `workerId`: what a person waits for first, then campaign
+ * items, oldest first within each. `campaignEngines` limits which campaign items may be taken (the
+ * worker keeps a slot for people while Claid items would fill it). SKIP LOCKED lets several
+ * instances sharing one PostgreSQL claim side by side without ever taking the same row twice.
  */
-export async function claimNext(db: Db, workerId: string): Promise<GenerationRow | undefined> {
+export async function claimNext(
+  db: Db,
+  workerId: string,
+  options: { campaignEngines?: readonly Engine[] } = {},
+): Promise<GenerationRow | undefined> {
+  const queued = eq(generations.status, "queued");
+  const engines = options.campaignEngines;
   const next = db
     .select({ id: generations.id })
     .from(generations)
-    .where(eq(generations.status, "queued"))
-    .orderBy(asc(generations.createdAt), asc(generations.id))
+    .where(
+      engines
+        ? and(
+            queued,
+            engines.length
+              ? or(eq(generations.priority, PRIORITY.interactive), inArray(generations.engine, [...engines]))
+              : eq(generations.priority, PRIORITY.interactive),
+          )
+        : queued,
+    )
+    .orderBy(asc(generations.priority), asc(generations.createdAt), asc(generations.id))
     .limit(1)
     .for("update", { skipLocked: true });
   const [row] = await db

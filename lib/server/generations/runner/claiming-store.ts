@@ -2,7 +2,7 @@ import "server-only";
 
 import type { Db } from "../../db/client";
 import { fileClaims } from "../../db/schema/generations";
-import { sha256Hex, type ObjectStore, type StoredObject } from "../../storage";
+import { keyOf, type ObjectStore, type StoredObject } from "../../storage";
 
 /**
  * The object store as a generation's engine sees it: every write is claimed for the generation before
@@ -23,7 +23,7 @@ export function claimingStore(
     /** Whether anything was claimed: a run that wrote no file has no claims to clear. */
     claimed: () => claimedAny,
     async put(bytes: Uint8Array, ext: string): Promise<StoredObject> {
-      const expected = `${sha256Hex(bytes)}.${ext.toLowerCase()}`;
+      const expected = keyOf(bytes, ext).key;
       await claim(expected);
       const stored = await store.put(bytes, ext);
       if (stored.key !== expected) await claim(stored.key);
@@ -32,6 +32,7 @@ export function claimingStore(
     get: (key) => store.get(key),
     stat: (key) => store.stat(key),
     stream: (key) => store.stream(key),
+    open: (key) => store.open(key),
     delete: (key) => store.delete(key),
     list: () => store.list(),
   };

@@ -9,14 +9,15 @@ import type { Config } from "../../config";
 import { rowsOf, type Db } from "../../db/client";
 import { fileClaims, generationOutputs, generations } from "../../db/schema/generations";
 import type { RunScene } from "../../engines";
-import type { EngineResult } from "../../engines/types";
-import { isApiError } from "../../errors";
+import type { EngineResult, UpstreamPacer } from "../../engines/types";
+import { errors, isApiError } from "../../errors";
 import { commitImagesStatement } from "../../limits/budget";
 import { settleGenerationReservation } from "../../limits/reserve";
 import type { Logger } from "../../log";
 import type { ObjectStore } from "../../storage";
 import { jobOf, type GenerationRow } from "../records/dto";
 import { releaseFiles } from "../records/files";
+import { PRIORITY } from "../records/records";
 import { claimingStore } from "./claiming-store";
 import { announceChange } from "./notify";
 
@@ -27,6 +28,8 @@ export type JobDeps = {
   log: Logger;
   runScene: RunScene;
   workerId: string;
+  /** Pace calls to Claid across every instance, people's and campaign items'; absent, calls go out at once. */
+  pacers?: { interactive: UpstreamPacer; campaign: UpstreamPacer } | undefined;
 };
 
 const ms = (value: number) => Math.max(0, Math.round(value));
@@ -180,6 +183,21 @@ async function recordUpstreamResults(
   );
 }
 
+/**
+ * Notes, while the generation is still this worker's and running, that its request is about to be
+ * handed to the upstream: recovery then knows it may have been paid for. A generation taken over (a
+ * lease sweep, a cancel) refuses the call instead, so it can never be sent twice.
+ */
+async function markSent(deps: JobDeps, job: GenerationRow): Promise<void> {
+  const marked = await deps.db
+    .update(generations)
+    .set({ upstreamSentAt: sql`coalesce(${generations.upstreamSentAt}, now())` })
+    .where(and(ownedBy(job, deps.workerId), eq(generations.status, "running")))
+    .returning({ id: generations.id });
+  if (marked.length === 0)
+    throw errors.cancelled("The generation was taken over before its request was sent");
+}
+
 /** Records the failure; answers it as recorded, or `unrecorded` when the generation is no longer this worker's. */
 async function persistFailure(
   deps: JobDeps,
@@ -250,6 +268,10 @@ export async function executeGeneration(deps: JobDeps, job: GenerationRow): Prom
         requestId: job.id,
         storage,
         keepUpstreamResults: (outputs, answer) => recordUpstreamResults(deps, job, outputs, answer),
+        beforeUpstreamCall: () => markSent(deps, job),
+        ...(deps.pacers
+          ? { pacer: job.priority === PRIORITY.interactive ? deps.pacers.interactive : deps.pacers.campaign }
+          : {}),
       });
     } catch (error) {
       // The budget goes back before the failure is visible, so whoever sees it sees the budget too;

@@ -11,9 +11,10 @@ import type { EngineContext } from "../../engines/types";
 import { commitImagesStatement } from "../../limits/budget";
 import type { Logger } from "../../log";
 import type { ObjectStore, StoredObject } from "../../storage";
+import { PRIORITY } from "../records/records";
 import { claimingStore } from "./claiming-store";
 import { releaseClaims } from "./execute";
-import { announceChange } from "./notify";
+import { announceChange, announceQueued } from "./notify";
 
 export const INTERRUPTED_ERROR: HttpErrorDetails = {
   error_code: "generation_interrupted",
@@ -28,8 +29,9 @@ export const INTERRUPTED_DURING_DOWNLOAD =
 
 /**
  * Marks `running` generations whose worker stopped reporting as `interrupted`, keeping what was known
- * (start time, worker, attempts), and removes files they wrote but never recorded. `everyone` is for
- * a start-up with an embedded database: only this process can have been running them.
+ * (start time, worker, attempts), and removes files they wrote but never recorded; campaign items
+ * whose request was never sent are queued again instead. `everyone` is for a start-up with an
+ * embedded database: only this process can have been running them.
  */
 export async function interruptStale(
   db: Db,
@@ -42,6 +44,18 @@ export async function interruptStale(
         eq(generations.status, "running"),
         lt(generations.heartbeatAt, sql`now() - make_interval(secs => ${options.leaseMs / 1000})`),
       );
+  // Campaign items that never reached the upstream go back to the queue: nothing was paid, nobody
+  // waits on a connection for them, and the campaign carries on where it stopped.
+  const requeued = await db
+    .update(generations)
+    .set({ status: "queued", startedAt: null, heartbeatAt: null, workerId: null })
+    .where(and(stale, eq(generations.priority, PRIORITY.campaign), isNull(generations.upstreamSentAt)))
+    .returning({ id: generations.id });
+  for (const { id } of requeued) {
+    await releaseClaims(db, store, id);
+    announceChange(id);
+  }
+  if (requeued.length) announceQueued();
   const rows = await db
     .update(generations)
     .set({
@@ -98,14 +112,17 @@ export const claidDownload: FetchOutput = async (url, ctx) =>
 
 /**
  * Outputs recorded with an upstream URL but no stored file (their download failed, or the server
- * stopped during it) are fetched while the URL is still valid. A running generation's are left to the
- * worker downloading them. An interrupted generation whose images are then all stored has succeeded
- * (with a note saying how); one still missing some says which, and why.
+ * stopped during it) are fetched while the URL is still valid: all of them, or those of
+ * `generationIds`. A running generation's are left to the worker downloading them. An interrupted
+ * generation whose images are then all stored has succeeded (with a note saying how); one still
+ * missing some says which, and why.
  */
 export async function fetchPendingOutputs(
   deps: { db: Db; store: ObjectStore; config: Config; log: Logger },
   fetchOutput: FetchOutput = claidDownload,
+  generationIds?: readonly string[],
 ): Promise<{ fetched: number; failed: number }> {
+  if (generationIds?.length === 0) return { fetched: 0, failed: 0 };
   const pending = await deps.db
     .select({ output: generationOutputs })
     .from(generationOutputs)
@@ -118,6 +135,7 @@ export async function fetchPendingOutputs(
         isNotNull(generationOutputs.upstreamUrl),
         // Expired links are only worth a look where they leave an interrupted generation to explain.
         or(gt(generationOutputs.upstreamExpiresAt, sql`now()`), eq(generations.status, "interrupted")),
+        generationIds ? inArray(generations.id, [...generationIds]) : undefined,
       ),
     );
   let fetched = 0;

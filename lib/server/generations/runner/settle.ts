@@ -48,6 +48,8 @@ export async function waitUntilSettledRow(
       return row;
     }
     await watch.changed;
+    // Nobody waits any more: the record as last read is the answer, without reading it again.
+    if (options.signal?.aborted) return row;
   }
 }
 

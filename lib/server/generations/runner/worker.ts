@@ -8,10 +8,11 @@ import type { RunScene } from "../../engines";
 import type { Logger } from "../../log";
 import type { ObjectStore } from "../../storage";
 import type { GenerationRow } from "../records/dto";
+import { PRIORITY } from "../records/records";
 import { claimNext, heartbeat } from "./claim";
-import { executeGeneration, type Settlement } from "./execute";
-import { announceChange, onQueued } from "./notify";
-import { interruptStale } from "./recovery";
+import { executeGeneration, type JobDeps, type Settlement } from "./execute";
+import { announceChange, announceSettled, onQueued } from "./notify";
+import { fetchPendingOutputs, interruptStale } from "./recovery";
 import type { JobSettings } from "./settings";
 
 export type WorkerDeps = {
@@ -21,6 +22,7 @@ export type WorkerDeps = {
   log: Logger;
   runScene: RunScene;
   settings: JobSettings;
+  pacers?: JobDeps["pacers"];
 };
 
 /**
@@ -31,6 +33,11 @@ export type WorkerDeps = {
 export class GenerationWorker {
   readonly id = `worker-${randomUUID()}`;
   private readonly active = new Map<string, Promise<void>>();
+  /**
+   * The Claid campaign items among `active`: they may take every slot but one, which stays for
+   * people (a Claid call holds its slot for seconds; a draft is done before anyone would notice).
+   */
+  private readonly backgroundClaid = new Set<string>();
   private claiming = 0;
   /**
    * Signals that a job may be waiting (this process queued one, or the poll came round) versus the
@@ -131,11 +138,18 @@ export class GenerationWorker {
     }
   }
 
+  /** Whether a Claid campaign item may take a slot now: with more than one slot, one stays for people. */
+  private roomForBackgroundClaid(): boolean {
+    const slots = this.deps.settings.GENERATION_CONCURRENCY;
+    return slots === 1 || this.backgroundClaid.size < slots - 1;
+  }
+
   private async claimOne(): Promise<boolean> {
     const signals = this.queuedSignals;
+    const limited = !this.roomForBackgroundClaid();
     let job;
     try {
-      job = await claimNext(this.deps.db, this.id);
+      job = await claimNext(this.deps.db, this.id, limited ? { campaignEngines: ["local"] } : {});
     } catch (error) {
       this.deps.log.error("claiming a generation failed", {
         error: error instanceof Error ? error.message : String(error),
@@ -143,7 +157,9 @@ export class GenerationWorker {
       return false;
     }
     if (!job) {
-      this.answeredSignals = Math.max(this.answeredSignals, signals);
+      // Claid campaign items may still be waiting when they were not asked for: the next trigger
+      // (an item finishing, the poll) asks again.
+      if (!limited) this.answeredSignals = Math.max(this.answeredSignals, signals);
       return false;
     }
     void this.run(job);
@@ -153,10 +169,17 @@ export class GenerationWorker {
   /** Runs a generation this worker holds; stopping waits for it. */
   private run(job: GenerationRow): Promise<Settlement> {
     announceChange(job.id);
-    const run = executeGeneration({ ...this.deps, workerId: this.id }, job).finally(() => {
-      this.active.delete(job.id);
-      this.pump();
-    });
+    if (job.priority !== PRIORITY.interactive && job.engine === "claid") this.backgroundClaid.add(job.id);
+    const run = executeGeneration({ ...this.deps, workerId: this.id }, job)
+      .then((settlement) => {
+        if (settlement.status !== "unrecorded") announceSettled(job.id, settlement);
+        return settlement;
+      })
+      .finally(() => {
+        this.active.delete(job.id);
+        this.backgroundClaid.delete(job.id);
+        this.pump();
+      });
     this.active.set(
       job.id,
       run.then(() => undefined),
@@ -174,12 +197,22 @@ export class GenerationWorker {
     }
   }
 
+  /**
+   * Marks other workers' silent generations interrupted, then fetches the results they had recorded
+   * but not yet stored, as a restart of their own process would: the one that interrupts them (one
+   * instance, whichever sweeps first) recovers them.
+   */
   private async sweep() {
     try {
       const ids = await interruptStale(this.deps.db, this.deps.store, {
         leaseMs: this.deps.settings.GENERATION_LEASE_MS,
       });
-      if (ids.length) this.deps.log.warn("generations interrupted: their worker stopped reporting", { ids });
+      if (ids.length === 0) return;
+      this.deps.log.warn("generations interrupted: their worker stopped reporting", { ids });
+      const recovered = await fetchPendingOutputs(this.deps, undefined, ids);
+      if (recovered.fetched + recovered.failed > 0) {
+        this.deps.log.info("kept upstream results of interrupted generations fetched", recovered);
+      }
     } catch (error) {
       this.deps.log.warn("lease sweep failed", {
         error: error instanceof Error ? error.message : String(error),

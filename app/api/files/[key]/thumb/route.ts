@@ -1,5 +1,6 @@
 import { errors } from "@/lib/server/errors";
 import { generations } from "@/lib/server/generations";
+import { otherMethods } from "@/lib/server/http/methods";
 import { route } from "@/lib/server/http/route";
 import { isStorageKey } from "@/lib/server/storage";
 import { fileKeyParams } from "@/lib/server/storage/serve";
@@ -12,3 +13,5 @@ export const GET = route({ access: "viewer", params: fileKeyParams }, async ({ p
   if (!response) throw errors.notFound("The thumbnail");
   return response;
 });
+
+export const { HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = otherMethods({ GET });

@@ -1,6 +1,7 @@
 import { resetPasswordInput } from "@/lib/scene/team";
 import { resetPassword } from "@/lib/server/auth/members";
 import { appDatabase } from "@/lib/server/db/client";
+import { otherMethods } from "@/lib/server/http/methods";
 import { json } from "@/lib/server/http/respond";
 import { idParams, route } from "@/lib/server/http/route";
 
@@ -15,3 +16,5 @@ export const POST = route(
     return json(body?.password ? { ok: true } : { temporaryPassword: password });
   },
 );
+
+export const { HEAD, OPTIONS, GET, PUT, PATCH, DELETE } = otherMethods({ POST });

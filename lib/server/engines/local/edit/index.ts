@@ -6,6 +6,7 @@ import type { FormatName } from "@/lib/scene/contract";
 import { parseEditPadding, type ImageEditRequest } from "@/lib/scene/image-edit";
 import { destinationOf, isRecord, OUTPUT_FORMATS, TRANSPARENT } from "@/lib/scene/vocabulary";
 
+import type { Config } from "../../../config";
 import { errors } from "../../../errors";
 import { megapixels as plainMegapixels } from "../../../errors/plain";
 import { checkUntrustedImage, decodeUntrustedImage } from "../../../images/decode";
@@ -78,14 +79,11 @@ function fillOf(colour: Rgb): Fill {
 }
 
 /**
- * `POST /v1/image/edit` on the local engine: background removal with the local cutout (plain
- * backgrounds only), background colour, padding, resizing and every output format of the scene
- * contract; anything else is refused by name before any work (`support.ts`). Deterministic: the
- * same request and input give the same bytes.
+ * What the local engine refuses from an edit's body alone, before anything is spent or recorded:
+ * operations it does not do (each by name), a transparent background in a format without alpha, a
+ * colour it cannot read, a destination it cannot write. Answers what the body asks, read once.
  */
-export async function editImageLocally(job: ImageEditJob, ctx: EngineContext): Promise<EngineResult> {
-  const started = performance.now();
-  const { request } = job;
+export function checkEditLocally(request: ImageEditRequest, config: Config) {
   const unsupported = unsupportedOnLocal(request);
   if (unsupported.length) throw errors.unsupportedOnLocal(unsupported);
   const intent = intentOf(request);
@@ -97,16 +95,23 @@ export async function editImageLocally(job: ImageEditJob, ctx: EngineContext): P
     );
   }
   const destinationUri = destinationOf(request);
-  if (destinationUri && !isStorageUri(destinationUri)) {
-    throw errors.unsupportedDestination(typeof request.output === "string" ? "output" : "output.destination");
-  }
-  const folder = destinationUri
-    ? resolveStorageUri(
-        destinationUri,
-        ctx.config,
-        typeof request.output === "string" ? "output" : "output.destination",
-      )
-    : undefined;
+  const field = typeof request.output === "string" ? "output" : "output.destination";
+  if (destinationUri && !isStorageUri(destinationUri)) throw errors.unsupportedDestination(field);
+  const folder = destinationUri ? resolveStorageUri(destinationUri, config, field) : undefined;
+  return { intent, folder };
+}
+
+/**
+ * `POST /v1/image/edit` on the local engine: background removal with the local cutout (plain
+ * backgrounds only), background colour, padding, resizing and every output format of the scene
+ * contract; anything else is refused by name before any work (`support.ts`). Deterministic: the
+ * same request and input give the same bytes.
+ */
+export async function editImageLocally(job: ImageEditJob, ctx: EngineContext): Promise<EngineResult> {
+  const started = performance.now();
+  const { request } = job;
+  // Checked again here: a queued edit may run on an instance configured otherwise.
+  const { intent, folder } = checkEditLocally(request, ctx.config);
   const limits = imageLimitsFrom(ctx.config);
   const timings: Record<string, number> = {};
 
