@@ -149,12 +149,16 @@ describe("a Claid client's upload → scene/create pipeline", () => {
   it("runs against Backdrop on drafts, with only the base URL and the token changed", async () => {
     env("local");
     const { uploaded, outputs } = await pipeline(claidClient(backdrop.url, token), photo);
-    expect(uploaded.tmp_url).toMatch(new RegExp(`^${backdrop.url}/api/files/[0-9a-f]{64}\\.png$`));
+    // Signed like Claid's own links: it opens without credentials, and scene/create takes it as is.
+    expect(uploaded.tmp_url).toMatch(
+      new RegExp(`^${backdrop.url}/api/files/[0-9a-f]{64}\\.png\\?expires=\\d+&signature=[\\w-]+$`),
+    );
     expect(uploaded.claid_storage_uri).toMatch(/^backdrop:\/\/files\//);
     expect(outputs).toHaveLength(1);
     expect(outputs[0]!.tmp_url).toMatch(new RegExp(`^${backdrop.url}/api/files/`));
     // The scene shows the cutout: the product is placed without the white box it was shot on.
-    const result = await fetch(outputs[0]!.tmp_url, { headers: { authorization: `Bearer ${token}` } });
+    // Fetched as a client hands the link on: with no credentials of ours.
+    const result = await fetch(outputs[0]!.tmp_url);
     expect(result.status).toBe(200);
     const { data, info } = await sharp(Buffer.from(await result.arrayBuffer()))
       .raw()

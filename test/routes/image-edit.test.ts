@@ -319,7 +319,7 @@ describe("POST /v1/image/edit/upload", () => {
     const answer = (await response.json()) as Envelope;
     const key = String(answer.data.output.object_key);
     expect(answer.data.output).toMatchObject({
-      tmp_url: `${ORIGIN}/api/files/${key}`,
+      tmp_url: expect.stringMatching(new RegExp(`^${ORIGIN}/api/files/${key}\\?expires=\\d+&signature=`)),
       object_uri: `backdrop://files/${key}`,
       claid_storage_uri: `backdrop://files/${key}`,
       object_bucket: "backdrop",
