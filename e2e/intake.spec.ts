@@ -178,6 +178,25 @@ test("a request naming a remote image previews it through our own copy", async (
   await screenshot(testInfo, "intake-4-remote-preview");
 });
 
+test("a generation opened with ?from= that names a remote image previews it too", async () => {
+  const url = `${remoteUrl}/products/red.png`;
+  const created = await page.request.post("/api/generations", {
+    data: {
+      request: { object: { image_url: url }, scene: { effect: "shadows", color: "#cccccc" } },
+      engine: "local",
+    },
+    headers: { origin: new URL(page.url()).origin },
+  });
+  expect(created.status()).toBe(202);
+  const { generation } = (await created.json()) as { generation: { id: string } };
+  await page.goto(`/?from=${generation.id}`);
+  await expect.poll(async () => (await requestBody()).object.image_url).toBe(url);
+  await expect(page.getByTestId("product-size")).toHaveText(`${PRODUCT.width} × ${PRODUCT.height}`);
+  await expect(page.locator("[data-slot=product] img").first()).toHaveAttribute("src", /^\/api\/files\//);
+  await page.waitForFunction(() => Boolean(window.__backdropStage?.findOne(".product")));
+  expect(await productNode()).toMatchObject({ width: PRODUCT.box.width, height: PRODUCT.box.height });
+});
+
 test("every image that cannot be read is listed before Generate, each with its field", async ({}, testInfo) => {
   await importJson({
     object: { image_url: `${remoteUrl}/products/missing.png` },
@@ -187,6 +206,10 @@ test("every image that cannot be read is listed before Generate, each with its f
   await expect(checks.locator("[data-field='object.image_url']")).toContainText(/could not|404/i);
   await expect(checks.locator("[data-field='scene.template_url']")).toContainText(/could not|404/i);
   await expect(page.getByTestId("generate")).toBeDisabled();
+  // Each is said once under Generate, with nothing else to wait for.
+  const panel = page.getByTestId("generate-panel");
+  await expect(panel.getByText(/could not be fetched/)).toHaveCount(2);
+  await expect(panel.getByText("Checking the request…")).toHaveCount(0);
   await screenshot(testInfo, "intake-5-image-checks");
 });
 

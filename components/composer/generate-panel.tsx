@@ -29,11 +29,17 @@ export type GenerateData = {
 type Problem = { key: string; label?: string; id?: string; message: string; next?: boolean };
 
 /** What stands between the request and Generate, each named by the field it is about. */
-function problemsOf(errors: Record<string, string>, blank: { product: boolean; prompt: boolean }): Problem[] {
+function problemsOf(
+  errors: Record<string, string>,
+  blank: { product: boolean; prompt: boolean },
+  listed: ReadonlySet<string>,
+): Problem[] {
   const problems: Problem[] = [];
   const seen = new Set<string>();
   for (const [path, message] of Object.entries(errors)) {
     if (path === "object.image_url" && blank.product) continue;
+    // Images that could not be read are listed once, by ImageCheckList.
+    if (listed.has(path)) continue;
     const field = fieldOf(path);
     const emptyPrompt = blank.prompt && path.startsWith("scene.prompt");
     const problem: Problem = emptyPrompt
@@ -89,10 +95,14 @@ export function GeneratePanel({ engines, starting = false, error, onGenerate }: 
   const engine = engineToUse(state.engine, engines);
   const count = imagesRequested(request);
   const prompt = doc.scene.prompt;
-  const problems = problemsOf(errors, {
-    product: doc.imageUrl === "",
-    prompt: prompt === "" || (typeof prompt === "object" && prompt.generate !== true && !prompt.text),
-  });
+  const problems = problemsOf(
+    errors,
+    {
+      product: doc.imageUrl === "",
+      prompt: prompt === "" || (typeof prompt === "object" && prompt.generate !== true && !prompt.text),
+    },
+    new Set(imageChecks.problems.map((p) => p.field)),
+  );
 
   return (
     <div className="flex flex-col gap-2" data-testid="generate-panel">
@@ -125,7 +135,9 @@ export function GeneratePanel({ engines, starting = false, error, onGenerate }: 
       {!valid ? (
         <div id="generate-blocked" className="text-xs text-ink-muted" data-testid="generate-blocked">
           {doc.imageUrl === "" ? <p>Add a product image to generate.</p> : null}
-          {problems.length === 0 && doc.imageUrl !== "" ? <p>Checking the request…</p> : null}
+          {problems.length === 0 && imageChecks.problems.length === 0 && doc.imageUrl !== "" ? (
+            <p>Checking the request…</p>
+          ) : null}
           {problems.length ? (
             <ul
               className="flex max-h-24 flex-col gap-0.5 overflow-y-auto"
