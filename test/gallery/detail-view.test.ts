@@ -54,4 +54,19 @@ describe("the detail view", () => {
     expect(render(generation, true)).toContain("Open in composer");
     expect(render(generation, false)).not.toContain("Open in composer");
   });
+
+  it("shows an image edit by what it did, and offers no composer", () => {
+    const edit: Generation = {
+      ...generation,
+      kind: "image_edit",
+      request: {
+        input: "backdrop://files/abc.jpg",
+        operations: { background: { remove: true, color: "transparent" }, padding: "10%" },
+        output: { format: "png" },
+      },
+    };
+    const html = render(edit, true);
+    expect(html).toContain("Image edit: background removed (transparent), padding 10%");
+    expect(html).not.toContain("Open in composer");
+  });
 });

@@ -74,4 +74,17 @@ describe("the copied cURL command", () => {
     expect(seen.map((s) => s.authorization)).toEqual(["Bearer bd_someone-else", "Bearer"]);
     expect(curlCommand(origin, request)).not.toContain(TOKEN);
   });
+
+  it("sends an image edit from the gallery to image/edit, body unchanged", async () => {
+    seen.length = 0;
+    const edit = {
+      input: "backdrop://files/abc.jpg",
+      operations: { background: { remove: true, color: "transparent" }, padding: "10%" },
+      output: { format: "png" },
+    };
+    expect(await paste(curlCommand(origin, edit, "local"), { BACKDROP_TOKEN: TOKEN })).toBe("200");
+    expect(seen).toEqual([
+      { authorization: `Bearer ${TOKEN}`, url: "/v1/image/edit?engine=local", body: edit },
+    ]);
+  });
 });
