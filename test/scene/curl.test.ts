@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { sceneCreateRequest, type SceneCreateRequest } from "@/lib/scene/contract";
 import { curlCommand, shellQuote } from "@/lib/scene/curl";
+import type { ImageEditRequest } from "@/lib/scene/image-edit";
 
 const run = promisify(execFile);
 const TOKEN = "bd_test-token-for-the-copied-command";
@@ -77,7 +78,7 @@ describe("the copied cURL command", () => {
 
   it("sends an image edit from the gallery to image/edit, body unchanged", async () => {
     seen.length = 0;
-    const edit = {
+    const edit: ImageEditRequest = {
       input: "backdrop://files/abc.jpg",
       operations: { background: { remove: true, color: "transparent" }, padding: "10%" },
       output: { format: "png" },

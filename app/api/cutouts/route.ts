@@ -1,5 +1,6 @@
 import { cutoutRequest } from "@/lib/scene/cutout";
 import { edits } from "@/lib/server/edits";
+import { otherMethods } from "@/lib/server/http/methods";
 import { publicOrigin } from "@/lib/server/http/origin";
 import { json } from "@/lib/server/http/respond";
 import { route } from "@/lib/server/http/route";
@@ -18,3 +19,5 @@ export const POST = route({ access: "member", body: cutoutRequest }, async ({ re
   });
   return json(cutout, { status: 201 });
 });
+
+export const { HEAD, OPTIONS, GET, PUT, PATCH, DELETE } = otherMethods({ POST });

@@ -1,6 +1,7 @@
 import { imageEditRequest } from "@/lib/scene/image-edit";
 import { requestedEngine } from "@/lib/server/engines";
 import { generations } from "@/lib/server/generations";
+import { otherMethods } from "@/lib/server/http/methods";
 import { publicOrigin } from "@/lib/server/http/origin";
 import { json } from "@/lib/server/http/respond";
 import { route } from "@/lib/server/http/route";
@@ -24,3 +25,5 @@ export const POST = route(
     return json(response, { headers: { "cache-control": "no-store, no-transform" } });
   },
 );
+
+export const { HEAD, OPTIONS, GET, PUT, PATCH, DELETE } = otherMethods({ POST });

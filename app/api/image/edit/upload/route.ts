@@ -1,5 +1,6 @@
 import { edits } from "@/lib/server/edits";
 import { requestedEngine } from "@/lib/server/engines";
+import { otherMethods } from "@/lib/server/http/methods";
 import { publicOrigin } from "@/lib/server/http/origin";
 import { json } from "@/lib/server/http/respond";
 import { route } from "@/lib/server/http/route";
@@ -17,3 +18,5 @@ export const POST = route({ access: "member" }, async ({ request, principal }) =
   });
   return json(answer, { headers: { "cache-control": "no-store, no-transform" } });
 });
+
+export const { HEAD, OPTIONS, GET, PUT, PATCH, DELETE } = otherMethods({ POST });
