@@ -9,6 +9,7 @@ import { expect, test, type BrowserContext, type Page, type TestInfo } from "@pl
 import sharp from "sharp";
 
 import { CANVAS_HANDLE_SCRIPT } from "../test/support/canvas-handle";
+import { busyPhoto } from "../test/support/photos/busy-photos";
 import { ON_WHITE, PRODUCT, productOnWhiteJpeg, productPng } from "../test/support/product-images";
 
 test.describe.configure({ mode: "serial" });
@@ -81,6 +82,7 @@ function whiteShare(image: { data: Buffer; width: number; height: number; channe
 test.beforeAll(async ({ browser }, testInfo) => {
   files.onWhite = await productOnWhiteJpeg();
   files.cutout = await productPng();
+  files.busy = await busyPhoto("bricks", 480, 360);
   // A loopback "internet" the server imports from (the app runs with ALLOW_LOOPBACK_FETCH).
   remote = http.createServer((req, res) => {
     if (req.url === "/products/red.png") {
@@ -156,6 +158,30 @@ test("a JPEG on white: Remove background → Draft shows the product without its
   await expect(page.getByTestId("product-size")).toHaveText(`${ON_WHITE.width} × ${ON_WHITE.height}`);
 });
 
+test("a busy background: the draft cutout says it cannot and offers Claid, at its cost, which cuts it out", async ({}, testInfo) => {
+  await page
+    .getByTestId("product-file")
+    .setInputFiles({ name: "busy.jpg", mimeType: "image/jpeg", buffer: files.busy! });
+  await expect(page.getByTestId("product-size")).toHaveText("480 × 360");
+  const original = (await requestBody()).object.image_url;
+  const claid = page.getByTestId("remove-background-claid");
+  // What it costs, from the server's settings (CLAID_IMAGE_EDIT_UNITS, 1 unless set).
+  await expect(claid).toHaveText("Claid · 1 of your daily Claid images");
+  await page.getByTestId("remove-background-local").click();
+  await expect(page.getByTestId("background-removal-error")).toContainText(/Claid/);
+  expect((await requestBody()).object.image_url).toBe(original);
+  await screenshot(testInfo, "intake-busy-offers-claid");
+
+  await claid.click();
+  await expect(page.getByTestId("background-removed")).toContainText("Claid cutout", { timeout: 30_000 });
+  const cut = (await requestBody()).object.image_url;
+  expect(cut).toMatch(/^backdrop:\/\/files\/[0-9a-f]{64}\.png$/);
+  expect(cut).not.toBe(original);
+  await expect.poll(productNode).toMatchObject({ checker: true });
+  await page.getByTestId("undo-background-removal").click();
+  await expect.poll(async () => (await requestBody()).object.image_url).toBe(original);
+});
+
 test("a request naming a remote image previews it through our own copy", async ({}, testInfo) => {
   const url = `${remoteUrl}/products/red.png`;
   await importJson({
@@ -190,7 +216,13 @@ test("a generation opened with ?from= that names a remote image previews it too"
   expect(created.status()).toBe(202);
   const { generation } = (await created.json()) as { generation: { id: string } };
   await page.goto(`/?from=${generation.id}`);
-  await expect.poll(async () => (await requestBody()).object.image_url).toBe(url);
+  // The generation's own request, not the draft the page restored (its colour tells them apart).
+  await expect
+    .poll(async () => {
+      const body = await requestBody();
+      return [body.object.image_url, body.scene.color];
+    })
+    .toEqual([url, "#cccccc"]);
   await expect(page.getByTestId("product-size")).toHaveText(`${PRODUCT.width} × ${PRODUCT.height}`);
   await expect(page.locator("[data-slot=product] img").first()).toHaveAttribute("src", /^\/api\/files\//);
   await page.waitForFunction(() => Boolean(window.__backdropStage?.findOne(".product")));
