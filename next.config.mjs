@@ -10,6 +10,10 @@ const nextConfig = {
       afterFiles: [
         { source: "/v1/scene/create", destination: "/api/scene/create" },
         { source: "/v1-ea/scene/create", destination: "/api/scene/create" },
+        { source: "/v1/image/edit", destination: "/api/image/edit" },
+        { source: "/v1-ea/image/edit", destination: "/api/image/edit" },
+        { source: "/v1/image/edit/upload", destination: "/api/image/edit/upload" },
+        { source: "/v1-ea/image/edit/upload", destination: "/api/image/edit/upload" },
       ],
       // Any other path under them reaches the catch-all under /api, which answers the error envelope's
       // 404 (never a real /api route: nothing is served under /api/v1 or /api/v1-ea).

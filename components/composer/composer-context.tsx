@@ -4,6 +4,7 @@ import { createContext, useContext } from "react";
 
 import type { ComposerDoc } from "@/lib/composer/doc";
 import type { FieldErrors } from "@/lib/composer/field-errors";
+import type { ImageChecks } from "@/lib/composer/image-checks";
 import type { ComposerAction, ComposerState } from "@/lib/composer/reducer";
 import type { View } from "@/lib/composer/view";
 import type { SceneCreateRequest } from "@/lib/scene/contract";
@@ -17,6 +18,8 @@ export type ComposerContextValue = {
   request: SceneCreateRequest;
   errors: FieldErrors;
   valid: boolean;
+  /** The images the request names that are still loading, or could not be read. */
+  imageChecks: ImageChecks;
   frame: Size;
   /** What the canvas shows of the frame: the camera's view (`lib/composer/camera`). */
   view: View;

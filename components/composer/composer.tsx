@@ -45,12 +45,12 @@ const GenerateControl = dynamic(() => import("./generate-control"), {
  */
 export function Composer({ from, maxUploadBytes }: { from?: string; maxUploadBytes?: number }) {
   const { state, dispatch, loadError } = useComposerState(from);
-  const value = useComposerValue(state, dispatch);
+  const imageChecks = useImageMeasurements(state.history.present, state.images, dispatch);
+  const value = useComposerValue(state, dispatch, imageChecks);
   const intake = useImageIntake(dispatch, maxUploadBytes);
   const dropTarget = useFileDrop(intake);
   const [live] = useState(createLivePlacement);
   const { doc, frame, view } = value;
-  useImageMeasurements(doc, state.images, dispatch);
   useComposerShortcuts(dispatch);
 
   const onStarted = useCallback((id: string) => dispatch({ type: "generationStarted", id }), [dispatch]);

@@ -9,6 +9,7 @@ import type { Engine } from "@/lib/scene/generation";
 import { imagesRequested } from "@/lib/scene/vocabulary";
 
 import { useComposer } from "./composer-context";
+import { ImageCheckList } from "./image-check-list";
 
 /** The engine that will run: Claid only when chosen and this server has it. */
 export function engineToUse(chosen: Engine, engines: EnginesInfo | undefined): Engine {
@@ -28,11 +29,17 @@ export type GenerateData = {
 type Problem = { key: string; label?: string; id?: string; message: string; next?: boolean };
 
 /** What stands between the request and Generate, each named by the field it is about. */
-function problemsOf(errors: Record<string, string>, blank: { product: boolean; prompt: boolean }): Problem[] {
+function problemsOf(
+  errors: Record<string, string>,
+  blank: { product: boolean; prompt: boolean },
+  listed: ReadonlySet<string>,
+): Problem[] {
   const problems: Problem[] = [];
   const seen = new Set<string>();
   for (const [path, message] of Object.entries(errors)) {
     if (path === "object.image_url" && blank.product) continue;
+    // Images that could not be read are listed once, by ImageCheckList.
+    if (listed.has(path)) continue;
     const field = fieldOf(path);
     const emptyPrompt = blank.prompt && path.startsWith("scene.prompt");
     const problem: Problem = emptyPrompt
@@ -82,15 +89,20 @@ function focusField(id: string) {
 /** Engine choice and the Generate button; it draws what it is given (see generate-control.tsx). */
 export function GeneratePanel({ engines, starting = false, error, onGenerate }: GenerateData) {
   // Invalid with no messages only while the validator is still loading.
-  const { state, doc, dispatch, request, valid, errors } = useComposer();
+  const { state, doc, dispatch, request, valid, errors, imageChecks } = useComposer();
+  const imagesLoading = imageChecks.pending.length > 0;
   const claid = engines?.available.claid ?? false;
   const engine = engineToUse(state.engine, engines);
   const count = imagesRequested(request);
   const prompt = doc.scene.prompt;
-  const problems = problemsOf(errors, {
-    product: doc.imageUrl === "",
-    prompt: prompt === "" || (typeof prompt === "object" && prompt.generate !== true && !prompt.text),
-  });
+  const problems = problemsOf(
+    errors,
+    {
+      product: doc.imageUrl === "",
+      prompt: prompt === "" || (typeof prompt === "object" && prompt.generate !== true && !prompt.text),
+    },
+    new Set(imageChecks.problems.map((p) => p.field)),
+  );
 
   return (
     <div className="flex flex-col gap-2" data-testid="generate-panel">
@@ -113,16 +125,19 @@ export function GeneratePanel({ engines, starting = false, error, onGenerate }: 
       <Button
         variant="primary"
         onClick={onGenerate}
-        disabled={!valid || starting || !onGenerate}
+        disabled={!valid || imagesLoading || starting || !onGenerate}
         data-testid="generate"
         aria-describedby={!valid ? "generate-blocked" : undefined}
       >
         {starting ? "Starting…" : engine === "local" ? "Generate draft" : `Generate ${count} with Claid`}
       </Button>
+      <ImageCheckList checks={imageChecks} />
       {!valid ? (
         <div id="generate-blocked" className="text-xs text-ink-muted" data-testid="generate-blocked">
           {doc.imageUrl === "" ? <p>Add a product image to generate.</p> : null}
-          {problems.length === 0 && doc.imageUrl !== "" ? <p>Checking the request…</p> : null}
+          {problems.length === 0 && imageChecks.problems.length === 0 && doc.imageUrl !== "" ? (
+            <p>Checking the request…</p>
+          ) : null}
           {problems.length ? (
             <ul
               className="flex max-h-24 flex-col gap-0.5 overflow-y-auto"

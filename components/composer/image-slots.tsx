@@ -1,5 +1,6 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import { useId, useRef, useState } from "react";
 
 import { Button, buttonClass } from "@/components/ui/button";
@@ -11,6 +12,9 @@ import { useComposer } from "./composer-context";
 import type { ImageIntake, Slot } from "./use-image-intake";
 
 const ACCEPT = UPLOAD_TYPES.join(",");
+
+// Only a product without transparency (or a cutout) needs it: not part of the first paint.
+const BackgroundRemoval = dynamic(() => import("./background-removal"), { ssr: false, loading: () => null });
 
 function SlotCard({ slot, title, intake }: { slot: Slot; title: string; intake: ImageIntake }) {
   const { state, doc, dispatch, errors } = useComposer();
@@ -92,8 +96,11 @@ function SlotCard({ slot, title, intake }: { slot: Slot; title: string; intake: 
           data-testid="no-alpha-warning"
         >
           This image has no transparent background, so the whole rectangle is placed as the product. Use a
-          cutout (PNG or WebP with transparency) for a natural result.
+          cutout (PNG or WebP with transparency), or remove the background below, for a natural result.
         </p>
+      ) : null}
+      {slot === "product" && meta && (lacksTransparency(meta) || meta.cutOutFrom) ? (
+        <BackgroundRemoval />
       ) : null}
       {status.error ? (
         <p className="text-xs text-danger" role="alert" data-testid={`${slot}-error`}>

@@ -91,7 +91,10 @@ function GenerationCard({
             <Button
               size="sm"
               variant="ghost"
-              onClick={() => dispatch({ type: "loadRequest", request: generation.request })}
+              onClick={() => {
+                if (generation.kind === "scene")
+                  dispatch({ type: "loadRequest", request: generation.request });
+              }}
             >
               Send to composer
             </Button>
@@ -171,7 +174,9 @@ function Viewer({ viewing, onClose }: { viewing: Viewing | null; onClose: () => 
               <Button
                 size="sm"
                 onClick={() => {
-                  dispatch({ type: "loadRequest", request: viewing.generation.request });
+                  const { generation } = viewing;
+                  if (generation.kind === "scene")
+                    dispatch({ type: "loadRequest", request: generation.request });
                   onClose();
                 }}
               >

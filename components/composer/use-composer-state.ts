@@ -34,6 +34,7 @@ export function useComposerState(from: string | undefined) {
           }),
         )
         .then((generation) => {
+          if (generation.kind !== "scene") throw new Error("it is an image edit, not a scene");
           dispatch({ type: "loadRequest", request: generation.request });
           dispatch({ type: "generationStarted", id: generation.id });
           window.history.replaceState(null, "", window.location.pathname);

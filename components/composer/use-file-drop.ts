@@ -17,8 +17,8 @@ function fileOf(items: DataTransferItemList | FileList | undefined | null): File
 
 /**
  * A file dropped anywhere becomes the product, unless it is dropped on the template slot; a pasted
- * image becomes the product. A file that is not an image is refused in the slot, saying so. Returns
- * the slot a drag is over, for the drop hint.
+ * image, or a pasted image address, becomes the product. A file that is not an image is refused in the
+ * slot, saying so. Returns the slot a drag is over, for the drop hint.
  */
 export function useFileDrop(intake: ImageIntake): Slot | null {
   const [dropTarget, setDropTarget] = useState<Slot | null>(null);
@@ -42,9 +42,11 @@ export function useFileDrop(intake: ImageIntake): Slot | null {
     const onPaste = (event: ClipboardEvent) => {
       if (isTyping(event.target)) return;
       const file = fileOf(event.clipboardData?.items);
-      if (!file) return;
+      // A pasted image address is imported by the server, like "Import URL".
+      const text = file ? "" : (event.clipboardData?.getData("text/plain").trim() ?? "");
+      if (!file && !/^https?:\/\/\S+$/i.test(text)) return;
       event.preventDefault();
-      void intake.addFile("product", file);
+      void (file ? intake.addFile("product", file) : intake.addUrl("product", text));
     };
     window.addEventListener("dragover", onDragOver);
     window.addEventListener("dragleave", onDragLeave);

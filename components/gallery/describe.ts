@@ -1,9 +1,35 @@
 /** Plain-text facts about a generation's request, for cards and the detail view. */
 import type { SceneCreateRequest } from "@/lib/scene/contract";
 import type { Generation } from "@/lib/scene/generation";
-import { imagesRequested } from "@/lib/scene/vocabulary";
+import type { ImageEditRequest } from "@/lib/scene/image-edit";
+import { imagesRequested, isEditShaped } from "@/lib/scene/vocabulary";
 
-export function promptOf(request: SceneCreateRequest): string {
+type AnyRequest = SceneCreateRequest | ImageEditRequest;
+
+function isEdit(request: AnyRequest): request is ImageEditRequest {
+  return isEditShaped(request);
+}
+
+/** What an image edit does, in words: "Image edit: background removed, padding 10%". */
+export function editSummary(request: ImageEditRequest): string {
+  const operations = request.operations ?? {};
+  const parts: string[] = [];
+  const background = operations.background;
+  if (background?.remove) parts.push(`background removed${background.color ? ` (${background.color})` : ""}`);
+  else if (background?.color) parts.push(`background ${background.color}`);
+  if (operations.padding) parts.push(`padding ${operations.padding}`);
+  if (operations.resizing) {
+    const { width = "auto", height = "auto" } = operations.resizing;
+    parts.push(`resized to ${width} × ${height}`);
+  }
+  for (const name of Object.keys(operations)) {
+    if (!["background", "padding", "resizing"].includes(name)) parts.push(name.replace(/_/g, " "));
+  }
+  return parts.length ? `Image edit: ${parts.join(", ")}` : "Image edit";
+}
+
+export function promptOf(request: AnyRequest): string {
+  if (isEdit(request)) return editSummary(request);
   const scene = request.scene as Record<string, unknown>;
   const prompt = scene.prompt;
   if (typeof prompt === "string") return prompt;
@@ -18,7 +44,8 @@ export function promptOf(request: SceneCreateRequest): string {
   return "Scene";
 }
 
-export function sceneKind(request: SceneCreateRequest): "prompt" | "template" | "effect" {
+export function sceneKind(request: AnyRequest): "prompt" | "template" | "effect" | "edit" {
+  if (isEdit(request)) return "edit";
   const scene = request.scene as Record<string, unknown>;
   if ("effect" in scene) return "effect";
   if ("template_url" in scene) return "template";
@@ -26,7 +53,11 @@ export function sceneKind(request: SceneCreateRequest): "prompt" | "template" | 
 }
 
 /** The options worth seeing at a glance: aspect, format, image count, placement. */
-export function keyOptions(request: SceneCreateRequest): string[] {
+export function keyOptions(request: AnyRequest): string[] {
+  if (isEdit(request)) {
+    const format = typeof request.output === "object" ? request.output.format : undefined;
+    return ["image edit", typeof format === "string" ? format : (format?.type ?? "same format")];
+  }
   const scene = request.scene as Record<string, unknown>;
   const output = typeof request.output === "object" ? request.output : undefined;
   const format = output?.format;

@@ -90,7 +90,8 @@ export function DetailView({
             {generation.favorite ? "★ Favourite" : "☆ Add to favourites"}
           </Button>
         ) : null}
-        {canEdit ? (
+        {/* An image edit has no scene to open; the composer takes scenes. */}
+        {canEdit && generation.kind === "scene" ? (
           <Link href={`/?from=${generation.id}`} className={buttonClass("secondary", "sm")}>
             Open in composer
           </Link>

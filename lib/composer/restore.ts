@@ -17,6 +17,7 @@ const imageMeta = z.object({
   format: z.string().optional(),
   size: z.number().optional(),
   src: z.string(),
+  cutOutFrom: z.object({ url: z.string(), src: z.string(), engine: engineName }).optional(),
 });
 
 const saved = z.object({

@@ -4,6 +4,11 @@
  * inside a zip. Shared by the server, which sets them, and anything that shows them.
  */
 import type { SceneCreateRequest } from "./contract";
+import type { ImageEditRequest } from "./image-edit";
+import { isEditShaped, isRecord } from "./vocabulary";
+
+/** A generation's request: a scene, or an image edit (named after what it did). */
+type NamedRequest = SceneCreateRequest | ImageEditRequest;
 
 const MAX_WORDS = 6;
 const MAX_STEM = 60;
@@ -48,17 +53,25 @@ function ratioWord(request: SceneCreateRequest): string {
   return typeof scene.template_url === "string" ? "" : "1x1";
 }
 
-function stemOf(request: SceneCreateRequest, last: string): string {
-  return [nameWords(sceneWords(request)) || "backdrop", ratioWord(request), last].filter(Boolean).join("-");
+/** An edit that removed the background is a cutout; any other edit is an edit. */
+function editWords(request: ImageEditRequest): string {
+  const background = request.operations?.background;
+  return isRecord(background) && background.remove ? "cutout" : "edit";
+}
+
+function stemOf(request: NamedRequest, last: string): string {
+  if (isEditShaped(request)) return `${editWords(request as ImageEditRequest)}-${last}`;
+  const scene = request as SceneCreateRequest;
+  return [nameWords(sceneWords(scene)) || "backdrop", ratioWord(scene), last].filter(Boolean).join("-");
 }
 
 /** One output's file name without its extension; `index` counts from 0, the name from 1. */
-export function outputFileStem(request: SceneCreateRequest, index: number): string {
+export function outputFileStem(request: NamedRequest, index: number): string {
   return stemOf(request, String(index + 1));
 }
 
 /** The folder of one generation inside a zip: its words and ratio, and the start of its id to keep it apart. */
-export function generationFolderName(request: SceneCreateRequest, generationId: string): string {
+export function generationFolderName(request: NamedRequest, generationId: string): string {
   return stemOf(request, generationId.replace(/[^0-9a-z]/gi, "").slice(0, 8));
 }
 

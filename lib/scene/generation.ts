@@ -2,6 +2,7 @@
  * The generations API shared by the composer, the gallery and the route handlers.
  *
  *   POST   /api/generations            { request, engine? }        → 202 { generation }
+ *   (image edits, `POST /v1/image/edit`, are generations too: `kind: "image_edit"`)
  *   GET    /api/generations?…filters   → { items: Generation[], nextCursor }
  *   GET    /api/generations/:id        → { generation }
  *   PATCH  /api/generations/:id        { favorite }                → { generation }
@@ -15,10 +16,11 @@ import { z } from "zod";
 
 import { httpErrorDetails, renderableRequest, sceneCreateRequest } from "./contract";
 import { outputIntegrity } from "./integrity";
+import { imageEditRequest } from "./image-edit";
 import { storableString } from "./storable";
-import { ENGINES, type EngineName } from "./vocabulary";
+import { ENGINES, GENERATION_KINDS, type EngineName } from "./vocabulary";
 
-export { ENGINES };
+export { ENGINES, GENERATION_KINDS };
 export const engineName = z.enum(ENGINES);
 export type Engine = EngineName;
 
@@ -62,11 +64,12 @@ export const generationOutput = z.object({
 });
 export type GenerationOutput = z.output<typeof generationOutput>;
 
-export const generation = z.object({
+export const generationKind = z.enum(GENERATION_KINDS);
+
+const generationFields = z.object({
   id: z.string(),
   status: generationStatus,
   engine: engineName,
-  request: sceneCreateRequest,
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
@@ -83,7 +86,14 @@ export const generation = z.object({
   /** Its outputs are being checked for integrity (for a short while after it succeeded). */
   integrityPending: z.boolean(),
 });
+
+/** A generation with its request as it was recorded: a scene, or an image edit. */
+export const generation = z.discriminatedUnion("kind", [
+  generationFields.extend({ kind: z.literal("scene"), request: sceneCreateRequest }),
+  generationFields.extend({ kind: z.literal("image_edit"), request: imageEditRequest }),
+]);
 export type Generation = z.output<typeof generation>;
+export type SceneGeneration = Extract<Generation, { kind: "scene" }>;
 
 /** A day or an instant a person may filter by: the years every database and every clock can hold. */
 const filterDate = z.iso

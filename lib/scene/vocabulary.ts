@@ -8,6 +8,13 @@
 export const ENGINES = ["local", "claid"] as const;
 export type EngineName = (typeof ENGINES)[number];
 
+/**
+ * What a generation is: a scene (`POST /v1/scene/create`), or an image edit (`POST /v1/image/edit`,
+ * background removal among them).
+ */
+export const GENERATION_KINDS = ["scene", "image_edit"] as const;
+export type GenerationKind = (typeof GENERATION_KINDS)[number];
+
 export function isEngineName(value: string): value is EngineName {
   return (ENGINES as readonly string[]).includes(value);
 }
@@ -53,6 +60,11 @@ export const TRANSPARENT = "transparent";
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** An image/edit body has an `input`, a scene/create body an `object`: the two never overlap. */
+export function isEditShaped(request: unknown): boolean {
+  return isRecord(request) && "input" in request && !("object" in request);
 }
 
 export type PlacementType = "absolute" | "original" | "padding";

@@ -122,6 +122,12 @@ export const envSchema = z
      * a few hundred megabytes while it is decoded). 0 lifts the limit.
      */
     IMAGE_DECODE_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(2),
+    /**
+     * Threads that remove backgrounds on the local engine (each cutout is 100–250 ms of computation
+     * that would otherwise hold up every other request of the process). 0 runs them on the request's
+     * own thread.
+     */
+    CUTOUT_THREADS: z.coerce.number().int().min(0).max(16).default(1),
     /** Uploads and imports waiting for a decode beyond those running; past this they are answered 503. */
     IMAGE_DECODE_QUEUE: z.coerce.number().int().min(0).max(1000).default(8),
     /** Uploads and imports per person per minute. */
@@ -181,6 +187,8 @@ export const envSchema = z
     RATE_LIMIT_LOCAL_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
     /** Claid images each user may generate per UTC day unless an admin sets their own budget. */
     DAILY_CLAID_IMAGE_BUDGET: z.coerce.number().int().min(0).max(1_000_000).default(50),
+    /** Of that budget, what one image edit on Claid takes (Claid bills background removal per call). */
+    CLAID_IMAGE_EDIT_UNITS: z.coerce.number().int().min(0).max(100).default(1),
     /**
      * Calls to Claid per second and per minute from every instance sharing the database together
      * (Claid's documented default limits), slowed further when Claid's `RateLimit-*` answers ask.

@@ -11,6 +11,7 @@ const generation: Generation = {
   id: "0f3c9a1e-2b4d-4c6e-8f00-123456789abc",
   status: "succeeded",
   engine: "claid",
+  kind: "scene",
   request: sceneCreateRequest.parse({
     object: { image_url: "https://images.example.com/product.png" },
     scene: { prompt: "oak shelf" },
@@ -53,5 +54,20 @@ describe("the detail view", () => {
   it("offers Open in composer to those who compose, not to viewers", () => {
     expect(render(generation, true)).toContain("Open in composer");
     expect(render(generation, false)).not.toContain("Open in composer");
+  });
+
+  it("shows an image edit by what it did, and offers no composer", () => {
+    const edit: Generation = {
+      ...generation,
+      kind: "image_edit",
+      request: {
+        input: "backdrop://files/abc.jpg",
+        operations: { background: { remove: true, color: "transparent" }, padding: "10%" },
+        output: { format: "png" },
+      },
+    };
+    const html = render(edit, true);
+    expect(html).toContain("Image edit: background removed (transparent), padding 10%");
+    expect(html).not.toContain("Open in composer");
   });
 });

@@ -40,6 +40,7 @@ const output = (index: number, integrity: OutputIntegrity | null): GenerationOut
 });
 const generation = (outputs: GenerationOutput[]): Generation => ({
   id: "0f3c9a1e-2b4d-4c6e-8f00-123456789abc",
+  kind: "scene",
   status: "succeeded",
   engine: "claid",
   request: sceneCreateRequest.parse({

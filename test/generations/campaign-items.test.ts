@@ -4,6 +4,7 @@
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
+import type { SceneCreateRequest } from "@/lib/scene/contract";
 import { storedImageUrl } from "@/lib/scene/image-ref";
 import { imageReservation, user } from "@/lib/server/db/schema/auth";
 import { generationOutputs, generations } from "@/lib/server/db/schema/generations";
@@ -82,7 +83,7 @@ describe.each(DRIVERS)("campaign items in the queue on %s", (driver) => {
 
   it("records a batch in the order given, queued behind people, with its budget reserved at once", async () => {
     const rows = await batchOf(["one", "two", "three"], "claid");
-    expect(rows.map((r) => (r.request.scene as { prompt: string }).prompt)).toEqual([
+    expect(rows.map((r) => ((r.request as SceneCreateRequest).scene as { prompt: string }).prompt)).toEqual([
       "scene one",
       "scene two",
       "scene three",

@@ -125,8 +125,14 @@ describe.each(DRIVERS)("GET /api/generations/events on %s", (driver) => {
     const text = await (await watch([id])).text();
     const data = /^event: generation\ndata: (.*)$/m.exec(text)?.[1];
     const generation = JSON.parse(data ?? "{}") as Generation;
-    expect(generation).toMatchObject({ id, status: "succeeded", engine: "local", outputs: [] });
-    expect(generation.request.scene).toMatchObject({ prompt: "full record" });
+    expect(generation).toMatchObject({
+      id,
+      kind: "scene",
+      status: "succeeded",
+      engine: "local",
+      outputs: [],
+    });
+    expect(generation.request).toMatchObject({ scene: { prompt: "full record" } });
   });
 
   it("says `gone` for ids that name no generation, and still follows the others", async () => {

@@ -74,6 +74,37 @@ describe("scene/create as a Claid client calls it", () => {
     }
   });
 
+  it("serves image/edit and its upload at /v1 and /v1-ea too, with links that open with no credentials", async () => {
+    for (const prefix of ["/v1", "/v1-ea"]) {
+      const edited = await sceneCreate(`${prefix}/image/edit`, {
+        input: imageUrl,
+        operations: { padding: "10%" },
+        output: { format: "webp" },
+      });
+      expect(edited.status, prefix).toBe(200);
+      const edit = (await edited.json()) as { data: { output: { tmp_url: string; width: number } } };
+      const form = new FormData();
+      form.append("file", new Blob([new Uint8Array(await productPng())], { type: "image/png" }), "p.png");
+      const uploaded = await fetch(`${server.origin}${prefix}/image/edit/upload`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      });
+      expect(uploaded.status, prefix).toBe(200);
+      const upload = (await uploaded.json()) as { data: { output: { tmp_url: string; width: number } } };
+      for (const [output, format] of [
+        [edit.data.output, "webp"],
+        [upload.data.output, "png"],
+      ] as const) {
+        expect(output.tmp_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/files\/[a-f0-9]{64}\.\w+\?expires=/);
+        const image = await fetch(output.tmp_url);
+        expect(image.status).toBe(200);
+        const meta = await sharp(Buffer.from(await image.arrayBuffer())).metadata();
+        expect([meta.format, meta.width]).toEqual([format, output.width]);
+      }
+    }
+  });
+
   it("refuses a changed link with 403 and the bare file URL without sign-in with 401", async () => {
     const response = await sceneCreate("/v1/scene/create", {
       object: { image_url: imageUrl },

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { sceneCreateRequest, type SceneCreateRequest } from "@/lib/scene/contract";
 import { curlCommand, shellQuote } from "@/lib/scene/curl";
+import type { ImageEditRequest } from "@/lib/scene/image-edit";
 
 const run = promisify(execFile);
 const TOKEN = "bd_test-token-for-the-copied-command";
@@ -73,5 +74,18 @@ describe("the copied cURL command", () => {
     expect(await paste(curlCommand(origin, request), {})).toBe("401");
     expect(seen.map((s) => s.authorization)).toEqual(["Bearer bd_someone-else", "Bearer"]);
     expect(curlCommand(origin, request)).not.toContain(TOKEN);
+  });
+
+  it("sends an image edit from the gallery to image/edit, body unchanged", async () => {
+    seen.length = 0;
+    const edit: ImageEditRequest = {
+      input: "backdrop://files/abc.jpg",
+      operations: { background: { remove: true, color: "transparent" }, padding: "10%" },
+      output: { format: "png" },
+    };
+    expect(await paste(curlCommand(origin, edit, "local"), { BACKDROP_TOKEN: TOKEN })).toBe("200");
+    expect(seen).toEqual([
+      { authorization: `Bearer ${TOKEN}`, url: "/v1/image/edit?engine=local", body: edit },
+    ]);
   });
 });

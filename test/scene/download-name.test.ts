@@ -36,6 +36,13 @@ describe("download names", () => {
     expect(outputFileStem(request({ prompt: { generate: true } }), 0)).toBe("auto-prompt-1x1-1");
   });
 
+  it("name an image edit after what it did: a cutout when it removed the background, else an edit", () => {
+    const input = "backdrop://files/abc.jpg";
+    expect(outputFileStem({ input, operations: { background: { remove: true } } }, 0)).toBe("cutout-1");
+    expect(outputFileStem({ input, operations: { padding: "10%" } }, 0)).toBe("edit-1");
+    expect(generationFolderName({ input }, "0f3c9a1e-2b4d")).toBe("edit-0f3c9a1e");
+  });
+
   it("keep letters of any script, drop accents and anything a file name cannot hold", () => {
     expect(nameWords("Café crème — «naturel» / 茶室 ../../etc")).toBe("cafe-creme-naturel-茶室-etc");
     expect(nameWords("!!!")).toBe("");

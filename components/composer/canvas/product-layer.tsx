@@ -15,6 +15,7 @@ import { productPlacement } from "@/lib/scene/placement";
 import type { Size } from "@/lib/scene/placement";
 
 import type { LivePlacement } from "../live-placement";
+import { ProductBacking } from "./product-backing";
 import { useCanvasImage } from "./use-canvas-image";
 import { useProductGestures, type Crop, type Ghost, type Guides } from "./use-product-gestures";
 
@@ -192,6 +193,9 @@ export function ProductLayer({
         ) : null}
         <Group clipX={0} clipY={0} clipWidth={frame.width} clipHeight={frame.height} name="frame-clip">
           {product && productImage && placement && crop ? (
+            <ProductBacking productRef={productRef} product={product} zoom={view.zoom} place="under" />
+          ) : null}
+          {product && productImage && placement && crop ? (
             <KonvaImage
               ref={productRef}
               name="product"
@@ -219,6 +223,9 @@ export function ProductLayer({
               onMouseEnter={onEnter}
               onMouseLeave={onLeave}
             />
+          ) : null}
+          {product && productImage && placement && crop ? (
+            <ProductBacking productRef={productRef} product={product} zoom={view.zoom} place="over" />
           ) : null}
         </Group>
         {inset ? (

@@ -112,8 +112,9 @@ export async function retryCampaign(deps: CampaignDeps, id: string, principal: P
     failed.flatMap((item) => (item.generation_id ? [item.generation_id] : [])),
   );
   const requests: SceneCreateRequest[] = failed.map((item) => {
-    const kept = item.generation_id ? found.get(item.generation_id)?.request : undefined;
-    return kept ?? sceneCreateRequest.parse(itemRequest(row.plan, item.axes));
+    // Campaign items are scenes; only a scene's request is run again as it was.
+    const kept = item.generation_id ? found.get(item.generation_id) : undefined;
+    return kept?.kind === "scene" ? kept.request : sceneCreateRequest.parse(itemRequest(row.plan, item.axes));
   });
   const reuse = row.plan.reroll
     ? requests.map(() => undefined)

@@ -8,7 +8,7 @@ import { engineAvailability, getConfig } from "../config";
 import { errors } from "../errors";
 import type { Logger } from "../log";
 import { storeFor, type ObjectStore } from "../storage";
-import type { EngineContext, EngineResult, SceneEngine } from "./types";
+import type { EngineContext, EngineResult, ImageEditJob, SceneEngine } from "./types";
 
 /** `?engine=` wins over the `X-Backdrop-Engine` header; otherwise the configured default. */
 export function requestedEngine(request: Request, config: Config = getConfig()): EngineName {
@@ -29,8 +29,10 @@ export async function engineFor(name: EngineName, config: Config): Promise<Scene
   return (await import("./local")).localEngine;
 }
 
-export type RunSceneInput = {
-  request: SceneCreateRequest;
+/** A scene (the kind when none is named) or an image edit. */
+type RunSceneJob = { kind?: "scene"; request: SceneCreateRequest } | ImageEditJob;
+
+export type RunSceneInput = RunSceneJob & {
   engine: EngineName;
   config: Config;
   log: Logger;
@@ -46,10 +48,13 @@ export type RunSceneInput = {
 
 export type RunScene = (input: RunSceneInput) => Promise<EngineResult>;
 
-/** Runs one scene/create request on an engine; the result's files are in storage when it returns. */
+/**
+ * Runs one generation (a scene/create request, or an image edit) on an engine; the result's files are
+ * in storage when it returns.
+ */
 export const runScene: RunScene = async (input) => {
   const engine = await engineFor(input.engine, input.config);
-  return engine.createScene(input.request, {
+  const ctx: EngineContext = {
     config: input.config,
     storage: input.storage ?? storeFor(input.config),
     log: input.log.child({ engine: input.engine }),
@@ -58,5 +63,10 @@ export const runScene: RunScene = async (input) => {
     ...(input.keepUpstreamResults ? { keepUpstreamResults: input.keepUpstreamResults } : {}),
     ...(input.pacer ? { pacer: input.pacer } : {}),
     ...(input.beforeUpstreamCall ? { beforeUpstreamCall: input.beforeUpstreamCall } : {}),
-  });
+  };
+  if (input.kind === "image_edit") {
+    const { request, requestText } = input;
+    return engine.editImage({ kind: "image_edit", request, ...(requestText ? { requestText } : {}) }, ctx);
+  }
+  return engine.createScene(input.request, ctx);
 };

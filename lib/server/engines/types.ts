@@ -2,6 +2,7 @@ import "server-only";
 
 import type { ImageInfo, SceneCreateRequest } from "@/lib/scene/contract";
 import type { OutputIntegrity } from "@/lib/scene/integrity";
+import type { ImageEditRequest } from "@/lib/scene/image-edit";
 
 import type { Config, EngineName } from "../config";
 import type { UpstreamPacer } from "../limits/upstream-pace";
@@ -52,6 +53,15 @@ export type EngineResult = {
   timings: Record<string, number>;
 };
 
+/**
+ * What an engine is asked to do: a scene, or an image edit. An edit carries its body as the client
+ * sent it (`requestText`, JSON with the fields in their order), for an engine that forwards it.
+ */
+export type EngineJob =
+  | { kind: "scene"; request: SceneCreateRequest }
+  | { kind: "image_edit"; request: ImageEditRequest; requestText?: string };
+
+export type ImageEditJob = Extract<EngineJob, { kind: "image_edit" }>;
 export type { UpstreamPacer };
 
 export interface SceneEngine {
@@ -62,4 +72,8 @@ export interface SceneEngine {
    */
   checkRequest?(request: SceneCreateRequest, config: Config): void;
   createScene(request: SceneCreateRequest, ctx: EngineContext): Promise<EngineResult>;
+  /** Like `checkRequest`, for an image edit: what this engine refuses from the edit's body alone. */
+  checkEdit?(request: ImageEditRequest, config: Config): void;
+  /** `POST /v1/image/edit`: one output image. */
+  editImage(job: ImageEditJob, ctx: EngineContext): Promise<EngineResult>;
 }

@@ -51,10 +51,11 @@ export function isApiError(error: unknown): error is ApiError {
 
 /** Zod issues as `{ "object.position.x": ["Too big…"] }`; issues on the whole body go under `body`. */
 export function fieldErrors(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []) {
-  const fields: Record<string, string[]> = {};
+  // A Map, not an object: a field may be called `toString` or `__proto__`.
+  const fields = new Map<string, string[]>();
   for (const issue of issues) {
     const path = [...prefix, ...issue.path].map(String).join(".") || "body";
-    (fields[path] ??= []).push(issue.message);
+    fields.set(path, [...(fields.get(path) ?? []), issue.message]);
   }
-  return fields;
+  return Object.fromEntries(fields) as Record<string, string[]>;
 }

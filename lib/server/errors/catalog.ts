@@ -46,6 +46,8 @@ const CODES = {
   invalid_color: [422, "validation"],
   padding_too_large: [422, "validation"],
   transparent_needs_alpha_format: [422, "validation"],
+  unsupported_operation: [422, "validation"],
+  background_not_removable: [422, "image"],
   url_not_allowed: [422, "validation"],
   url_unreachable: [422, "validation"],
   url_too_large: [422, "validation"],
@@ -238,6 +240,31 @@ export const errors = {
         ? "The Claid engine is not set up on this server (it has no Claid API key)"
         : `The ${engine} engine is not set up on this server`,
       field("engine", "Not set up on this server"),
+    ),
+  /** Fields of an image edit the local engine does not implement, each named, never ignored. */
+  unsupportedOnLocal: (fields: readonly string[]) =>
+    apiError(
+      "unsupported_operation",
+      `The local engine does not do ${fields.join(", ")}. Run this edit with Claid (?engine=claid), or leave ${fields.length === 1 ? "it" : "them"} out.`,
+      {
+        engine: "local",
+        alternative_engine: "claid",
+        fields: Object.fromEntries(fields.map((f) => [f, ["Not done by the local engine: use Claid"]])),
+      },
+    ),
+  /** The local cutout's refusal (a busy background, or no product to find), in its own words. */
+  backgroundNotRemovable: (reason: string, kind: "busy" | "empty") =>
+    apiError(
+      "background_not_removable",
+      kind === "busy"
+        ? `${reason} The free local cutout handles only plain backgrounds (white, grey or one colour): remove this one with Claid instead.`
+        : `${reason} Check that the product is in the picture, or remove the background with Claid instead.`,
+      {
+        reason: kind,
+        engine: "local",
+        alternative_engine: "claid",
+        ...field("operations.background.remove", reason),
+      },
     ),
   generationNotSettled: () =>
     apiError(

@@ -2,6 +2,7 @@ import "server-only";
 
 import type { OutputImage, SceneCreateResponse } from "@/lib/scene/contract";
 import { integritySummary } from "@/lib/scene/integrity";
+import type { ImageEditResponse } from "@/lib/scene/image-edit";
 
 import type { EngineOutput, EngineResult } from "../engines/types";
 
@@ -23,6 +24,23 @@ export function toSceneCreateResponse(
     data: {
       input: result.input,
       output: result.outputs.map((output) => outputImage(output, fileLink, extra.generationId)),
+      ...(extra.generationId ? { generation_id: extra.generationId } : {}),
+    },
+  };
+}
+
+/** Claid's image/edit answer: the same, with its one output as an object rather than a list. */
+export function toImageEditResponse(
+  result: EngineResult,
+  fileLink: FileLink,
+  extra: { generationId?: string } = {},
+): ImageEditResponse {
+  const [first] = result.outputs;
+  if (!first) throw new Error("an image edit settled without its output");
+  return {
+    data: {
+      input: result.input,
+      output: outputImage(first, fileLink, extra.generationId),
       ...(extra.generationId ? { generation_id: extra.generationId } : {}),
     },
   };

@@ -10,7 +10,7 @@ import { fileResponse } from "../storage/serve";
 import { signedFileLinks } from "../storage/signed-links";
 import { recordBatch, reusableFor } from "./batch";
 import { checkConsistency } from "./consistency";
-import { toSceneCreateResponse } from "./envelope";
+import { toImageEditResponse, toSceneCreateResponse } from "./envelope";
 import { generationEvents } from "./events";
 import { backfillIntegrity } from "./integrity-backfill";
 import { generationDeps } from "./records/deps";
@@ -30,6 +30,9 @@ import { queueGeneration, type GenerationInput } from "./service";
 import { storedOutputs } from "./stored-outputs";
 import { generateAndWait } from "./synchronous";
 import { watchGenerations } from "./watch";
+
+type SceneInput = Extract<GenerationInput, { kind?: "scene" }>;
+type EditInput = Omit<Extract<GenerationInput, { kind: "image_edit" }>, "kind">;
 
 /**
  * The generation wing's one door. Routes and the start-up hook call these; each resolves the wing's
@@ -71,7 +74,7 @@ export const generations = {
    * Claid's `scene/create`: records the generation, runs it (at once when this process has a free
    * slot) and answers Claid's envelope once it has settled, with signed links under `origin`.
    */
-  async createScene(input: GenerationInput & { engine: Engine; signal?: AbortSignal; origin: string }) {
+  async createScene(input: SceneInput & { engine: Engine; signal?: AbortSignal; origin: string }) {
     const deps = await generationDeps();
     const { generationId, result } = await generateAndWait(deps, input, await ensureWorker());
     return toSceneCreateResponse(result, signedFileLinks(deps.config, input.origin), { generationId });
@@ -113,6 +116,21 @@ export const generations = {
   /** Calls `listener` with the id of every generation that changes in this process; answers how to stop. */
   onAnyChange(listener: (generationId: string) => void): () => void {
     return onAnyChange(listener);
+  },
+
+  /**
+   * Claid's `image/edit`: recorded and run like a scene (rate limit, budget, the gallery), answered
+   * with Claid's envelope and its one output under `origin` once it has settled.
+   */
+  async editImage(input: EditInput & { engine: Engine; signal?: AbortSignal; origin: string }) {
+    const deps = await generationDeps();
+    const { generationId, result } = await generateAndWait(
+      deps,
+      { ...input, kind: "image_edit" },
+      await ensureWorker(),
+    );
+    const fileLink = signedFileLinks(deps.config, input.origin);
+    return { response: toImageEditResponse(result, fileLink, { generationId }), result, generationId };
   },
 
   async list(filters: GenerationFilters, principal: Principal) {

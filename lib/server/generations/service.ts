@@ -2,18 +2,18 @@ import "server-only";
 
 import { randomUUID } from "node:crypto";
 
-import type { SceneCreateRequest } from "@/lib/scene/contract";
 import type { Engine, Generation } from "@/lib/scene/generation";
 import { imagesRequested } from "@/lib/scene/vocabulary";
 
 import type { Principal } from "../auth/authorize";
-import { engineAvailability } from "../config";
+import { engineAvailability, type Config } from "../config";
 import { engineFor } from "../engines";
+import type { SceneEngine } from "../engines/types";
 import { errors } from "../errors";
 import { reserveGeneration } from "../limits/reserve";
 import type { GenerationDeps } from "./records/deps";
 import { toGeneration, type GenerationRow } from "./records/dto";
-import { insertGeneration } from "./records/records";
+import { insertGeneration, type GenerationRequest } from "./records/records";
 import type { Settlement } from "./runner/execute";
 import { announceQueued } from "./runner/notify";
 import type { GenerationWorker } from "./runner/worker";
@@ -23,11 +23,27 @@ export function assertEngineAvailable(deps: GenerationDeps, engine: Engine): voi
   throw errors.engineUnavailable(engine);
 }
 
-export type GenerationInput = {
-  request: SceneCreateRequest;
+export type GenerationInput = GenerationRequest & {
   engine?: Engine | undefined;
   principal: Principal | undefined;
 };
+
+/** What a generation takes of the daily Claid budget: its images, or the configured units of an edit. */
+export function budgetUnits(input: GenerationRequest, config: Pick<Config, "CLAID_IMAGE_EDIT_UNITS">) {
+  return input.kind === "image_edit" ? config.CLAID_IMAGE_EDIT_UNITS : imagesRequested(input.request);
+}
+
+function requestOf(input: GenerationInput): GenerationRequest {
+  return input.kind === "image_edit"
+    ? { kind: "image_edit", request: input.request, requestText: input.requestText }
+    : { kind: "scene", request: input.request };
+}
+
+/** The engine's refusals from the request alone, for a scene or an edit. */
+function checkOnEngine(engine: SceneEngine, input: GenerationRequest, config: Config): void {
+  if (input.kind === "image_edit") engine.checkEdit?.(input.request, config);
+  else engine.checkRequest?.(input.request, config);
+}
 
 /**
  * Refuses what the engine can tell is wrong from the request alone, then takes the person's rate
@@ -41,13 +57,13 @@ async function recordGeneration(
 ): Promise<GenerationRow> {
   const engine = input.engine ?? deps.config.DEFAULT_ENGINE;
   assertEngineAvailable(deps, engine);
-  (await engineFor(engine, deps.config)).checkRequest?.(input.request, deps.config);
+  checkOnEngine(await engineFor(engine, deps.config), input, deps.config);
   const id = randomUUID();
   const reservation = input.principal
-    ? await reserveGeneration(input.principal, engine, imagesRequested(input.request), deps.config, id)
+    ? await reserveGeneration(input.principal, engine, budgetUnits(input, deps.config), deps.config, id)
     : undefined;
   try {
-    return await insert({ id, request: input.request, engine, principal: input.principal });
+    return await insert({ id, ...requestOf(input), engine, principal: input.principal });
   } catch (error) {
     await reservation?.release();
     throw error;

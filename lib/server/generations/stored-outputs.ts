@@ -45,7 +45,14 @@ export async function storedOutputs(deps: GenerationDeps, ids: readonly string[]
       })
       .from(generationOutputs)
       .innerJoin(generations, eq(generations.id, generationOutputs.generationId))
-      .where(and(inArray(generationOutputs.id, wanted), isNotNull(generationOutputs.fileKey)))
+      // Exports frame the product by its scene placement: image edits have none.
+      .where(
+        and(
+          inArray(generationOutputs.id, wanted),
+          isNotNull(generationOutputs.fileKey),
+          eq(generations.kind, "scene"),
+        ),
+      )
       .orderBy(asc(generations.createdAt), asc(generations.id), asc(generationOutputs.index));
   let rows = await query();
   const unchecked = [...new Set(rows.filter((r) => r.integrity === null).map((r) => r.generationId))];
@@ -53,5 +60,7 @@ export async function storedOutputs(deps: GenerationDeps, ids: readonly string[]
     for (const id of unchecked) await checkGeneration({ ...deps, log }, id);
     rows = await query();
   }
-  return rows.flatMap((r) => (r.fileKey ? [{ ...r, fileKey: r.fileKey }] : []));
+  return rows.flatMap((r) =>
+    r.fileKey ? [{ ...r, fileKey: r.fileKey, request: r.request as SceneCreateRequest }] : [],
+  );
 }

@@ -1,9 +1,7 @@
 import "server-only";
 
-import type { SceneCreateRequest } from "@/lib/scene/contract";
 import type { Engine } from "@/lib/scene/generation";
 
-import type { Principal } from "../auth/authorize";
 import type { EngineResult } from "../engines/types";
 import { errors, relayed } from "../errors";
 import type { GenerationDeps } from "./records/deps";
@@ -13,7 +11,7 @@ import type { Settlement } from "./runner/execute";
 import { onSettled } from "./runner/notify";
 import { waitUntilChecked, waitUntilSettledRow } from "./runner/settle";
 import type { GenerationWorker } from "./runner/worker";
-import { queueGeneration, startGeneration } from "./service";
+import { queueGeneration, startGeneration, type GenerationInput } from "./service";
 
 /** A settled generation's records in the shape the Claid envelope is built from. */
 export async function recordedResult(
@@ -48,20 +46,15 @@ async function settlementOf(deps: GenerationDeps, row: GenerationRow): Promise<S
 }
 
 /**
- * `POST /v1/scene/create` for API clients: the same record and job as the studio's generations, then
- * a wait for the result. With a free slot on `worker` the generation runs at once in this request's
+ * `POST /v1/scene/create` and `POST /v1/image/edit` for API clients: the same record and job as the
+ * studio's generations, then a wait for the result. With a free slot on `worker` the generation runs at once in this request's
  * process and the answer is what its run recorded; otherwise it is queued and the answer is read from
  * the record once it settles. A client that hangs up does not stop the job; its result lands in the
  * gallery.
  */
 export async function generateAndWait(
   deps: GenerationDeps,
-  input: {
-    request: SceneCreateRequest;
-    engine: Engine;
-    principal: Principal | undefined;
-    signal?: AbortSignal;
-  },
+  input: GenerationInput & { engine: Engine; signal?: AbortSignal },
   worker?: GenerationWorker,
 ): Promise<{ generationId: string; result: EngineResult }> {
   let id: string;

@@ -41,12 +41,23 @@ function fileCollector(sizeHint: number | undefined, maxBytes: number) {
   };
 }
 
+/** Text fields beside the file (Claid's upload API takes its operations as `data`). */
+const MAX_FIELD_BYTES = 64 * 1024;
+
 /**
  * The `file` part of a multipart upload, parsed as the body streams in, with the byte limit enforced
  * while it is read (a larger Content-Length is refused before reading anything; a body that keeps
  * going is cut at the limit).
  */
 export async function readUploadedFile(request: Request, maxBytes: number): Promise<Uint8Array> {
+  return (await readUploadedForm(request, maxBytes)).file;
+}
+
+/** The `file` part and the text fields of a multipart upload, read as `readUploadedFile` reads. */
+export async function readUploadedForm(
+  request: Request,
+  maxBytes: number,
+): Promise<{ file: Uint8Array; fields: Map<string, string> }> {
   const contentType = request.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data\s*;/i.test(contentType))
     throw errors.unsupportedMediaType("multipart/form-data");
@@ -56,12 +67,14 @@ export async function readUploadedFile(request: Request, maxBytes: number): Prom
   try {
     parser = new Busboy({
       headers: { "content-type": contentType },
-      limits: { files: 1, fileSize: maxBytes, fields: 16, fieldSize: 16 * 1024, parts: 32 },
+      limits: { files: 1, fileSize: maxBytes, fields: 16, fieldSize: MAX_FIELD_BYTES, parts: 32 },
     });
   } catch {
     throw badMultipart();
   }
   let file: ReturnType<typeof fileCollector> | undefined;
+  const fields = new Map<string, string>();
+  let fieldTooLarge: string | undefined;
   let fileTooLarge = false;
   let failure: unknown;
   const parsed = new Promise<void>((resolve) => {
@@ -74,6 +87,10 @@ export async function readUploadedFile(request: Request, maxBytes: number): Prom
       file = collector;
       stream.on("data", (chunk: Buffer) => collector.add(chunk));
       stream.on("limit", () => (fileTooLarge = true));
+    });
+    parser.on("field", (name: string, value: string, nameTruncated: boolean, valueTruncated: boolean) => {
+      if (nameTruncated || valueTruncated) fieldTooLarge ??= name;
+      else if (!fields.has(name)) fields.set(name, value);
     });
     parser.on("error", (error: unknown) => {
       failure ??= error;
@@ -92,8 +109,14 @@ export async function readUploadedFile(request: Request, maxBytes: number): Prom
 
   if (fileTooLarge) throw errors.tooLarge(maxBytes);
   if (failure) throw badMultipart();
+  if (fieldTooLarge !== undefined) {
+    throw errors.invalid(
+      fieldTooLarge.slice(0, 40),
+      `The form field "${fieldTooLarge.slice(0, 40)}" is longer than ${MAX_FIELD_BYTES / 1024} KB`,
+    );
+  }
   if (!file) throw errors.invalid("file", 'Send the image as the multipart field "file"', "file_missing");
-  return file.bytes();
+  return { file: file.bytes(), fields };
 }
 
 /**
@@ -101,11 +124,19 @@ export async function readUploadedFile(request: Request, maxBytes: number): Prom
  * the body is read), the file, and its intake.
  */
 export async function receiveUpload(request: Request, principal?: Principal): Promise<StoredImage> {
+  return (await receiveUploadForm(request, principal)).image;
+}
+
+/** `receiveUpload`, with the form's text fields. */
+export async function receiveUploadForm(
+  request: Request,
+  principal?: Principal,
+): Promise<{ image: StoredImage; fields: Map<string, string> }> {
   const config = getConfig();
   if (principal) await consumeUploadRateLimit(principal.userId, config);
   return withImageAdmission(imageWorkQueue(config), async () => {
     const limits = imageLimitsFrom(config);
-    const bytes = await readUploadedFile(request, limits.maxBytes);
-    return intakeImage(bytes, { limits });
+    const { file, fields } = await readUploadedForm(request, limits.maxBytes);
+    return { image: await intakeImage(file, { limits }), fields };
   });
 }

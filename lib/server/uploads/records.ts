@@ -7,10 +7,14 @@ import { getConfig } from "../config";
 import { getDatabase, type Db } from "../db/client";
 import { uploads } from "../db/schema/uploads";
 
+/** Where an upload came from when nobody sent it: the image it was made from, by the generation that made it. */
+export type Derivation = { from: string; generationId: string };
+
 export async function insertUpload(
   db: Db,
   record: UploadedImage,
   principal: Principal | undefined,
+  derivation?: Derivation,
 ): Promise<void> {
   await db
     .insert(uploads)
@@ -23,6 +27,8 @@ export async function insertUpload(
       height: record.height,
       hasAlpha: record.hasAlpha,
       objectBox: record.objectBox,
+      derivedFrom: derivation?.from ?? null,
+      generationId: derivation?.generationId ?? null,
       createdBy: principal?.userId ?? null,
     })
     // The same bytes uploaded again are the same file: the first record stands.
@@ -30,7 +36,11 @@ export async function insertUpload(
 }
 
 /** Keeps the record of an image stored by `POST /api/uploads` or `/api/imports`, so it is never an orphan. */
-export async function recordUpload(record: UploadedImage, principal: Principal | undefined): Promise<void> {
+export async function recordUpload(
+  record: UploadedImage,
+  principal: Principal | undefined,
+  derivation?: Derivation,
+): Promise<void> {
   const { db } = await getDatabase(getConfig());
-  await insertUpload(db, record, principal);
+  await insertUpload(db, record, principal, derivation);
 }

@@ -15,15 +15,17 @@ import {
 
 import type { HttpErrorDetails, ImageInfo, SceneCreateRequest } from "@/lib/scene/contract";
 import type { OutputIntegrity } from "@/lib/scene/integrity";
+import type { ImageEditRequest } from "@/lib/scene/image-edit";
 
 // Relative, not "@/…": drizzle-kit loads schema files without the app's path aliases.
-import { ENGINES } from "../../../scene/vocabulary";
+import { ENGINES, GENERATION_KINDS } from "../../../scene/vocabulary";
 
 const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 
 /**
- * One scene/create request and its life: recorded before any engine work, so a crash or a closed tab
- * never loses it. The row doubles as the job: workers claim `queued` rows with FOR UPDATE SKIP LOCKED.
+ * One scene/create or image/edit request and its life: recorded before any engine work, so a crash or
+ * a closed tab never loses it. The row doubles as the job: workers claim `queued` rows with FOR UPDATE
+ * SKIP LOCKED.
  */
 export const generations = pgTable(
   "generations",
@@ -32,7 +34,14 @@ export const generations = pgTable(
     createdBy: text("created_by"),
     createdByName: text("created_by_name"),
     engine: text("engine", { enum: ENGINES }).notNull(),
-    request: jsonb("request").$type<SceneCreateRequest>().notNull(),
+    /** `scene`: `request` is a scene/create body; `image_edit`: an image/edit body. */
+    kind: text("kind", { enum: GENERATION_KINDS }).notNull().default("scene"),
+    request: jsonb("request").$type<SceneCreateRequest | ImageEditRequest>().notNull(),
+    /**
+     * An image edit's body as JSON text with its fields in the order the client sent them (jsonb
+     * keeps neither order nor unknown-to-us layout), so the claid engine forwards it unchanged.
+     */
+    requestText: text("request_text"),
     status: text("status", { enum: ["queued", "running", "succeeded", "failed", "interrupted"] })
       .notNull()
       .default("queued"),
@@ -77,6 +86,7 @@ export const generations = pgTable(
       "generations_status_check",
       sql`${t.status} in ('queued', 'running', 'succeeded', 'failed', 'interrupted')`,
     ),
+    check("generations_kind_check", sql`${t.kind} in ('scene', 'image_edit')`),
     index("generations_newest_idx").on(t.createdAt.desc(), t.id.desc()),
     index("generations_creator_newest_idx").on(t.createdBy, t.createdAt.desc(), t.id.desc()),
     index("generations_engine_newest_idx").on(t.engine, t.createdAt.desc(), t.id.desc()),

@@ -1,13 +1,14 @@
 import "server-only";
 
 import { sceneCreateResponse, type OutputImage, type SceneCreateRequest } from "@/lib/scene/contract";
+import { imageEditResponse } from "@/lib/scene/image-edit";
 import { destinationOf } from "@/lib/scene/vocabulary";
 
-import { errors, isApiError } from "../../errors";
-import type { EngineContext, EngineOutput, EngineResult, SceneEngine } from "../types";
+import { errors, isApiError, type ApiError } from "../../errors";
+import type { EngineContext, EngineOutput, EngineResult, ImageEditJob, SceneEngine } from "../types";
 import { callClaid } from "./client";
 import { downloadOutput, UPSTREAM_RETENTION_MS } from "./download";
-import { resolveInputs } from "./inputs";
+import { claidReachableUrl, resolveInputs } from "./inputs";
 
 export { downloadOutput } from "./download";
 export type { DownloadedOutput } from "./download";
@@ -62,27 +63,15 @@ async function createScene(request: SceneCreateRequest, ctx: EngineContext): Pro
       timeoutMs: ctx.config.CLAID_TIMEOUT_MS,
       what: "scene/create",
     },
-    {
-      config: ctx.config,
-      log: ctx.log,
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-      ...(ctx.pacer ? { pacer: ctx.pacer } : {}),
-      ...(ctx.beforeUpstreamCall ? { beforeSend: ctx.beforeUpstreamCall } : {}),
-    },
-  ).catch((error: unknown) => {
-    throw isApiError(error) && error.details.sent === true ? errors.possiblyCharged(error) : error;
-  });
+    callOptions(ctx),
+  ).catch(sentMaybeCharged);
   const generated = performance.now();
   const upstreamRequestId = answer.requestId;
 
   const parsed = sceneCreateResponse.safeParse(answer.json);
   if (!parsed.success) {
     ctx.log.error("claid scene/create answered 2xx with an unexpected body", { upstreamRequestId });
-    throw errors.possiblyCharged(
-      errors.upstreamUnavailable("scene/create: the upstream answer does not match the contract", {
-        ...(upstreamRequestId ? { upstream_request_id: upstreamRequestId } : {}),
-      }),
-    );
+    throw unexpectedAnswer("scene/create", upstreamRequestId);
   }
 
   const destination = destinationOf(request);
@@ -117,4 +106,95 @@ async function createScene(request: SceneCreateRequest, ctx: EngineContext): Pro
   };
 }
 
-export const claidEngine: SceneEngine = { name: "claid", createScene };
+/** How every call to Claid goes out: paced, and announced to the record just before it is sent. */
+function callOptions(ctx: EngineContext) {
+  return {
+    config: ctx.config,
+    log: ctx.log,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(ctx.pacer ? { pacer: ctx.pacer } : {}),
+    ...(ctx.beforeUpstreamCall ? { beforeSend: ctx.beforeUpstreamCall } : {}),
+  };
+}
+
+/** A call that failed after its body was delivered may have been billed: it says so. */
+function sentMaybeCharged(error: unknown): never {
+  throw isApiError(error) && error.details.sent === true ? errors.possiblyCharged(error) : error;
+}
+
+function unexpectedAnswer(what: string, upstreamRequestId: string | undefined): ApiError {
+  return errors.possiblyCharged(
+    errors.upstreamUnavailable(`${what}: the upstream answer does not match the contract`, {
+      ...(upstreamRequestId ? { upstream_request_id: upstreamRequestId } : {}),
+    }),
+  );
+}
+
+/**
+ * `POST /v1/image/edit` forwarded: the body exactly as the client sent it (its text, fields in their
+ * order), except that an input held here is replaced by the URL Claid's upload API gave it. The one
+ * result is downloaded into our storage like a scene's.
+ */
+async function editImage(job: ImageEditJob, ctx: EngineContext): Promise<EngineResult> {
+  const started = performance.now();
+  const given = job.requestText ?? JSON.stringify(job.request);
+  const input = await claidReachableUrl(job.request.input, "input", ctx);
+  const body =
+    input.url === job.request.input
+      ? given
+      : // Spreading keeps every field where it was; only `input` changes its value.
+        JSON.stringify({ ...(JSON.parse(given) as Record<string, unknown>), input: input.url });
+  const uploaded = performance.now();
+
+  const answer = await callClaid(
+    {
+      path: "/v1/image/edit",
+      body: new TextEncoder().encode(body),
+      contentType: "application/json",
+      timeoutMs: ctx.config.CLAID_TIMEOUT_MS,
+      what: "image/edit",
+    },
+    callOptions(ctx),
+  ).catch(sentMaybeCharged);
+  const edited = performance.now();
+  const upstreamRequestId = answer.requestId;
+
+  const parsed = imageEditResponse.safeParse(answer.json);
+  if (!parsed.success) {
+    ctx.log.error("claid image/edit answered 2xx with an unexpected body", { upstreamRequestId });
+    throw unexpectedAnswer("image/edit", upstreamRequestId);
+  }
+  const received = receivedOutput(
+    parsed.data.data.output,
+    destinationOf(job.request),
+    ctx,
+    upstreamRequestId,
+  );
+  if (ctx.keepUpstreamResults && received.upstreamUrl) {
+    try {
+      await ctx.keepUpstreamResults([received], { input: parsed.data.data.input, upstreamRequestId });
+    } catch (error) {
+      ctx.log.warn("claid result not recorded before its download", {
+        upstreamRequestId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  const output = await keepOutput(received, ctx, upstreamRequestId);
+  const finished = performance.now();
+  return {
+    input: parsed.data.data.input,
+    outputs: [output],
+    ...(upstreamRequestId ? { upstreamRequestId } : {}),
+    timings: {
+      upload_ms: uploaded - started,
+      uploads: input.uploaded ? 1 : 0,
+      upstream_ms: edited - uploaded,
+      upstream_attempts: answer.attempts,
+      download_ms: finished - edited,
+      total_ms: finished - started,
+    },
+  };
+}
+
+export const claidEngine: SceneEngine = { name: "claid", createScene, editImage };

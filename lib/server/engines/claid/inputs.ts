@@ -1,10 +1,10 @@
 import "server-only";
 
 import type { SceneCreateRequest } from "@/lib/scene/contract";
-import { storedImageKey } from "@/lib/scene/image-ref";
 
 import { errors } from "../../errors";
 import { mimeOfExt } from "../../storage/mime";
+import { heldImageKey } from "../../storage/own-links";
 import type { EngineContext } from "../types";
 import { callClaid } from "./client";
 import { MemoryUploadCache, type UploadCache } from "./upload-cache";
@@ -83,11 +83,25 @@ async function uploadStored(
   }
 }
 
+/**
+ * An image URL as Claid can reach it: an image held here (`backdrop://files/<key>`) through Claid's
+ * upload API (once per content), any other URL as it is.
+ */
+export async function claidReachableUrl(
+  url: string,
+  field: string,
+  ctx: EngineContext,
+  cache: UploadCache = defaultCache,
+): Promise<{ url: string; uploaded: boolean }> {
+  const key = heldImageKey(url, ctx.config);
+  return key ? uploadStored(key, field, ctx, cache) : { url, uploaded: false };
+}
+
 export type ResolvedInputs = { body: SceneCreateRequest; uploads: number };
 
 /**
- * The body Claid receives: images held here (`backdrop://files/<key>`) replaced by the URL Claid's upload
- * API gave them; every other field exactly as validated.
+ * The body Claid receives: images held here (`backdrop://files/<key>`, or our own file links) replaced
+ * by the URL Claid's upload API gave them; every other field exactly as validated.
  */
 export async function resolveInputs(
   request: SceneCreateRequest,
@@ -96,8 +110,9 @@ export async function resolveInputs(
 ): Promise<ResolvedInputs> {
   const body = structuredClone(request);
   let uploads = 0;
-  const objectKey = storedImageKey(body.object.image_url);
-  const templateKey = "template_url" in body.scene ? storedImageKey(body.scene.template_url) : undefined;
+  const objectKey = heldImageKey(body.object.image_url, ctx.config);
+  const templateKey =
+    "template_url" in body.scene ? heldImageKey(body.scene.template_url, ctx.config) : undefined;
 
   const [objectUrl, templateUrl] = await Promise.all([
     objectKey ? uploadStored(objectKey, "object.image_url", ctx, cache) : undefined,

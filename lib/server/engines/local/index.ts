@@ -7,6 +7,7 @@ import type { Config } from "../../config";
 import { errors } from "../../errors";
 import { imageLimitsFrom } from "../../images/intake";
 import type { EngineContext, EngineOutput, EngineResult, SceneEngine } from "../types";
+import { checkEditLocally, editImageLocally } from "./edit";
 import { encodingOf, FORMAT_INFO, megapixels } from "./encode";
 import { inputError, readInput } from "./inputs";
 import { checkTemplate, loadProduct, templateFrame } from "./product";
@@ -134,6 +135,10 @@ export const localEngine: SceneEngine = {
       timings,
     };
   },
+  checkEdit(request, config) {
+    checkEditLocally(request, config);
+  },
+  editImage: editImageLocally,
 };
 
 export default localEngine;

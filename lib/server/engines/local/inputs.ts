@@ -1,12 +1,11 @@
 import "server-only";
 
-import { storedImageKey } from "@/lib/scene/image-ref";
-
 import type { Config } from "../../config";
 import { errors, isApiError } from "../../errors";
 import { guardedFetch } from "../../net/guarded-fetch";
 import type { ObjectStore } from "../../storage";
 import { sha256Hex } from "../../storage";
+import { heldImageKey } from "../../storage/own-links";
 import { isStorageUri, readStorageFile, resolveStorageUri } from "./storages";
 
 export type InputBytes = { bytes: Buffer; sha256: string; storedKey?: string };
@@ -20,8 +19,9 @@ export function inputError(error: unknown, field: string): unknown {
 }
 
 /**
- * The bytes behind an `image_url` / `template_url`: our own storage (`backdrop://files/<key>`), a
- * configured storage (`storage://NAME/path`), or http(s) through the guarded fetcher.
+ * The bytes behind an `image_url` / `template_url` / `input`: our own storage (`backdrop://files/<key>`
+ * or one of our own file links), a configured storage (`storage://NAME/path`), or http(s) through the
+ * guarded fetcher.
  */
 export async function readInput(
   url: string,
@@ -30,7 +30,7 @@ export async function readInput(
 ): Promise<InputBytes> {
   const maxBytes = deps.config.MAX_UPLOAD_BYTES;
   try {
-    const key = storedImageKey(url);
+    const key = heldImageKey(url, deps.config);
     if (key !== undefined) {
       const bytes = await deps.storage.get(key);
       if (!bytes) {

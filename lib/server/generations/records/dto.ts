@@ -3,15 +3,20 @@ import "server-only";
 import type { SceneCreateRequest } from "@/lib/scene/contract";
 import { outputFileStem } from "@/lib/scene/download-name";
 import type { Generation, GenerationOutput } from "@/lib/scene/generation";
+import type { ImageEditRequest } from "@/lib/scene/image-edit";
 import { fileHref } from "@/lib/scene/image-ref";
 
 import type { generationOutputs, generations } from "../../db/schema/generations";
+import type { EngineJob } from "../../engines/types";
 import { downloadHref, thumbHref } from "./urls";
 
 export type GenerationRow = typeof generations.$inferSelect;
 export type OutputRow = typeof generationOutputs.$inferSelect;
 
-export function toGenerationOutput(row: OutputRow, request: SceneCreateRequest): GenerationOutput {
+export function toGenerationOutput(
+  row: OutputRow,
+  request: SceneCreateRequest | ImageEditRequest,
+): GenerationOutput {
   const key = row.fileKey;
   return {
     id: row.id,
@@ -41,6 +46,18 @@ function integrityPending(row: GenerationRow, outputs: readonly OutputRow[], now
   return outputs.some((o) => o.fileKey !== null && o.integrity === null);
 }
 
+/**
+ * What the row asks an engine to do. The kind column says which contract `request` was validated
+ * against when it was recorded.
+ */
+export function jobOf(row: GenerationRow): EngineJob {
+  if (row.kind === "image_edit") {
+    const request = row.request as ImageEditRequest;
+    return { kind: "image_edit", request, requestText: row.requestText ?? JSON.stringify(request) };
+  }
+  return { kind: "scene", request: row.request as SceneCreateRequest };
+}
+
 export function toGeneration(
   row: GenerationRow,
   outputs: readonly OutputRow[],
@@ -48,9 +65,9 @@ export function toGeneration(
 ): Generation {
   return {
     id: row.id,
+    ...kindAndRequest(row),
     status: row.status,
     engine: row.engine,
-    request: row.request,
     createdAt: row.createdAt.toISOString(),
     startedAt: row.startedAt?.toISOString() ?? null,
     finishedAt: row.finishedAt?.toISOString() ?? null,
@@ -66,4 +83,13 @@ export function toGeneration(
       .map((output) => toGenerationOutput(output, row.request)),
     integrityPending: integrityPending(row, outputs, now),
   };
+}
+
+function kindAndRequest(
+  row: GenerationRow,
+): { kind: "scene"; request: SceneCreateRequest } | { kind: "image_edit"; request: ImageEditRequest } {
+  const job = jobOf(row);
+  return job.kind === "image_edit"
+    ? { kind: "image_edit", request: job.request }
+    : { kind: "scene", request: job.request };
 }

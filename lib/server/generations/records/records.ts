@@ -6,6 +6,7 @@ import type { PgInsertValue } from "drizzle-orm/pg-core";
 
 import type { SceneCreateRequest } from "@/lib/scene/contract";
 import type { Engine, Generation } from "@/lib/scene/generation";
+import type { ImageEditRequest } from "@/lib/scene/image-edit";
 
 import type { Principal } from "../../auth/authorize";
 import type { Db } from "../../db/client";
@@ -22,8 +23,12 @@ import { requestAspectRatio, searchableText } from "./searchable";
 export const PRIORITY = { interactive: 0, campaign: 1 } as const;
 export type Priority = (typeof PRIORITY)[keyof typeof PRIORITY];
 
-export type NewGeneration = {
-  request: SceneCreateRequest;
+/** A scene (the kind when none is named), or an image edit with its body as the client sent it. */
+export type GenerationRequest =
+  | { kind?: "scene"; request: SceneCreateRequest }
+  | { kind: "image_edit"; request: ImageEditRequest; requestText: string };
+
+export type NewGeneration = GenerationRequest & {
   engine: Engine;
   /** `PRIORITY.interactive` unless told. */
   priority?: Priority;
@@ -42,7 +47,9 @@ export function generationValues(input: NewGeneration): PgInsertValue<typeof gen
     createdBy: input.principal?.userId ?? null,
     createdByName: input.principal?.name ?? null,
     engine: input.engine,
+    kind: input.kind ?? "scene",
     request: input.request,
+    requestText: input.kind === "image_edit" ? input.requestText : null,
     ...(input.claim
       ? {
           status: "running" as const,
@@ -55,8 +62,9 @@ export function generationValues(input: NewGeneration): PgInsertValue<typeof gen
     // The database's clock, like started_at and finished_at, so the three always compare in order.
     ...(input.createdAt ? { createdAt: input.createdAt } : {}),
     promptText: searchableText(input.request),
-    aspectRatio: requestAspectRatio(input.request),
-    requestKey: requestKey(input.request, input.engine),
+    aspectRatio: input.kind === "image_edit" ? null : requestAspectRatio(input.request),
+    // Reuse of identical results is for scenes (campaign items); an edit is always run.
+    requestKey: input.kind === "image_edit" ? null : requestKey(input.request, input.engine),
     priority: input.priority ?? PRIORITY.interactive,
   };
 }
@@ -67,7 +75,9 @@ const perGeneration = {
   createdBy: p("createdBy"),
   createdByName: p("createdByName"),
   engine: p("engine"),
+  kind: p("kind"),
   request: p("request"),
+  requestText: p("requestText"),
   promptText: p("promptText"),
   aspectRatio: p("aspectRatio"),
   requestKey: p("requestKey"),

@@ -1,6 +1,7 @@
 import "server-only";
 
 import type { SceneCreateRequest } from "@/lib/scene/contract";
+import { isImageEditRequest, type ImageEditRequest } from "@/lib/scene/image-edit";
 
 function promptWords(prompt: unknown): string[] {
   if (typeof prompt === "string") return [prompt];
@@ -11,8 +12,24 @@ function promptWords(prompt: unknown): string[] {
   return [];
 }
 
-/** The words the gallery's text filter looks through: prompt, guidelines, negative prompt, effect, colour. */
-export function searchableText(request: SceneCreateRequest): string {
+/** An image edit is found by what it did: "image edit", its operations and its background colour. */
+function editWords(request: ImageEditRequest): string[] {
+  const operations = Object.keys(request.operations ?? {}).map((name) => name.replace(/_/g, " "));
+  const background = request.operations?.background;
+  return [
+    "image edit",
+    ...operations,
+    ...(background?.remove ? ["remove background"] : []),
+    ...(background?.color ? [background.color] : []),
+  ];
+}
+
+/**
+ * The words the gallery's text filter looks through: prompt, guidelines, negative prompt, effect,
+ * colour; for an image edit, its operations.
+ */
+export function searchableText(request: SceneCreateRequest | ImageEditRequest): string {
+  if (isImageEditRequest(request)) return editWords(request).join("\n").slice(0, 8000);
   const scene = request.scene as Record<string, unknown>;
   const parts = [
     ...promptWords(scene.prompt),

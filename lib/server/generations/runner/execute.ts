@@ -15,7 +15,7 @@ import { commitImagesStatement } from "../../limits/budget";
 import { settleGenerationReservation } from "../../limits/reserve";
 import type { Logger } from "../../log";
 import type { ObjectStore } from "../../storage";
-import type { GenerationRow } from "../records/dto";
+import { jobOf, type GenerationRow } from "../records/dto";
 import { releaseFiles } from "../records/files";
 import { PRIORITY } from "../records/records";
 import { claimingStore } from "./claiming-store";
@@ -264,6 +264,10 @@ async function withIntegrity(
   result: EngineResult,
   log: Logger,
 ): Promise<EngineResult> {
+  // An image edit changes the product on purpose (a cutout, a new background): there is no scene
+  // placement to hold it to.
+  const scene = jobOf(job);
+  if (scene.kind !== "scene") return result;
   try {
     const rows = await deps.db
       .select({
@@ -273,7 +277,7 @@ async function withIntegrity(
       })
       .from(generationOutputs)
       .where(eq(generationOutputs.generationId, job.id));
-    const verdicts = await checkOutputs(deps, job, rows);
+    const verdicts = await checkOutputs(deps, { id: job.id, request: scene.request }, rows);
     const byIndex = new Map(rows.map((r) => [r.index, verdicts.get(r.id)]));
     return {
       ...result,
@@ -298,7 +302,7 @@ export async function executeGeneration(deps: JobDeps, job: GenerationRow): Prom
     let result: EngineResult;
     try {
       result = await deps.runScene({
-        request: job.request,
+        ...jobOf(job),
         engine: job.engine,
         config: deps.config,
         log,

@@ -136,10 +136,11 @@ export async function checkGeneration(
   options: { again?: boolean } = {},
 ): Promise<Map<string, OutputIntegrity>> {
   const [generation] = await deps.db
-    .select({ id: generations.id, request: generations.request })
+    .select({ id: generations.id, kind: generations.kind, request: generations.request })
     .from(generations)
     .where(eq(generations.id, id));
-  if (!generation) return new Map();
+  // Image edits change the product on purpose: nothing to hold them to.
+  if (!generation || generation.kind !== "scene") return new Map();
   const outputs = await deps.db
     .select({ id: generationOutputs.id, fileKey: generationOutputs.fileKey })
     .from(generationOutputs)
@@ -150,5 +151,9 @@ export async function checkGeneration(
         options.again ? undefined : isNull(generationOutputs.integrity),
       ),
     );
-  return checkOutputs(deps, generation, outputs);
+  return checkOutputs(
+    deps,
+    { id: generation.id, request: generation.request as SceneCreateRequest },
+    outputs,
+  );
 }
