@@ -12,7 +12,7 @@ import { buildObject } from "@/lib/composer/request";
 import type { View } from "@/lib/composer/view";
 import { paddingInPixels, parsePadding } from "@/lib/scene/padding";
 import { productPlacement } from "@/lib/scene/placement";
-import type { Size } from "@/lib/scene/placement";
+import type { Box, ImagePlacement, Size } from "@/lib/scene/placement";
 
 import type { LivePlacement } from "../live-placement";
 import { ProductBacking } from "./product-backing";
@@ -39,6 +39,30 @@ function sourceWidth(image: CanvasImageSource): number {
   if (image instanceof HTMLImageElement) return image.naturalWidth;
   if (image instanceof ImageBitmap || image instanceof HTMLCanvasElement) return image.width;
   return 1;
+}
+
+/**
+ * Where an image of the product is drawn: the `crop` box of the source (which may be a smaller proxy
+ * of it, `sourceScale` of its pixels per product pixel) placed as the shared placement says.
+ */
+function drawnAt(placement: ImagePlacement, crop: Box, sourceScale: number) {
+  return {
+    crop: {
+      x: crop.x * sourceScale,
+      y: crop.y * sourceScale,
+      width: crop.width * sourceScale,
+      height: crop.height * sourceScale,
+    },
+    width: crop.width,
+    height: crop.height,
+    x: placement.center.x,
+    y: placement.center.y,
+    offsetX: placement.anchor.x - crop.x,
+    offsetY: placement.anchor.y - crop.y,
+    scaleX: placement.scaleX,
+    scaleY: placement.scaleY,
+    rotation: placement.rotation,
+  };
 }
 
 /** The frame's interactive layer: the product (drag, scale, rotate), padding inset, border and guides. */
@@ -174,21 +198,7 @@ export function ProductLayer({
             opacity={GHOST_OPACITY}
             visible={false}
             image={ghostImage}
-            crop={{
-              x: crop.x * ghostScale,
-              y: crop.y * ghostScale,
-              width: crop.width * ghostScale,
-              height: crop.height * ghostScale,
-            }}
-            width={crop.width}
-            height={crop.height}
-            x={placement.center.x}
-            y={placement.center.y}
-            offsetX={placement.anchor.x - crop.x}
-            offsetY={placement.anchor.y - crop.y}
-            scaleX={placement.scaleX}
-            scaleY={placement.scaleY}
-            rotation={placement.rotation}
+            {...drawnAt(placement, crop, ghostScale)}
           />
         ) : null}
         <Group clipX={0} clipY={0} clipWidth={frame.width} clipHeight={frame.height} name="frame-clip">
@@ -200,21 +210,7 @@ export function ProductLayer({
               ref={productRef}
               name="product"
               image={productImage}
-              crop={{
-                x: crop.x * proxyScale,
-                y: crop.y * proxyScale,
-                width: crop.width * proxyScale,
-                height: crop.height * proxyScale,
-              }}
-              width={crop.width}
-              height={crop.height}
-              x={placement.center.x}
-              y={placement.center.y}
-              offsetX={placement.anchor.x - crop.x}
-              offsetY={placement.anchor.y - crop.y}
-              scaleX={placement.scaleX}
-              scaleY={placement.scaleY}
-              rotation={placement.rotation}
+              {...drawnAt(placement, crop, proxyScale)}
               draggable={editable}
               onDragMove={gestures.onDragMove}
               onDragEnd={gestures.onDragEnd}
