@@ -24,6 +24,8 @@ const CHROMA_OFFSET = 30;
  */
 const SOLID_FROM = 0.8;
 const SOLID = 0.97;
+/** How far out from the solid part the ring looks (see `draw`). */
+const RING_REACH = 3;
 
 function solidWeight(alpha: number): number {
   const t = Math.min(1, (alpha - SOLID_FROM) / (SOLID - SOLID_FROM));
@@ -96,18 +98,22 @@ export function draw(level: AlignLevel, scene: Scene, pose: Pose): Drawn {
         continue;
       }
       if (a > 0.05) continue;
-      // Outside: next to a solid pixel? Its colour is what the output must not continue.
+      // Outside: near a solid pixel? Its colour is what the output must not continue. Two pixels out
+      // first; where the soft edge is wider than that at this subpixel phase, three, so a flat
+      // product's outline always has a ring to hold a too-small drawing to.
       let best = -1;
-      let bestAlpha = SOLID;
-      for (let dj = -1; dj <= 1; dj++) {
-        for (let di = -1; di <= 1; di++) {
-          const x = i + 2 * di;
-          const y = j + 2 * dj;
-          if (x < 0 || y < 0 || x >= width || y >= height) continue;
-          const n = y * width + x;
-          if ((t.a[n] ?? 0) > bestAlpha) {
-            bestAlpha = t.a[n] ?? 0;
-            best = n;
+      for (let reach = 2; reach <= RING_REACH && best < 0; reach++) {
+        let bestAlpha = SOLID;
+        for (let dj = -1; dj <= 1; dj++) {
+          for (let di = -1; di <= 1; di++) {
+            const x = i + reach * di;
+            const y = j + reach * dj;
+            if (x < 0 || y < 0 || x >= width || y >= height) continue;
+            const n = y * width + x;
+            if ((t.a[n] ?? 0) > bestAlpha) {
+              bestAlpha = t.a[n] ?? 0;
+              best = n;
+            }
           }
         }
       }

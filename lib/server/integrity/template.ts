@@ -40,13 +40,18 @@ function toGrid(grid: Grid, scene: Scene, pose: Pose, point: Point): Point {
  * pose and the placement (the same affine map the engine draws with) into the product raster and
  * sampled bilinearly there, premultiplied.
  */
+/** Transparent pixels drawn around the product on every side. */
+export const TEMPLATE_MARGIN = 3;
+
 export function renderTemplate(grid: Grid, raster: ProductRaster, scene: Scene, pose: Pose): Template {
   const { placement, pivot } = scene;
   const corners = placedCorners(placement, scene.objectBox).map((c) => toGrid(grid, scene, pose, c));
-  const x0 = Math.floor(Math.min(...corners.map((c) => c.x))) - 1;
-  const y0 = Math.floor(Math.min(...corners.map((c) => c.y))) - 1;
-  const width = Math.ceil(Math.max(...corners.map((c) => c.x))) + 1 - x0;
-  const height = Math.ceil(Math.max(...corners.map((c) => c.y))) + 1 - y0;
+  // A clear margin around the product wide enough for the ring the pose cost looks at (up to
+  // RING_REACH pixels out from the solid part, past a soft edge).
+  const x0 = Math.floor(Math.min(...corners.map((c) => c.x))) - TEMPLATE_MARGIN;
+  const y0 = Math.floor(Math.min(...corners.map((c) => c.y))) - TEMPLATE_MARGIN;
+  const width = Math.ceil(Math.max(...corners.map((c) => c.x))) + TEMPLATE_MARGIN - x0;
+  const height = Math.ceil(Math.max(...corners.map((c) => c.y))) + TEMPLATE_MARGIN - y0;
   const n = width * height;
   const out: Template = {
     x0,
