@@ -146,7 +146,7 @@ describe.each(DRIVERS)("campaign items in the queue on %s", (driver) => {
     }).start();
     try {
       await batchOf(["c1", "c2", "c3", "c4"], "claid");
-      await eventually(async () => (worker.running.length === 2 ? true : undefined));
+      await eventually(async () => (worker.running.length === 2 ? true : undefined), 60_000);
       await sleep(200);
       // Two slots of three: the third stays free although campaign items are waiting.
       expect(worker.running).toHaveLength(2);

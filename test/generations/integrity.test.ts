@@ -47,6 +47,15 @@ async function bottlePng(): Promise<Buffer> {
     .toBuffer();
 }
 
+/** A scene with this prompt waits at the gate before it renders, so a test can hold the worker busy. */
+const HELD = "held at the gate";
+let gate: Promise<void> = Promise.resolve();
+const gatedRunScene: typeof runScene = async (input) => {
+  const { scene } = input.request as { scene?: { prompt?: string } };
+  if (scene?.prompt === HELD) await gate;
+  return runScene(input);
+};
+
 describe.each(DRIVERS)("product integrity of stored outputs on %s", (driver) => {
   let deps: TestDeps;
   let standin: ClaidStandin;
@@ -61,7 +70,7 @@ describe.each(DRIVERS)("product integrity of stored outputs on %s", (driver) => 
       .insert(user)
       .values({ id: member.userId, name: member.name, email: member.email, role: "member" });
     token = (await createToken(deps.db, { userId: member.userId, name: "tests" })).token;
-    worker = new GenerationWorker({ ...deps, log: quietLog, runScene, settings }).start();
+    worker = new GenerationWorker({ ...deps, log: quietLog, runScene: gatedRunScene, settings }).start();
   }, 240_000);
   afterAll(async () => {
     await worker?.stop();
@@ -100,9 +109,9 @@ describe.each(DRIVERS)("product integrity of stored outputs on %s", (driver) => 
     return generationSchema.parse(((await response.json()) as { generation: unknown }).generation);
   }
 
-  /** Waits for the verdicts: they are recorded right after the success. */
+  /** Waits for the verdicts: a draft's are recorded once the worker has nothing else to do. */
   async function checked(id: string): Promise<Generation> {
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 400; i++) {
       const found = await getGeneration(id);
       if (!found.integrityPending) return found;
       await new Promise((r) => setTimeout(r, 25));
@@ -126,6 +135,30 @@ describe.each(DRIVERS)("product integrity of stored outputs on %s", (driver) => 
       expect((box?.x ?? 0) + (box?.width ?? 0) / 2).toBeCloseTo(0.45 * 1024, -1);
       expect((box?.y ?? 0) + (box?.height ?? 0) / 2).toBeCloseTo(512, -1);
     }
+  });
+
+  it("checks a draft once nothing else runs: the work beside it goes first", async () => {
+    let open = () => {};
+    gate = new Promise<void>((resolve) => (open = resolve));
+    let first: Generation;
+    try {
+      // One slot is busy with a held draft while the first draft runs in the other and succeeds.
+      const held = await queueGeneration(deps, {
+        request: request({ scene: { prompt: HELD, aspect_ratio: "1:1" } }),
+        engine: "local",
+        principal: member,
+      });
+      first = await generate(request(), "local");
+      expect(first.status).toBe("succeeded");
+      await new Promise((r) => setTimeout(r, 400));
+      expect((await getGeneration(held.id)).status).toBe("running");
+      // Its verdicts wait while the worker is busy.
+      expect((await getGeneration(first.id)).outputs.map((o) => o.integrity)).toEqual([null, null]);
+    } finally {
+      open();
+    }
+    const done = await checked(first.id);
+    expect(done.outputs.map((o) => o.integrity?.verdict)).toEqual(["intact", "intact"]);
   });
 
   it("judges Claid's composited answers: exact is intact, a recoloured label altered, a shifted product moved", async () => {

@@ -31,6 +31,13 @@ export type JobDeps = {
   workerId: string;
   /** Pace calls to Claid across every instance, people's and campaign items'; absent, calls go out at once. */
   pacers?: { interactive: UpstreamPacer; campaign: UpstreamPacer } | undefined;
+  /**
+   * Takes a draft's integrity check to do when nothing else is waiting. Drafts paste the product
+   * exactly, so their verdict confirms rather than warns, and it costs about as much CPU as the draft
+   * itself: under load it would halve how many drafts the machine makes. Absent, drafts are checked
+   * right after their success like every other generation.
+   */
+  checkLater?: ((generationId: string) => void) | undefined;
 };
 
 const ms = (value: number) => Math.max(0, Math.round(value));
@@ -268,6 +275,10 @@ async function withIntegrity(
   // placement to hold it to.
   const scene = jobOf(job);
   if (scene.kind !== "scene") return result;
+  if (job.engine === "local" && deps.checkLater) {
+    deps.checkLater(job.id);
+    return result;
+  }
   try {
     const rows = await deps.db
       .select({

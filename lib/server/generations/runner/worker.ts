@@ -11,6 +11,7 @@ import type { GenerationRow } from "../records/dto";
 import { PRIORITY } from "../records/records";
 import { claimNext, heartbeat } from "./claim";
 import { executeGeneration, type JobDeps, type Settlement } from "./execute";
+import { checkGeneration } from "./integrity";
 import { announceChange, announceSettled, onQueued } from "./notify";
 import { fetchPendingOutputs, interruptStale } from "./recovery";
 import type { JobSettings } from "./settings";
@@ -48,6 +49,9 @@ export class GenerationWorker {
   private answeredSignals = 0;
   /** Database work outside a job (claims, heartbeats, sweeps, recovery) that stopping must wait for. */
   private readonly chores = new Set<Promise<unknown>>();
+  /** Drafts whose integrity check waits for a moment with nothing else to do (see `checkWhenIdle`). */
+  private readonly toCheck: string[] = [];
+  private checking = false;
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | undefined;
   private stopped = true;
@@ -131,6 +135,7 @@ export class GenerationWorker {
         this.claimOne().then((claimed) => {
           this.claiming--;
           if (claimed) this.pump();
+          else this.checkWhenIdle();
         }),
       );
       // One claim at a time: a queue that is empty should cost one query per trigger, not `concurrency`.
@@ -170,7 +175,7 @@ export class GenerationWorker {
   private run(job: GenerationRow): Promise<Settlement> {
     announceChange(job.id);
     if (job.priority !== PRIORITY.interactive && job.engine === "claid") this.backgroundClaid.add(job.id);
-    const run = executeGeneration({ ...this.deps, workerId: this.id }, job)
+    const run = executeGeneration({ ...this.deps, workerId: this.id, checkLater: this.checkLater }, job)
       .then((settlement) => {
         if (settlement.status !== "unrecorded") announceSettled(job.id, settlement);
         return settlement;
@@ -179,12 +184,46 @@ export class GenerationWorker {
         this.active.delete(job.id);
         this.backgroundClaid.delete(job.id);
         this.pump();
+        this.checkWhenIdle();
       });
     this.active.set(
       job.id,
       run.then(() => undefined),
     );
     return run;
+  }
+
+  private readonly checkLater = (generationId: string): void => {
+    this.toCheck.push(generationId);
+  };
+
+  /**
+   * Checks the drafts' integrity one generation at a time while nothing runs and nothing may be
+   * waiting to be claimed; the next job goes first. Those left when the worker stops stay unchecked
+   * until `npm run check -- --integrity`.
+   */
+  private checkWhenIdle(): void {
+    if (this.checking || this.stopped || this.toCheck.length === 0) return;
+    if (this.active.size + this.claiming > 0 || this.queuedSignals > this.answeredSignals) return;
+    const id = this.toCheck.shift();
+    if (!id) return;
+    this.checking = true;
+    const { db, store, config, log } = this.deps;
+    void this.track(
+      checkGeneration({ db, store, config, log }, id)
+        .then(
+          () => announceChange(id),
+          (error: unknown) =>
+            log.warn("integrity check failed", {
+              generationId: id,
+              error: error instanceof Error ? error.message : String(error),
+            }),
+        )
+        .finally(() => {
+          this.checking = false;
+          this.checkWhenIdle();
+        }),
+    );
   }
 
   private async beat() {
