@@ -49,6 +49,22 @@ export async function budgetStatus(
   return { limit, used, remaining: Math.max(0, limit - used), day, resetsAt: nextDay(day).toISOString() };
 }
 
+/** The 402 for a reservation of `requested` images that today's budget cannot hold, with its figures. */
+async function overBudget(
+  db: Db,
+  input: { userId: string; defaultLimit: number; now?: Date | undefined },
+  day: string,
+  requested: number,
+) {
+  const status = await budgetStatus(
+    db,
+    input.userId,
+    { DAILY_CLAID_IMAGE_BUDGET: input.defaultLimit },
+    input.now,
+  );
+  return errors.budgetSpent({ limit: status.limit, used: status.used, requested, resetsAt: nextDay(day) });
+}
+
 /**
  * Reserves `images` of today's budget against the person's own limit (or `defaultLimit`). Reading the
  * limit, the check, the increment and the reservation record are one statement: concurrent
@@ -91,18 +107,7 @@ export async function reserveImages(
     from taken
     returning id`);
   if (rowsOf(result).length === 0) {
-    const status = await budgetStatus(
-      db,
-      input.userId,
-      { DAILY_CLAID_IMAGE_BUDGET: input.defaultLimit },
-      input.now,
-    );
-    throw errors.budgetSpent({
-      limit: status.limit,
-      used: status.used,
-      requested: input.images,
-      resetsAt: nextDay(day),
-    });
+    throw await overBudget(db, input, day, input.images);
   }
   return { id, day };
 }
@@ -148,18 +153,7 @@ export async function reserveImagesForMany(
     from (values ${sql.join(rows, sql`, `)}) as v (id, images, generation_id), taken
     returning id`);
   if (rowsOf(result).length === 0) {
-    const status = await budgetStatus(
-      db,
-      input.userId,
-      { DAILY_CLAID_IMAGE_BUDGET: input.defaultLimit },
-      input.now,
-    );
-    throw errors.budgetSpent({
-      limit: status.limit,
-      used: status.used,
-      requested: total,
-      resetsAt: nextDay(day),
-    });
+    throw await overBudget(db, input, day, total);
   }
   return { day };
 }
