@@ -5,14 +5,14 @@ import sharp, { type Sharp } from "sharp";
 import type { Size } from "@/lib/scene/placement";
 
 import type { Rgb } from "./colour";
-import { clampByte, mix, rotateHue, scale, WHITE } from "./colour";
+import { mix, rotateHue, scale, WHITE } from "./colour";
 import type { Material, Palette } from "./palette";
 import type { Random } from "./seed";
 import { between } from "./seed";
 
 /**
  * Backdrops. Studio and plain backdrops are computed on a coarse grid (a quarter of the frame's side,
- * the same grid the shadow is made on) and enlarged by libvips (bilinear: the cells are smooth already), which also gives
+ * the same grid the shadow is made on) and enlarged by libvips (smoothly: the cells are smooth already), which also gives
  * the soft horizon and the smooth light falloff a real sweep has. Full-size pixels are only ever
  * touched by libvips.
  */
@@ -20,6 +20,9 @@ export type View = "front" | "top";
 
 /** One backdrop cell per 4 × 4 frame pixels. */
 export const GRID_STEP = 4;
+
+/** The blur that turns 4 × 4 blocks into smooth ramps (bilinear's triangle has this spread). */
+const ENLARGE_SIGMA = 1.5;
 
 export type GridSize = { width: number; height: number };
 
@@ -176,22 +179,24 @@ export function enlargeGrid(
   const cells = grid.width * grid.height;
   const channels = rgb ? 3 : 4;
   const bytes = Buffer.alloc(cells * channels);
+  // A clamped view rounds and clamps each value as it is stored, in the engine's own code.
+  const out = new Uint8ClampedArray(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let c = 0; c < cells; c++) {
     const dark = shadow ? Math.min(1, opacity * (shadow[c] ?? 0)) : 0;
     if (rgb) {
       const k = 1 - dark;
-      bytes[c * 3] = clampByte((rgb[c * 3] ?? 0) * k);
-      bytes[c * 3 + 1] = clampByte((rgb[c * 3 + 1] ?? 0) * k);
-      bytes[c * 3 + 2] = clampByte((rgb[c * 3 + 2] ?? 0) * k);
+      out[c * 3] = (rgb[c * 3] ?? 0) * k;
+      out[c * 3 + 1] = (rgb[c * 3 + 1] ?? 0) * k;
+      out[c * 3 + 2] = (rgb[c * 3 + 2] ?? 0) * k;
     } else {
-      bytes[c * 4 + 3] = clampByte(dark * 255);
+      out[c * 4 + 3] = dark * 255;
     }
   }
-  const image = sharp(bytes, { raw: { width: grid.width, height: grid.height, channels } }).resize(
-    grid.width * GRID_STEP,
-    grid.height * GRID_STEP,
-    { fit: "fill", kernel: "linear" },
-  );
+  // Each cell repeated over its 4 × 4 pixels, then a Gaussian as wide as bilinear interpolation's
+  // triangle: the same smooth result for less than half of libvips' bilinear enlargement.
+  const image = sharp(bytes, { raw: { width: grid.width, height: grid.height, channels } })
+    .resize(grid.width * GRID_STEP, grid.height * GRID_STEP, { fit: "fill", kernel: "nearest" })
+    .blur(ENLARGE_SIGMA);
   return grid.width * GRID_STEP === frame.width && grid.height * GRID_STEP === frame.height
     ? image
     : image.extract({ left: 0, top: 0, width: frame.width, height: frame.height });

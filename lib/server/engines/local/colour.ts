@@ -52,7 +52,3 @@ export function rotateHue(c: Rgb, degrees: number): Rgb {
     b: c.r * (k - s) + c.g * (k + s) + c.b * (cos + k),
   };
 }
-
-export function clampByte(v: number): number {
-  return v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
-}

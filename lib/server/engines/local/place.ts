@@ -4,12 +4,15 @@ import sharp from "sharp";
 
 import type { ImagePlacement, Point, Size } from "@/lib/scene/placement";
 
+import { scaleLayer } from "./scale-layer";
+
 /**
- * Draws the product into the frame exactly where `ImagePlacement` says (sub-pixel), with libvips'
- * affine transform. libvips maps input pixel index x to output index M·(x + idx) + odx − (L, T), where
- * (L, T) is the rounded top-left of the transformed input rectangle; in pixel-edge coordinates (what the
- * geometry module uses) that adds ½ − M·½. We solve that for the offset that puts the anchor on the
- * placement's centre, and split it into a whole-pixel position and a fractional `odx/ody`.
+ * Draws the product into the frame exactly where `ImagePlacement` says (sub-pixel). An unrotated
+ * placement, the usual one, is a plain scale (`scale-layer.ts`). A turned one uses libvips' affine
+ * transform: libvips maps input pixel index x to output index M·(x + idx) + odx − (L, T), where (L, T) is
+ * the rounded top-left of the transformed input rectangle; in pixel-edge coordinates (what the geometry
+ * module uses) that adds ½ − M·½. We solve that for the offset that puts the anchor on the placement's
+ * centre, and split it into a whole-pixel position and a fractional `odx/ody`.
  */
 export type RawRgba = { pixels: Buffer; width: number; height: number };
 
@@ -64,6 +67,37 @@ function visibleRegion(placement: ImagePlacement, image: Size, frame: Size) {
   return x1 > x0 && y1 > y0 ? { left: x0, top: y0, width: x1 - x0, height: y1 - y0 } : undefined;
 }
 
+/** The source the placement draws from: the product, or its visible region reduced first. */
+type Source = { raw: RawRgba; scaleX: number; scaleY: number; anchor: Point; region?: Region };
+type Region = { left: number; top: number; width: number; height: number };
+
+/** Reduced with a proper filter when the placement shrinks it a lot; bilinear alone would alias. */
+async function sourceFor(product: RawRgba, placement: ImagePlacement, region: Region): Promise<Source> {
+  const sx = placement.scaleX;
+  const sy = placement.scaleY;
+  if (sx >= PRESHRINK_BELOW && sy >= PRESHRINK_BELOW) {
+    return { raw: product, scaleX: sx, scaleY: sy, anchor: placement.anchor };
+  }
+  const width = Math.max(1, Math.round(region.width * sx));
+  const height = Math.max(1, Math.round(region.height * sy));
+  const fx = width / region.width;
+  const fy = height / region.height;
+  const pixels = await sharp(product.pixels, {
+    raw: { width: product.width, height: product.height, channels: 4 },
+  })
+    .extract(region)
+    .resize(width, height, { fit: "fill", kernel: "lanczos3" })
+    .raw()
+    .toBuffer();
+  return {
+    raw: { pixels, width, height },
+    scaleX: sx / fx,
+    scaleY: sy / fy,
+    anchor: { x: (placement.anchor.x - region.left) * fx, y: (placement.anchor.y - region.top) * fy },
+    region,
+  };
+}
+
 export async function placeProduct(
   product: RawRgba,
   placement: ImagePlacement,
@@ -72,25 +106,45 @@ export async function placeProduct(
   if (!(placement.scaleX > 0 && placement.scaleY > 0)) return undefined;
   const region = visibleRegion(placement, product, frame);
   if (!region) return undefined;
-  const raw = { width: product.width, height: product.height, channels: 4 as const };
-
-  let sx = placement.scaleX;
-  let sy = placement.scaleY;
-  let anchor = { x: placement.anchor.x - region.left, y: placement.anchor.y - region.top };
-  let source = sharp(product.pixels, { raw }).extract(region);
-  let size: Size = { width: region.width, height: region.height };
-  if (sx < PRESHRINK_BELOW || sy < PRESHRINK_BELOW) {
-    const width = Math.max(1, Math.round(region.width * sx));
-    const height = Math.max(1, Math.round(region.height * sy));
-    const fx = width / region.width;
-    const fy = height / region.height;
-    source = source.resize(width, height, { fit: "fill", kernel: "lanczos3" });
-    anchor = { x: anchor.x * fx, y: anchor.y * fy };
-    sx /= fx;
-    sy /= fy;
-    size = { width, height };
+  const source = await sourceFor(product, placement, region);
+  if (placement.rotation === 0) {
+    const { raw } = source;
+    return scaleLayer(
+      { pixels: raw.pixels, width: raw.width, height: raw.height, offset: 0, stride: raw.width * 4 },
+      {
+        left: placement.center.x - source.scaleX * source.anchor.x,
+        top: placement.center.y - source.scaleY * source.anchor.y,
+        scaleX: source.scaleX,
+        scaleY: source.scaleY,
+      },
+      frame,
+    );
   }
-  const prepared = await source
+  return rotatedLayer(product, placement, frame, source, region);
+}
+
+/** A turned placement, with libvips' affine transform (see the top of this file). */
+async function rotatedLayer(
+  product: RawRgba,
+  placement: ImagePlacement,
+  frame: Size,
+  source: Source,
+  region: Region,
+): Promise<PlacedLayer | undefined> {
+  const sx = source.scaleX;
+  const sy = source.scaleY;
+  const visible = source.region
+    ? sharp(source.raw.pixels, { raw: { width: source.raw.width, height: source.raw.height, channels: 4 } })
+    : sharp(product.pixels, { raw: { width: product.width, height: product.height, channels: 4 } }).extract(
+        region,
+      );
+  let anchor = source.region
+    ? source.anchor
+    : { x: placement.anchor.x - region.left, y: placement.anchor.y - region.top };
+  let size: Size = source.region
+    ? { width: source.raw.width, height: source.raw.height }
+    : { width: region.width, height: region.height };
+  const prepared = await visible
     .extend({
       top: MARGIN,
       bottom: MARGIN,
