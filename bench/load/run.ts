@@ -36,6 +36,8 @@ type Run = {
   seconds: number;
   /** CPU time the server process used meanwhile (user + system, all its threads). */
   serverCpuMs: number;
+  /** CPU time this load generator used meanwhile: it shares the machine's cores with the server. */
+  clientCpuMs: number;
 };
 
 /** CPU the process has used so far, from /proc: a cost per request that a busy machine does not inflate much. */
@@ -66,8 +68,9 @@ function body(productUrl: string, n: number) {
 async function load(server: NextServer, token: string, productUrl: string, clients: number, seconds: number) {
   const origin = server.origin;
   const pid = server.child.pid ?? 0;
-  const run: Run = { latencies: [], statuses: new Map(), errors: 0, seconds, serverCpuMs: 0 };
+  const run: Run = { latencies: [], statuses: new Map(), errors: 0, seconds, serverCpuMs: 0, clientCpuMs: 0 };
   const cpuBefore = cpuMsOf(pid);
+  const clientBefore = process.cpuUsage();
   const until = performance.now() + seconds * 1000;
   let n = 0;
   const client = async () => {
@@ -90,6 +93,8 @@ async function load(server: NextServer, token: string, productUrl: string, clien
   };
   await Promise.all(Array.from({ length: clients }, client));
   run.serverCpuMs = cpuMsOf(pid) - cpuBefore;
+  const used = process.cpuUsage(clientBefore);
+  run.clientCpuMs = (used.user + used.system) / 1000;
   return run;
 }
 
@@ -105,18 +110,22 @@ function summary(run: Run) {
     max: round(sorted[sorted.length - 1] ?? NaN),
     errors: run.errors,
     serverCpuMsPerRequest: Number((run.serverCpuMs / Math.max(1, sorted.length)).toFixed(1)),
+    clientCpuMsPerRequest: Number((run.clientCpuMs / Math.max(1, sorted.length)).toFixed(1)),
     statuses: Object.fromEntries(run.statuses),
   };
 }
 
 async function main() {
-  const server = await startNext({
-    DEFAULT_ENGINE: "local",
-    RATE_LIMIT_LOCAL_PER_MINUTE: "100000",
-    ...(process.env.GENERATION_CONCURRENCY
-      ? { GENERATION_CONCURRENCY: process.env.GENERATION_CONCURRENCY }
-      : {}),
-  });
+  const server = await startNext(
+    {
+      DEFAULT_ENGINE: "local",
+      RATE_LIMIT_LOCAL_PER_MINUTE: "100000",
+      ...(process.env.GENERATION_CONCURRENCY
+        ? { GENERATION_CONCURRENCY: process.env.GENERATION_CONCURRENCY }
+        : {}),
+    },
+    { nodeArgs: (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean) },
+  );
   try {
     const token = await adminToken(server.origin);
     const upload = new FormData();
@@ -146,7 +155,7 @@ async function main() {
     }
     console.log(`statuses under load: ${JSON.stringify(loaded.statuses)}`);
     console.log(
-      `server CPU per request: ${baseline.serverCpuMsPerRequest} ms alone, ${loaded.serverCpuMsPerRequest} ms under load (2 cores: at most ${Math.round(2000 / loaded.serverCpuMsPerRequest)} req/s)`,
+      `server CPU per request: ${baseline.serverCpuMsPerRequest} ms alone, ${loaded.serverCpuMsPerRequest} ms under load (2 cores: at most ${Math.round(2000 / loaded.serverCpuMsPerRequest)} req/s); this load generator's: ${loaded.clientCpuMsPerRequest} ms`,
     );
     console.log(
       `throughput ${(loaded.perSecond / baseline.perSecond).toFixed(2)}× one client; p99 under load ${(loaded.p99 / baseline.p50).toFixed(1)}× an unloaded draft (target: p99 ≤ 2000 ms at ≥ 25 req/s)`,

@@ -1,5 +1,6 @@
 import "server-only";
 
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
@@ -128,12 +129,27 @@ export const envSchema = z
      * own thread.
      */
     CUTOUT_THREADS: z.coerce.number().int().min(0).max(16).default(1),
+    /**
+     * Threads that render the local engine's drafts (tens of milliseconds of computation each, which
+     * on the request's thread would hold up every other request). 0 renders them on the request's
+     * own thread. One per core by default.
+     */
+    RENDER_THREADS: z.coerce.number().int().min(0).max(32).default(Math.min(8, availableParallelism())),
     /** Uploads and imports waiting for a decode beyond those running; past this they are answered 503. */
     IMAGE_DECODE_QUEUE: z.coerce.number().int().min(0).max(1000).default(8),
     /** Uploads and imports per person per minute. */
     RATE_LIMIT_UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
-    /** Generations one server process runs at once (each may hold an upstream connection for minutes). */
-    GENERATION_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+    /**
+     * Generations one server process runs at once (each may hold an upstream connection for minutes).
+     * Two per core by default: a draft spends part of its time on the request's thread and part on a
+     * render thread, so two keep a core busy.
+     */
+    GENERATION_CONCURRENCY: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(32)
+      .default(Math.min(16, 2 * availableParallelism())),
     /** A running generation whose worker has not reported for this long is taken for dead (`interrupted`). */
     GENERATION_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
     /** How often a worker looks for queued generations another instance recorded. */

@@ -10,8 +10,9 @@ import type { EngineContext, EngineOutput, EngineResult, SceneEngine } from "../
 import { checkEditLocally, editImageLocally } from "./edit";
 import { encodingOf, FORMAT_INFO, megapixels } from "./encode";
 import { inputError, readInput } from "./inputs";
-import { checkTemplate, loadProduct, templateFrame } from "./product";
-import { checkSceneRules, prepareScene, renderVariants } from "./render";
+import { checkTemplate, loadProduct } from "./product";
+import { checkSceneRules } from "./render";
+import { renderSceneOffThread } from "./render-off-thread";
 import { canonicalJson, hashHex } from "./seed";
 import type { StorageLocation } from "./storages";
 import { isStorageUri, resolveStorageUri, writeToStorage } from "./storages";
@@ -76,33 +77,20 @@ export const localEngine: SceneEngine = {
       productBytes.sha256,
       templateBytes?.sha256 ?? "",
     );
-    const prepared = await prepareScene(
-      request,
-      {
-        product,
-        template: template && {
-          size: template.size,
-          frame: (frame) =>
-            templateFrame(template, frame).catch((error: unknown) => {
-              throw inputError(error, "scene.template_url");
-            }),
-        },
-      },
-      { encoding, seed },
+    const rendered = await renderSceneOffThread(
+      { request, product, ...(template ? { template } : {}), encoding, seed, count },
+      ctx.config.RENDER_THREADS,
     );
-    timings.prepare_ms = elapsed(t);
-
-    t = performance.now();
-    const images = await renderVariants(prepared, count, encoding);
+    const images = rendered.images.map((image) => Buffer.from(image.buffer, image.byteOffset, image.byteLength));
     timings.render_ms = elapsed(t);
 
     t = performance.now();
     const info = FORMAT_INFO[encoding.format];
     const base = {
       ...info,
-      width: prepared.frame.width,
-      height: prepared.frame.height,
-      mps: megapixels(prepared.frame.width, prepared.frame.height),
+      width: rendered.frame.width,
+      height: rendered.frame.height,
+      mps: megapixels(rendered.frame.width, rendered.frame.height),
     };
     const outputs: EngineOutput[] = [];
     for (const [index, bytes] of images.entries()) {

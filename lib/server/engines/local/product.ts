@@ -48,6 +48,16 @@ function remember(sha: string, product: Promise<Product>) {
   );
 }
 
+/**
+ * The pixels in memory every thread of the process can read: drafts render on their own threads
+ * (`render-off-thread.ts`), and a product handed to one is then shared with it, not copied each time.
+ */
+function sharedCopy(pixels: Buffer): Buffer {
+  const shared = Buffer.from(new SharedArrayBuffer(pixels.byteLength));
+  pixels.copy(shared);
+  return shared;
+}
+
 async function decodeProduct(input: InputBytes, limits: ImageLimits, store: ObjectStore): Promise<Product> {
   const decoded = await decodeUntrustedImage(input.bytes, limits);
   const size = { width: decoded.orientedWidth, height: decoded.orientedHeight };
@@ -58,7 +68,7 @@ async function decodeProduct(input: InputBytes, limits: ImageLimits, store: Obje
       : await objectBoxOfRaw(decoded.pixels, { ...size, channels: 4 });
   return {
     sha256: input.sha256,
-    pixels: decoded.pixels,
+    pixels: sharedCopy(decoded.pixels),
     ...size,
     objectBox,
     format: decoded.format,
