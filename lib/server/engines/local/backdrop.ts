@@ -12,7 +12,7 @@ import { between } from "./seed";
 
 /**
  * Backdrops. Studio and plain backdrops are computed on a coarse grid (a quarter of the frame's side,
- * the same grid the shadow is made on) and enlarged by libvips (smoothly: the cells are smooth already), which also gives
+ * the same grid the shadow is made on) and enlarged (smoothly: the cells are smooth already), which also gives
  * the soft horizon and the smooth light falloff a real sweep has. Full-size pixels are only ever
  * touched by libvips.
  */
@@ -21,7 +21,7 @@ export type View = "front" | "top";
 /** One backdrop cell per 4 × 4 frame pixels. */
 export const GRID_STEP = 4;
 
-/** The blur that turns 4 × 4 blocks into smooth ramps (bilinear's triangle has this spread). */
+/** The Gaussian that smooths 4 × 4 blocks of cells into ramps as bilinear interpolation would. */
 const ENLARGE_SIGMA = 1.5;
 
 export type GridSize = { width: number; height: number };
@@ -192,14 +192,37 @@ export function enlargeGrid(
       out[c * 4 + 3] = dark * 255;
     }
   }
-  // Each cell repeated over its 4 × 4 pixels, then a Gaussian as wide as bilinear interpolation's
-  // triangle: the same smooth result for less than half of libvips' bilinear enlargement.
-  const image = sharp(bytes, { raw: { width: grid.width, height: grid.height, channels } })
-    .resize(grid.width * GRID_STEP, grid.height * GRID_STEP, { fit: "fill", kernel: "nearest" })
-    .blur(ENLARGE_SIGMA);
-  return grid.width * GRID_STEP === frame.width && grid.height * GRID_STEP === frame.height
-    ? image
-    : image.extract({ left: 0, top: 0, width: frame.width, height: frame.height });
+  return sharp(repeatCells(bytes, grid, channels, frame), {
+    raw: { width: frame.width, height: frame.height, channels },
+  }).blur(ENLARGE_SIGMA);
+}
+
+/**
+ * Each cell over its 4 × 4 pixels, one pixel right and down of its place: libvips' bilinear
+ * enlargement leaves the cells half a pixel that way, and the Gaussian after this is centred, so a
+ * shadow's edge (which exports frame the product around) stays where that enlargement put it. Each
+ * row of cells is drawn once and copied to the frame rows it covers.
+ */
+function repeatCells(cells: Buffer, grid: GridSize, channels: number, frame: Size): Buffer {
+  const rowBytes = frame.width * channels;
+  const out = Buffer.allocUnsafe(frame.height * rowBytes);
+  const cellOf = (p: number, cellCount: number) => Math.min(cellCount - 1, Math.max(0, (p - 1) >> 2));
+  let drawn = -1;
+  for (let y = 0; y < frame.height; y++) {
+    const gy = cellOf(y, grid.height);
+    const at = y * rowBytes;
+    if (gy === drawn) {
+      out.copyWithin(at, at - rowBytes, at);
+      continue;
+    }
+    const source = gy * grid.width * channels;
+    for (let x = 0; x < frame.width; x++) {
+      const from = source + cellOf(x, grid.width) * channels;
+      for (let c = 0; c < channels; c++) out[at + x * channels + c] = cells[from + c] ?? 0;
+    }
+    drawn = gy;
+  }
+  return out;
 }
 
 export type TemplateFrame = { pixels: Buffer; width: number; height: number; channels: 3 };
