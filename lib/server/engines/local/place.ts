@@ -4,6 +4,7 @@ import sharp from "sharp";
 
 import type { ImagePlacement, Point, Size } from "@/lib/scene/placement";
 
+import type { PlacedLayer } from "./scale-layer";
 import { scaleLayer } from "./scale-layer";
 
 /**
@@ -16,8 +17,7 @@ import { scaleLayer } from "./scale-layer";
  */
 export type RawRgba = { pixels: Buffer; width: number; height: number };
 
-/** The product drawn in frame pixels, already clipped to the frame. */
-export type PlacedLayer = { pixels: Buffer; width: number; height: number; left: number; top: number };
+export type { PlacedLayer };
 
 /** Transparent pixels around the product so the fractional shift never pushes an edge out of the output. */
 const MARGIN = 2;

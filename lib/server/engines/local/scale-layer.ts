@@ -2,8 +2,6 @@ import "server-only";
 
 import type { Size } from "@/lib/scene/placement";
 
-import type { PlacedLayer } from "./place";
-
 /**
  * An unrotated placement drawn with bilinear interpolation in two separable passes (rows, then
  * columns). libvips' affine is general: it computes every output pixel's source point and four taps in
@@ -11,6 +9,9 @@ import type { PlacedLayer } from "./place";
  * every row and every column, a third of that. Pixels outside the source are transparent black, as the
  * affine's transparent margin made them, so edges fade the same way.
  */
+
+/** The product drawn in frame pixels, already clipped to the frame. */
+export type PlacedLayer = { pixels: Buffer; width: number; height: number; left: number; top: number };
 
 /** A source image: `width × height` RGBA pixels at `offset` in `pixels`, rows `stride` bytes apart. */
 export type RgbaView = { pixels: Uint8Array; width: number; height: number; offset: number; stride: number };
