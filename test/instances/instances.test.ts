@@ -47,6 +47,8 @@ describe("two instances on one PostgreSQL and one bucket", () => {
   let a: NextServer;
   let b: NextServer;
   let admin: string;
+  /** A's worker, as the first test sees it run A's generation. */
+  let workerOfA: string | undefined;
 
   beforeAll(async () => {
     [bucket, database, standin] = await Promise.all([
@@ -142,7 +144,7 @@ describe("two instances on one PostgreSQL and one bucket", () => {
       const running = await rows("status = 'running'");
       return running.length === 1 ? running : undefined;
     }, 60_000);
-    const workerOfA = first!.worker_id;
+    workerOfA = first!.worker_id ?? undefined;
     expect(workerOfA).toMatch(/^worker-/);
 
     const queued = await call(a, "/api/generations", admin, {
@@ -302,7 +304,7 @@ describe("two instances on one PostgreSQL and one bucket", () => {
     expect([await attempt(a), await attempt(b)]).toEqual([429, 429]);
   }, 120_000);
 
-  it("kill -9 of A while it downloads paid results: B marks the generation interrupted after the lease and fetches them", async () => {
+  it("kill -9 of the instance downloading paid results: the other marks the generation interrupted after the lease and fetches them", async () => {
     await settled();
     standin.reset();
     standin.setOptions({ delayMs: 0, downloadDelayMs: 60_000 });
@@ -317,13 +319,19 @@ describe("two instances on one PostgreSQL and one bucket", () => {
     );
     const [inFlight] = await rows("status = 'running'");
     expect(inFlight).toBeDefined();
-    a.child.kill("SIGKILL");
+    // The draft reached A, which runs it itself when its one slot is free; when A's worker was taking
+    // a claim at that instant it was queued instead, and B took it. The one downloading is killed.
+    const [victim, survivor] = inFlight!.worker_id === workerOfA ? [a, b] : [b, a];
+    victim.child.kill("SIGKILL");
     await new Promise((resolve) =>
-      a.child.exitCode !== null || a.child.signalCode ? resolve(null) : a.child.once("exit", resolve),
+      victim.child.exitCode !== null || victim.child.signalCode
+        ? resolve(null)
+        : victim.child.once("exit", resolve),
     );
-    expect(a.child.signalCode).toBe("SIGKILL");
-    await dying;
+    expect(victim.child.signalCode).toBe("SIGKILL");
     standin.setOptions({ downloadDelayMs: 0 });
+    // A's answer: gone with A, or (when B was downloading) the recovered result once A has it.
+    await dying;
 
     const recovered = await eventually(async () => {
       const [row] = await rows("id = $1", [inFlight!.id]);
@@ -340,7 +348,7 @@ describe("two instances on one PostgreSQL and one bucket", () => {
     );
     expect(outputs.rows).toHaveLength(2);
     for (const { file_key: key } of outputs.rows) {
-      const file = await call(b, `/api/files/${key}`, admin);
+      const file = await call(survivor, `/api/files/${key}`, admin);
       expect(file.status).toBe(200);
       expect(`${sha256(Buffer.from(await file.arrayBuffer()))}.png`).toBe(key);
     }
