@@ -146,7 +146,17 @@ describe.each(DRIVERS)("campaign items in the queue on %s", (driver) => {
     }).start();
     try {
       await batchOf(["c1", "c2", "c3", "c4"], "claid");
-      await eventually(async () => (worker.running.length === 2 ? true : undefined), 60_000);
+      await eventually(async () => (worker.running.length === 2 ? true : undefined), 60_000).catch(
+        async (error: unknown) => {
+          // Say what the queue looked like: which items ran, failed or waited, and why.
+          const rows = await deps.db
+            .select({ status: generations.status, workerId: generations.workerId, error: generations.error })
+            .from(generations);
+          throw new Error(
+            `${String(error)}; the worker runs ${worker.running.length}; items: ${JSON.stringify(rows)}; upstream calls: ${standin.calls.length}`,
+          );
+        },
+      );
       await sleep(200);
       // Two slots of three: the third stays free although campaign items are waiting.
       expect(worker.running).toHaveLength(2);
