@@ -2,7 +2,7 @@ import type { Yuv } from "./colour";
 import { luma } from "./colour";
 import type { ProductRaster } from "./product";
 import type { Grid, Pose, Scene } from "./template";
-import { renderTemplate } from "./template";
+import { renderTemplate, TEMPLATE_MARGIN } from "./template";
 
 /**
  * How well a pose explains the output. Inside the product's mask (its solid part: an edge blended
@@ -24,8 +24,8 @@ const CHROMA_OFFSET = 30;
  */
 const SOLID_FROM = 0.8;
 const SOLID = 0.97;
-/** How far out from the solid part the ring looks (see `draw`). */
-const RING_REACH = 3;
+/** How far out from the solid part the ring looks (see `draw`): as far as the drawing's clear margin. */
+const RING_REACH = TEMPLATE_MARGIN;
 
 function solidWeight(alpha: number): number {
   const t = Math.min(1, (alpha - SOLID_FROM) / (SOLID - SOLID_FROM));

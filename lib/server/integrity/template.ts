@@ -36,18 +36,20 @@ function toGrid(grid: Grid, scene: Scene, pose: Pose, point: Point): Point {
 }
 
 /**
+ * Transparent pixels drawn around the product on every side: the ring the pose cost looks at reaches
+ * this far out from the solid part, past a soft edge.
+ */
+export const TEMPLATE_MARGIN = 3;
+
+/**
  * Draws the product at `pose` by inverse mapping: every grid pixel centre is taken back through the
  * pose and the placement (the same affine map the engine draws with) into the product raster and
  * sampled bilinearly there, premultiplied.
  */
-/** Transparent pixels drawn around the product on every side. */
-export const TEMPLATE_MARGIN = 3;
 
 export function renderTemplate(grid: Grid, raster: ProductRaster, scene: Scene, pose: Pose): Template {
   const { placement, pivot } = scene;
   const corners = placedCorners(placement, scene.objectBox).map((c) => toGrid(grid, scene, pose, c));
-  // A clear margin around the product wide enough for the ring the pose cost looks at (up to
-  // RING_REACH pixels out from the solid part, past a soft edge).
   const x0 = Math.floor(Math.min(...corners.map((c) => c.x))) - TEMPLATE_MARGIN;
   const y0 = Math.floor(Math.min(...corners.map((c) => c.y))) - TEMPLATE_MARGIN;
   const width = Math.ceil(Math.max(...corners.map((c) => c.x))) + TEMPLATE_MARGIN - x0;

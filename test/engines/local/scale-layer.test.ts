@@ -2,18 +2,18 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
-import type { AxisPlacement, RgbaView } from "@/lib/server/engines/local/scale-layer";
+import type { AxisPlacement, Rgba } from "@/lib/server/engines/local/scale-layer";
 import { scaleLayer } from "@/lib/server/engines/local/scale-layer";
 
-function viewOf(width: number, height: number, pixel: (x: number, y: number) => number[]): RgbaView {
+function viewOf(width: number, height: number, pixel: (x: number, y: number) => number[]): Rgba {
   const pixels = new Uint8Array(width * height * 4);
   for (let y = 0; y < height; y++)
     for (let x = 0; x < width; x++) pixels.set(pixel(x, y), (y * width + x) * 4);
-  return { pixels, width, height, offset: 0, stride: width * 4 };
+  return { pixels, width, height };
 }
 
 /** The textbook definition, one output pixel at a time: premultiplied bilinear, clear outside. */
-function reference(source: RgbaView, at: AxisPlacement, x: number, y: number): number[] {
+function reference(source: Rgba, at: AxisPlacement, x: number, y: number): number[] {
   const u = (x + 0.5 - at.left) / at.scaleX - 0.5;
   const v = (y + 0.5 - at.top) / at.scaleY - 0.5;
   const x0 = Math.floor(u);
@@ -29,7 +29,7 @@ function reference(source: RgbaView, at: AxisPlacement, x: number, y: number): n
     const sy = y0 + dy;
     if (sx < 0 || sy < 0 || sx >= source.width || sy >= source.height) continue;
     const w = (dx ? u - x0 : 1 - (u - x0)) * (dy ? v - y0 : 1 - (v - y0));
-    const p = source.offset + sy * source.stride + sx * 4;
+    const p = (sy * source.width + sx) * 4;
     const alpha = (source.pixels[p + 3] ?? 0) * w;
     for (let c = 0; c < 3; c++) sums[c]! += (source.pixels[p + c] ?? 0) * alpha;
     sums[3]! += alpha;

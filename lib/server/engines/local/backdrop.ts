@@ -12,9 +12,9 @@ import { between } from "./seed";
 
 /**
  * Backdrops. Studio and plain backdrops are computed on a coarse grid (a quarter of the frame's side,
- * the same grid the shadow is made on) and enlarged (smoothly: the cells are smooth already), which also gives
- * the soft horizon and the smooth light falloff a real sweep has. Full-size pixels are only ever
- * touched by libvips.
+ * the same grid the shadow is made on) and enlarged smoothly (the cells are smooth already), which
+ * also gives the soft horizon and the smooth light falloff a real sweep has. At full size the engine
+ * only repeats cells; every other full-size step is libvips'.
  */
 export type View = "front" | "top";
 

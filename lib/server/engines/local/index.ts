@@ -81,7 +81,9 @@ export const localEngine: SceneEngine = {
       { request, product, ...(template ? { template } : {}), encoding, seed, count },
       ctx.config.RENDER_THREADS,
     );
-    const images = rendered.images.map((image) => Buffer.from(image.buffer, image.byteOffset, image.byteLength));
+    const images = rendered.images.map((image) =>
+      Buffer.from(image.buffer, image.byteOffset, image.byteLength),
+    );
     timings.render_ms = elapsed(t);
 
     t = performance.now();

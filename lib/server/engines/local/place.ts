@@ -108,9 +108,8 @@ export async function placeProduct(
   if (!region) return undefined;
   const source = await sourceFor(product, placement, region);
   if (placement.rotation === 0) {
-    const { raw } = source;
     return scaleLayer(
-      { pixels: raw.pixels, width: raw.width, height: raw.height, offset: 0, stride: raw.width * 4 },
+      source.raw,
       {
         left: placement.center.x - source.scaleX * source.anchor.x,
         top: placement.center.y - source.scaleY * source.anchor.y,
@@ -120,12 +119,11 @@ export async function placeProduct(
       frame,
     );
   }
-  return rotatedLayer(product, placement, frame, source, region);
+  return rotatedLayer(placement, frame, source, region);
 }
 
 /** A turned placement, with libvips' affine transform (see the top of this file). */
 async function rotatedLayer(
-  product: RawRgba,
   placement: ImagePlacement,
   frame: Size,
   source: Source,
@@ -133,17 +131,12 @@ async function rotatedLayer(
 ): Promise<PlacedLayer | undefined> {
   const sx = source.scaleX;
   const sy = source.scaleY;
-  const visible = source.region
-    ? sharp(source.raw.pixels, { raw: { width: source.raw.width, height: source.raw.height, channels: 4 } })
-    : sharp(product.pixels, { raw: { width: product.width, height: product.height, channels: 4 } }).extract(
-        region,
-      );
-  let anchor = source.region
-    ? source.anchor
-    : { x: placement.anchor.x - region.left, y: placement.anchor.y - region.top };
-  let size: Size = source.region
-    ? { width: source.raw.width, height: source.raw.height }
-    : { width: region.width, height: region.height };
+  const { raw } = source;
+  const image = sharp(raw.pixels, { raw: { width: raw.width, height: raw.height, channels: 4 } });
+  // A reduced source is its visible region already; the product itself is cut to it here.
+  const visible = source.region ? image : image.extract(region);
+  const inner = source.region ? raw : region;
+  const offset = source.region ? { x: 0, y: 0 } : { x: region.left, y: region.top };
   const prepared = await visible
     .extend({
       top: MARGIN,
@@ -154,8 +147,8 @@ async function rotatedLayer(
     })
     .raw()
     .toBuffer();
-  anchor = { x: anchor.x + MARGIN, y: anchor.y + MARGIN };
-  size = { width: size.width + 2 * MARGIN, height: size.height + 2 * MARGIN };
+  const anchor = { x: source.anchor.x - offset.x + MARGIN, y: source.anchor.y - offset.y + MARGIN };
+  const size = { width: inner.width + 2 * MARGIN, height: inner.height + 2 * MARGIN };
 
   const [a, b, c, d] = matrixOf(placement, sx, sy);
   const xs = [0, a * size.width, b * size.height, a * size.width + b * size.height];

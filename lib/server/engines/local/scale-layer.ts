@@ -13,8 +13,8 @@ import type { Size } from "@/lib/scene/placement";
 /** The product drawn in frame pixels, already clipped to the frame. */
 export type PlacedLayer = { pixels: Buffer; width: number; height: number; left: number; top: number };
 
-/** A source image: `width × height` RGBA pixels at `offset` in `pixels`, rows `stride` bytes apart. */
-export type RgbaView = { pixels: Uint8Array; width: number; height: number; offset: number; stride: number };
+/** A source image: `width × height` RGBA pixels, row after row. */
+export type Rgba = { pixels: Uint8Array; width: number; height: number };
 
 /** Image pixel-edge coordinates `(x, y)` land at frame `(left + x · scaleX, top + y · scaleY)`. */
 export type AxisPlacement = { left: number; top: number; scaleX: number; scaleY: number };
@@ -48,7 +48,7 @@ function coveredSpan(origin: number, scale: number, size: number, frameSize: num
   return { start, count: end - start };
 }
 
-export function scaleLayer(source: RgbaView, at: AxisPlacement, frame: Size): PlacedLayer | undefined {
+export function scaleLayer(source: Rgba, at: AxisPlacement, frame: Size): PlacedLayer | undefined {
   const xs = coveredSpan(at.left, at.scaleX, source.width, frame.width);
   const ys = coveredSpan(at.top, at.scaleY, source.height, frame.height);
   if (xs.count <= 0 || ys.count <= 0) return undefined;
@@ -64,9 +64,10 @@ export function scaleLayer(source: RgbaView, at: AxisPlacement, frame: Size): Pl
   // 256 · 255 · 255 exactly.
   const rowValues = xs.count * 4;
   const across = new Float32Array((lastRow - firstRow + 1) * rowValues);
-  const { pixels, offset, stride } = source;
+  const { pixels } = source;
+  const stride = source.width * 4;
   for (let r = firstRow; r <= lastRow; r++) {
-    const src = offset + r * stride;
+    const src = r * stride;
     let o = (r - firstRow) * rowValues;
     for (let x = 0; x < xs.count; x++, o += 4) {
       const p = src + columns.first[x]! * 4;

@@ -52,8 +52,10 @@ function smallAlpha(layer: PlacedLayer, frame: Size): Grid {
   return { data, width, height };
 }
 
+type CellBox = { x0: number; y0: number; x1: number; y1: number };
+
 /** The cells darker than `above`, as a box (x1, y1 exclusive). */
-function boundsOf(grid: Grid, above: number) {
+function boundsOf(grid: Grid, above: number): CellBox | undefined {
   let x0 = grid.width;
   let y0 = grid.height;
   let x1 = -1;
@@ -71,6 +73,28 @@ function boundsOf(grid: Grid, above: number) {
   return x1 < 0 ? undefined : { x0, y0, x1: x1 + 1, y1: y1 + 1 };
 }
 
+/** The box grown by `before` cells up and left and `after` down and right, inside the grid. */
+function grown(box: CellBox, grid: GridSize, before: number, after: number): CellBox {
+  return {
+    x0: Math.max(0, box.x0 - before),
+    y0: Math.max(0, box.y0 - before),
+    x1: Math.min(grid.width, box.x1 + after),
+    y1: Math.min(grid.height, box.y1 + after),
+  };
+}
+
+/** The grid's cells inside `box` as bytes (0..1 → 0..255), row by row. */
+function bytesIn(grid: Grid, box: CellBox): Buffer {
+  const w = box.x1 - box.x0;
+  const bytes = Buffer.alloc(w * (box.y1 - box.y0));
+  for (let y = box.y0; y < box.y1; y++) {
+    const row = y * grid.width;
+    const at = (y - box.y0) * w - box.x0;
+    for (let x = box.x0; x < box.x1; x++) bytes[at + x] = Math.round((grid.data[row + x] ?? 0) * 255);
+  }
+  return bytes;
+}
+
 /**
  * The grid blurred, over the part that is not clear plus the kernel's reach only: a shadow covers a
  * fraction of the frame, and libvips' cost is per pixel. The clear rest stays clear, as it would.
@@ -80,23 +104,17 @@ async function blurred(grid: Grid, sigma: number): Promise<Float32Array> {
   const bounds = boundsOf(grid, 0);
   if (!bounds) return grid.data;
   const reach = Math.ceil(3 * sigma) + 2;
-  const x0 = Math.max(0, bounds.x0 - reach);
-  const y0 = Math.max(0, bounds.y0 - reach);
-  const w = Math.min(grid.width, bounds.x1 + reach) - x0;
-  const h = Math.min(grid.height, bounds.y1 + reach) - y0;
-  const bytes = Buffer.alloc(w * h);
-  for (let y = 0; y < h; y++) {
-    const row = (y + y0) * grid.width + x0;
-    for (let x = 0; x < w; x++) bytes[y * w + x] = Math.round((grid.data[row + x] ?? 0) * 255);
-  }
-  const out = await sharp(bytes, { raw: { width: w, height: h, channels: 1 } })
+  const box = grown(bounds, grid, reach, reach);
+  const w = box.x1 - box.x0;
+  const h = box.y1 - box.y0;
+  const out = await sharp(bytesIn(grid, box), { raw: { width: w, height: h, channels: 1 } })
     .blur(sigma)
     .toColourspace("b-w")
     .raw()
     .toBuffer();
   const result = new Float32Array(grid.data.length);
   for (let y = 0; y < h; y++) {
-    const row = (y + y0) * grid.width + x0;
+    const row = (y + box.y0) * grid.width + box.x0;
     for (let x = 0; x < w; x++) result[row + x] = (out[y * w + x] ?? 0) / 255;
   }
   return result;
@@ -173,32 +191,13 @@ export async function shadowMask(
   frame: Size,
 ): Promise<ShadowMask | undefined> {
   // Only the part of the frame the shadow touches is enlarged and composited.
-  let x0 = grid.width;
-  let y0 = grid.height;
-  let x1 = -1;
-  let y1 = -1;
-  for (let y = 0; y < grid.height; y++) {
-    for (let x = 0; x < grid.width; x++) {
-      if ((combined[y * grid.width + x] ?? 0) >= 1 / 255) {
-        if (x < x0) x0 = x;
-        if (x > x1) x1 = x;
-        if (y < y0) y0 = y;
-        if (y > y1) y1 = y;
-      }
-    }
-  }
-  if (x1 < 0) return undefined;
-  x0 = Math.max(0, x0 - 1);
-  y0 = Math.max(0, y0 - 1);
-  x1 = Math.min(grid.width, x1 + 2);
-  y1 = Math.min(grid.height, y1 + 2);
+  const cells = { data: combined, width: grid.width, height: grid.height };
+  const bounds = boundsOf(cells, 1 / 255);
+  if (!bounds) return undefined;
+  const { x0, y0, x1, y1 } = grown(bounds, grid, 1, 1);
   const sw = x1 - x0;
   const sh = y1 - y0;
-  const small = Buffer.alloc(sw * sh);
-  for (let y = 0; y < sh; y++) {
-    for (let x = 0; x < sw; x++)
-      small[y * sw + x] = Math.round((combined[(y + y0) * grid.width + x + x0] ?? 0) * 255);
-  }
+  const small = bytesIn(cells, { x0, y0, x1, y1 });
   const left = x0 * SHADOW_GRID;
   const top = y0 * SHADOW_GRID;
   const width = Math.min(frame.width - left, sw * SHADOW_GRID);
